@@ -1,0 +1,1 @@
+"""Test support: throwaway PostgreSQL clusters, free ports, riffq servers in threads."""
