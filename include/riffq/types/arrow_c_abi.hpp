@@ -66,6 +66,14 @@ struct OwnedSchema {
   OwnedSchema(const OwnedSchema&) = delete;
   OwnedSchema& operator=(const OwnedSchema&) = delete;
   OwnedSchema(OwnedSchema&& o) noexcept : s(o.s) { o.s.release = nullptr; }
+  OwnedSchema& operator=(OwnedSchema&& o) noexcept {
+    if (this != &o) {
+      reset();
+      s = o.s;
+      o.s.release = nullptr;
+    }
+    return *this;
+  }
   ~OwnedSchema() { reset(); }
   void reset() {
     if (s.release) s.release(&s);
@@ -81,6 +89,14 @@ struct OwnedArray {
   OwnedArray(const OwnedArray&) = delete;
   OwnedArray& operator=(const OwnedArray&) = delete;
   OwnedArray(OwnedArray&& o) noexcept : a(o.a) { o.a.release = nullptr; }
+  OwnedArray& operator=(OwnedArray&& o) noexcept {
+    if (this != &o) {
+      reset();
+      a = o.a;
+      o.a.release = nullptr;
+    }
+    return *this;
+  }
   ~OwnedArray() { reset(); }
   void reset() {
     if (a.release) a.release(&a);
@@ -96,6 +112,14 @@ struct OwnedStream {
   OwnedStream(const OwnedStream&) = delete;
   OwnedStream& operator=(const OwnedStream&) = delete;
   OwnedStream(OwnedStream&& o) noexcept : st(o.st) { o.st.release = nullptr; }
+  OwnedStream& operator=(OwnedStream&& o) noexcept {
+    if (this != &o) {
+      reset();
+      st = o.st;
+      o.st.release = nullptr;
+    }
+    return *this;
+  }
   ~OwnedStream() { reset(); }
   void reset() {
     if (st.release) st.release(&st);

@@ -44,7 +44,7 @@ inline constexpr char PARAMETER_DESCRIPTION = 't';
 inline constexpr char ROW_DESCRIPTION = 'T';
 inline constexpr char NEGOTIATE_PROTOCOL_VERSION = 'v';
 inline constexpr char READY_FOR_QUERY = 'Z';
-inline constexpr char NO_DATA = 'n';
+inline constexpr char NO_DATA_MESSAGE = 'n';  // NoData (NO_DATA is a netdb.h macro)
 }  // namespace msg
 
 // Authentication request codes (the Int32 after 'R').

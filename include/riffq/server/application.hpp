@@ -1,0 +1,39 @@
+// riffq/server/application.hpp
+// Application: what a program plugs into the server — admission (authentication and
+// connect checks), queries and disconnect notices. The Python binding implements it; a C++
+// program can too. Every method is called on a worker thread (never an I/O thread) and may
+// block; each reply function must be called exactly once, from any thread (later calls and
+// calls after the connection closed are ignored).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "riffq/session/handler_types.hpp"
+
+namespace riffq::server {
+
+struct ClientInfo {
+  uint64_t connection_id = 0;
+  std::string ip;
+  uint16_t port = 0;
+  std::optional<std::string> server_name;  // TLS SNI
+};
+
+using AdmissionReplyFn = std::function<void(session::AdmissionReply)>;
+using QueryReplyFn = std::function<void(session::HandlerReply)>;
+
+class Application {
+ public:
+  virtual ~Application() = default;
+  virtual bool password_required() const = 0;
+  virtual void admit(const ClientInfo& client, const session::AdmissionRequest& request,
+                     AdmissionReplyFn reply) = 0;
+  virtual void query(const ClientInfo& client, session::HandlerCall call, QueryReplyFn reply) = 0;
+  // The connection is gone (only for connections the application was asked to admit).
+  virtual void disconnected(const ClientInfo& client) = 0;
+};
+
+}  // namespace riffq::server

@@ -1,0 +1,56 @@
+// riffq/server/server.hpp
+// Server: accepts PostgreSQL clients on one address and runs a Session per connection on a
+// pool of Asio I/O threads; blocking work goes to a WorkerPool.
+//
+// INTERFACE ROUTINES
+//   Server(config, app)   nothing starts until bind()
+//   bind()                resolve and listen (throws std::system_error on failure)
+//   run()                 serve until stop(); returns after a graceful shutdown
+//   stop()                thread-safe; idempotent
+//   port()                the bound port (useful with port 0)
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "riffq/server/application.hpp"
+
+namespace riffq::server {
+
+struct ServerConfig {
+  std::string listen_address = "127.0.0.1:5433";  // IP:port, [v6]:port or host:port
+  std::string server_version = "15.8";
+  size_t io_threads = 2;
+  size_t max_connections = 1000;
+  uint32_t large_message_limit = 64u * 1024 * 1024;
+  std::chrono::seconds startup_timeout{60};
+  std::chrono::milliseconds shutdown_grace{3000};
+  size_t output_high_watermark = 4u * 1024 * 1024;  // per connection, bytes
+  bool handle_signals = false;  // stop on SIGINT / SIGTERM (the caller restores handlers)
+};
+
+class Server {
+ public:
+  Server(ServerConfig config, std::shared_ptr<Application> app);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  void bind();
+  void run();
+  void stop();
+  uint16_t port() const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// Splits "host:port" / "[v6]:port"; throws std::invalid_argument on a malformed address.
+void parse_listen_address(const std::string& address, std::string& host, uint16_t& port);
+
+}  // namespace riffq::server

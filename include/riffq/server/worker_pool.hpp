@@ -1,0 +1,47 @@
+// riffq/server/worker_pool.hpp
+// WorkerPool: an elastic thread pool for work that may block — calling the application and
+// pulling rows from Arrow producers — so that the I/O threads never do. A task never waits
+// for a free thread: when every thread is busy a new one starts (up to max_threads); idle
+// threads beyond min_threads exit after idle_timeout. No thread exists before the first post.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace riffq::server {
+
+class WorkerPool {
+ public:
+  explicit WorkerPool(size_t max_threads = 1024,
+                      std::chrono::seconds idle_timeout = std::chrono::seconds(30));
+  ~WorkerPool();  // finishes queued tasks, joins every thread
+  WorkerPool(const WorkerPool&) = delete;
+  WorkerPool& operator=(const WorkerPool&) = delete;
+
+  void post(std::function<void()> task);
+  // Runs queued tasks to completion and joins the threads; later posts run inline.
+  void shutdown();
+  size_t thread_count() const;
+
+ private:
+  void worker_main();
+
+  const size_t max_threads_;
+  const std::chrono::seconds idle_timeout_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> tasks_;
+  std::vector<std::thread> threads_;
+  std::vector<std::thread::id> exited_;
+  size_t idle_ = 0;
+  size_t live_ = 0;
+  bool stopping_ = false;
+};
+
+}  // namespace riffq::server

@@ -1,0 +1,197 @@
+// riffq/session/session.hpp
+// Session: the protocol state machine of one client connection, with no sockets (SPEC §12).
+// Bytes go in through receive(); messages come out through SessionHost::send(). Work that
+// may block — calling the application, pulling rows from an Arrow producer — is handed to the
+// host, which reports back through the on_* completions. All Session methods must be called
+// from one logical thread (the connection's strand).
+//
+// INTERFACE ROUTINES
+//   receive(bytes)            frame, decode and queue client messages, then make progress
+//   on_admission(reply)       result of authentication / connect callbacks
+//   on_handler_reply(reply)   result of a query callback
+//   on_stream_done(outcome)   a ResultCursor pump finished
+//   cancel()                  CancelRequest for this session (or client gone)
+//   wants_input()             false while too much input is queued (stop reading)
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "riffq/session/handler_types.hpp"
+#include "riffq/session/result_cursor.hpp"
+#include "riffq/session/settings.hpp"
+#include "riffq/sql/statement.hpp"
+#include "riffq/wire/frame_decoder.hpp"
+#include "riffq/wire/frontend_messages.hpp"
+
+namespace riffq::session {
+
+struct SessionConfig {
+  std::string server_version = "15.8";
+  bool password_required = false;     // on_authentication set: ask for a cleartext password
+  uint32_t large_message_limit = wire::DEFAULT_LARGE_MESSAGE_LIMIT;
+  size_t max_queued_input = 8u * 1024 * 1024;  // stop reading beyond this much queued input
+  bool tls_available = false;          // answer SSLRequest with 'S' (TLS comes in the server)
+};
+
+struct StreamJob {
+  ResultCursorPtr cursor;
+  int64_t max_rows = 0;
+  std::shared_ptr<std::atomic<bool>> cancel;
+};
+
+class SessionHost {
+ public:
+  virtual ~SessionHost() = default;
+  virtual void send(std::string&& bytes) = 0;  // ordered output
+  virtual void flush() = 0;                    // send what is queued now
+  virtual void start_tls() = 0;                // after 'S' was queued for an SSLRequest
+  virtual void admit(AdmissionRequest request) = 0;  // → Session::on_admission
+  virtual void call_handler(HandlerCall call) = 0;   // → Session::on_handler_reply
+  virtual void run_stream(StreamJob job) = 0;        // → Session::on_stream_done
+  virtual void cancel_request(int32_t process_id, int32_t secret_key) = 0;
+  virtual void close() = 0;                          // after flushing queued output
+};
+
+class Session {
+ public:
+  Session(SessionConfig config, SessionHost& host, uint64_t connection_id, int32_t process_id,
+          int32_t secret_key);
+  ~Session();
+
+  void receive(std::string_view bytes);
+  void on_admission(AdmissionReply reply);
+  void on_handler_reply(HandlerReply reply);
+  void on_stream_done(StreamOutcome outcome);
+  void cancel();
+
+  // Ends the session with a FATAL error (server shutdown, timeouts).
+  void terminate(const PgError& error) { fatal(error); }
+
+  bool wants_input() const { return queued_bytes_ < config_.max_queued_input; }
+  // True while waiting for the application or streaming rows.
+  bool busy() const { return pending_ != Pending::NONE || simple_.has_value(); }
+  bool closed() const { return phase_ == Phase::CLOSED; }
+  bool admitted() const { return admitted_; }
+  uint64_t connection_id() const { return connection_id_; }
+  const std::string& user() const { return user_; }
+  const std::string& database() const { return database_; }
+  wire::TransactionStatus transaction_status() const { return tx_; }
+  const SessionSettings& settings() const { return settings_; }
+
+ private:
+  enum class Phase { STARTUP, AWAIT_PASSWORD, ADMITTING, READY, CLOSED };
+  enum class Pending { NONE, ADMISSION, HANDLER, STREAM };
+  // What a pending handler call / stream belongs to.
+  enum class Op { SIMPLE, DESCRIBE_STATEMENT, DESCRIBE_PORTAL, DESCRIBE_EXECUTE, EXECUTE };
+
+  struct Statement {
+    std::string sql;
+    std::vector<uint32_t> parameter_types;  // resolved (never 0)
+    std::optional<sql::StatementInfo> info;
+    bool described = false;
+    bool returns_rows = false;
+    std::vector<types::ColumnDescription> columns;  // cached schema (formats all text)
+  };
+  struct Portal {
+    std::shared_ptr<Statement> statement;
+    std::vector<QueryArg> args;
+    std::vector<int16_t> result_formats;
+    ResultCursorPtr cursor;      // rows in flight (suspended portal)
+    bool completed = false;      // ran to completion
+    std::string completed_tag;   // tag of a completed command portal
+  };
+  struct SimpleQuery {
+    std::string sql;
+    std::vector<sql::StatementRange> statements;
+    size_t index = 0;
+  };
+
+  // session.cpp: framing, startup, dispatch, completions
+  void drive();
+  bool decode_input();
+  void handle_startup_packet(wire::StartupPacket packet);
+  void handle_password(const wire::PasswordMessage& m);
+  void finish_startup();
+  void dispatch(wire::FrontendMessage& m);
+  void send_error(const PgError& e);
+  void send_ready();
+  void flush_parameter_status();
+  void fatal(const PgError& e);
+  void begin_handler_call(Op op, std::string sql, bool do_describe, bool with_args,
+                          std::vector<QueryArg> args);
+  void begin_stream(Op op, ResultCursorPtr cursor, int64_t max_rows);
+
+  // simple_query.cpp
+  void start_simple_query(std::string sql);
+  void next_simple_statement();
+  void finish_simple_statement_error(const PgError& e);
+  void simple_handler_reply(HandlerReply& reply);
+  void simple_stream_done(StreamOutcome& outcome);
+  void end_simple_query();
+
+  // extended_query.cpp
+  void handle_parse(wire::Parse& m);
+  void handle_bind(wire::Bind& m);
+  void handle_describe(wire::Describe& m);
+  void handle_execute(wire::Execute& m);
+  void handle_close(wire::Close& m);
+  void handle_sync();
+  void extended_error(const PgError& e);
+  void describe_reply(HandlerReply& reply);
+  void execute_reply(HandlerReply& reply);
+  void execute_stream_done(StreamOutcome& outcome);
+  std::vector<wire::Format> portal_formats(const Portal& p, size_t ncols, const types::ResultEncoder* enc) const;
+
+  // session_commands.cpp: statements the core answers itself
+  // Returns true when the statement was answered (output written, tx updated).
+  bool try_session_command(const sql::StatementInfo& info, bool send_row_description,
+                           const std::vector<wire::Format>* formats, std::string& tag,
+                           PgError& error, bool& failed);
+  std::optional<std::vector<types::ColumnDescription>> session_command_columns(
+      const sql::StatementInfo& info) const;
+  bool blocked_by_failed_transaction(const sql::StatementInfo* info) const;
+  void apply_transaction_effect(const sql::StatementInfo* info, bool success);
+  std::optional<sql::StatementInfo> analyze_if_session_command(const std::string& sql) const;
+
+  SessionConfig config_;
+  SessionHost& host_;
+  uint64_t connection_id_;
+  int32_t process_id_;
+  int32_t secret_key_;
+  wire::FrameDecoder decoder_;
+  SessionSettings settings_;
+
+  Phase phase_ = Phase::STARTUP;
+  Pending pending_ = Pending::NONE;
+  Op op_ = Op::SIMPLE;
+  uint64_t sequence_ = 0;
+  std::shared_ptr<std::atomic<bool>> cancel_flag_;
+  bool admitted_ = false;
+  std::string user_;
+  std::string database_;
+  std::optional<wire::StartupMessage> startup_;
+
+  std::string input_;
+  size_t input_pos_ = 0;
+  std::deque<wire::FrontendMessage> queue_;
+  size_t queued_bytes_ = 0;
+
+  wire::TransactionStatus tx_ = wire::TransactionStatus::IDLE;
+  bool ignore_till_sync_ = false;
+  std::optional<SimpleQuery> simple_;
+  std::optional<sql::StatementInfo> current_info_;  // statement being run (tx effects)
+  std::map<std::string, std::shared_ptr<Statement>> statements_;
+  std::map<std::string, std::shared_ptr<Portal>> portals_;
+  std::string current_portal_;
+  std::shared_ptr<Statement> describing_;  // statement whose schema a handler call will fill
+  int64_t execute_max_rows_ = 0;
+};
+
+}  // namespace riffq::session

@@ -1,0 +1,65 @@
+// riffq/sql/statement.hpp
+// The SQL front door (libpg_query, PostgreSQL 15 grammar): split a Query string into
+// statements, and recognise the statements the session layer answers itself.
+//
+// INTERFACE ROUTINES
+//   split_statements(sql)     byte ranges of each statement (scanner-based; never fails)
+//   first_keyword(sql)        lower-cased first keyword, skipping whitespace, comments, '('
+//   analyze_statement(sql)    StatementInfo from the parse tree (UNPARSEABLE if it is not PG SQL)
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace riffq::sql {
+
+struct StatementRange {
+  size_t offset = 0;
+  size_t length = 0;
+};
+
+// Splits a (possibly multi-statement) query string. Empty statements (";;") are dropped.
+// When the text cannot even be scanned, the whole trimmed text is one statement, so that
+// other dialects still reach the handler.
+std::vector<StatementRange> split_statements(std::string_view sql);
+
+// True when sql contains nothing but whitespace, comments and semicolons.
+bool is_empty_query(std::string_view sql);
+
+std::string first_keyword(std::string_view sql);
+
+enum class StatementKind {
+  UNPARSEABLE,  // not PostgreSQL SQL (another dialect): goes to the handler untouched
+  QUERY,        // returns rows: SELECT, VALUES, TABLE, DML … RETURNING, EXPLAIN, SHOW (handler)
+  COMMAND,      // does not return rows (DML without RETURNING, DDL, …)
+  BEGIN,
+  COMMIT,
+  ROLLBACK,
+  SAVEPOINT,     // SAVEPOINT / RELEASE / ROLLBACK TO: stay in the block
+  SET,           // SET name = value / SET name TO DEFAULT (values empty) / SET LOCAL
+  SET_MULTI,     // SET TRANSACTION …, SET SESSION CHARACTERISTICS …
+  RESET,
+  RESET_ALL,
+  SHOW,
+  SHOW_ALL,
+  DISCARD_ALL,
+  DEALLOCATE,    // name empty = DEALLOCATE ALL
+  LISTEN,
+  UNLISTEN,
+};
+
+struct StatementInfo {
+  StatementKind kind = StatementKind::UNPARSEABLE;
+  std::string name;                 // setting / prepared statement name (lower-cased settings)
+  std::vector<std::string> values;  // SET values, as strings
+  bool is_local = false;
+  bool set_default = false;         // SET x TO DEFAULT
+  int max_param = 0;                // highest $n referenced (0 if none / unknown)
+  std::string error;                // parser message when UNPARSEABLE
+};
+
+StatementInfo analyze_statement(std::string_view sql);
+
+}  // namespace riffq::sql

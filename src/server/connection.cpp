@@ -1,0 +1,323 @@
+// connection.cpp — socket reader/writer coroutines, output backpressure, and the hand-off of
+// blocking work (application calls, row streaming) to the worker pool.
+#include "connection.hpp"
+
+#include <asio/experimental/as_tuple.hpp>
+#include <random>
+
+#include "riffq/wire/backend_messages.hpp"
+
+namespace riffq::server {
+namespace {
+
+constexpr auto use_tuple = asio::experimental::as_tuple(asio::use_awaitable);
+
+int32_t random_key() {
+  static thread_local std::mt19937 gen{std::random_device{}()};
+  return static_cast<int32_t>(gen());
+}
+
+// Fetches the schema of a ROWS reply on the replying thread, so no I/O thread ever calls
+// into the producer.
+void prepare_reply(session::HandlerReply& r) {
+  if (r.kind != session::HandlerReply::Kind::ROWS || r.schema.valid()) return;
+  if (!r.stream.valid()) {
+    r = session::HandlerReply::make_error(
+        PgError::error(sqlstate::INTERNAL_ERROR, "query handler returned an invalid stream"));
+    return;
+  }
+  int rc = r.stream.st.get_schema(&r.stream.st, r.schema.get());
+  if (rc != 0 || !r.schema.valid()) {
+    const char* msg = r.stream.st.get_last_error ? r.stream.st.get_last_error(&r.stream.st) : nullptr;
+    r = session::HandlerReply::make_error(PgError::error(
+        sqlstate::INTERNAL_ERROR,
+        std::string("could not read the result schema: ") + (msg ? msg : std::to_string(rc))));
+  }
+}
+
+}  // namespace
+
+// Output sink for one stream job: blocks the worker while the client is slow.
+class Connection::JobSink : public session::RowSink {
+ public:
+  JobSink(Connection& c, std::shared_ptr<std::atomic<bool>> cancel)
+      : c_(c), cancel_(std::move(cancel)) {}
+  bool write(std::string&& bytes) override {
+    {
+      std::unique_lock lock(c_.out_mu_);
+      c_.out_cv_.wait(lock, [&] {
+        return c_.out_closed_ || cancel_->load() ||
+               c_.out_bytes_ < c_.shared_->config.output_high_watermark;
+      });
+      if (c_.out_closed_ || cancel_->load()) return false;
+      c_.out_bytes_ += bytes.size();
+      c_.out_q_.push_back(std::move(bytes));
+    }
+    std::weak_ptr<Connection> weak = c_.weak_from_this();
+    c_.shared_->post_to(weak, [weak] {
+      if (auto c = weak.lock()) c->wake_writer();
+    });
+    return true;
+  }
+
+ private:
+  Connection& c_;
+  std::shared_ptr<std::atomic<bool>> cancel_;
+};
+
+Connection::Connection(std::shared_ptr<ServerShared> shared, asio::io_context& io,
+                       asio::ip::tcp::socket socket, uint64_t id)
+    : shared_(std::move(shared)),
+      socket_(std::move(socket)),
+      strand_(asio::make_strand(io)),
+      secret_key_(random_key()),
+      writer_wake_(strand_),
+      input_wake_(strand_),
+      startup_timer_(strand_) {
+  client_.connection_id = id;
+  asio::error_code ec;
+  auto ep = socket_.remote_endpoint(ec);
+  if (!ec) {
+    auto addr = ep.address();
+    if (addr.is_v6() && addr.to_v6().is_v4_mapped())
+      addr = asio::ip::make_address_v4(asio::ip::v4_mapped, addr.to_v6());
+    client_.ip = addr.to_string();
+    client_.port = ep.port();
+  }
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  session::SessionConfig sc;
+  sc.server_version = shared_->config.server_version;
+  sc.password_required = shared_->app->password_required();
+  sc.large_message_limit = shared_->config.large_message_limit;
+  session_ = std::make_unique<session::Session>(sc, *this, id, static_cast<int32_t>(id & 0x7fffffff),
+                                                secret_key_);
+}
+
+Connection::~Connection() = default;
+
+void Connection::start() {
+  auto self = shared_from_this();
+  asio::co_spawn(strand_, reader(), asio::detached);
+  asio::co_spawn(strand_, writer(), asio::detached);
+  asio::co_spawn(strand_, startup_deadline(), asio::detached);
+}
+
+asio::awaitable<void> Connection::reader() {
+  auto self = shared_from_this();
+  std::vector<char> buf(64 * 1024);
+  while (!closed_ && !close_requested_) {
+    if (!session_->wants_input()) {
+      input_wake_.expires_at(asio::steady_timer::time_point::max());
+      co_await input_wake_.async_wait(use_tuple);
+      continue;
+    }
+    auto [ec, n] = co_await socket_.async_read_some(asio::buffer(buf), use_tuple);
+    if (ec) break;
+    session_->receive(std::string_view(buf.data(), n));
+    after_event();
+  }
+  on_closed();
+}
+
+asio::awaitable<void> Connection::writer() {
+  auto self = shared_from_this();
+  std::vector<std::string> batch;
+  std::vector<asio::const_buffer> buffers;
+  while (true) {
+    {
+      std::lock_guard lock(out_mu_);
+      batch.swap(out_q_);
+    }
+    if (batch.empty()) {
+      if (close_requested_ || closed_) break;
+      writer_wake_.expires_at(asio::steady_timer::time_point::max());
+      co_await writer_wake_.async_wait(use_tuple);
+      continue;
+    }
+    buffers.clear();
+    size_t total = 0;
+    for (auto& b : batch) {
+      buffers.emplace_back(asio::buffer(b));
+      total += b.size();
+    }
+    auto [ec, n] = co_await asio::async_write(socket_, buffers, use_tuple);
+    batch.clear();
+    {
+      std::lock_guard lock(out_mu_);
+      out_bytes_ -= std::min(out_bytes_, total);
+    }
+    out_cv_.notify_all();
+    if (ec) break;
+  }
+  asio::error_code ignore;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignore);
+  socket_.close(ignore);
+  on_closed();
+}
+
+asio::awaitable<void> Connection::startup_deadline() {
+  auto self = shared_from_this();
+  startup_timer_.expires_after(shared_->config.startup_timeout);
+  auto [ec] = co_await startup_timer_.async_wait(use_tuple);
+  if (!ec && !session_->admitted() && !closed_) {
+    // Like PostgreSQL's authentication_timeout: drop clients that never finish startup.
+    close();
+  }
+}
+
+void Connection::send(std::string&& bytes) {
+  if (bytes.empty()) return;
+  {
+    std::lock_guard lock(out_mu_);
+    if (out_closed_) return;
+    out_bytes_ += bytes.size();
+    out_q_.push_back(std::move(bytes));
+  }
+  wake_writer();
+}
+
+void Connection::wake_writer() { writer_wake_.cancel(); }
+
+void Connection::after_event() {
+  if (session_->admitted()) startup_timer_.cancel();
+  if (session_->wants_input()) input_wake_.cancel();
+  if (draining_ && !session_->busy() && !session_->closed()) {
+    session_->terminate(PgError::fatal(sqlstate::ADMIN_SHUTDOWN,
+                                       "terminating connection due to administrator command"));
+  }
+}
+
+void Connection::close() {
+  close_requested_ = true;
+  wake_writer();
+  input_wake_.cancel();
+}
+
+void Connection::on_closed() {
+  if (closed_) return;
+  closed_ = true;
+  close_requested_ = true;
+  {
+    std::lock_guard lock(out_mu_);
+    out_closed_ = true;
+  }
+  out_cv_.notify_all();
+  session_->cancel();
+  asio::error_code ignore;
+  socket_.cancel(ignore);
+  wake_writer();
+  input_wake_.cancel();
+  startup_timer_.cancel();
+  {
+    std::lock_guard lock(shared_->mu);
+    shared_->connections.erase(client_.connection_id);
+  }
+  shared_->active.fetch_sub(1);
+  if (app_knows_) {
+    auto app = shared_->app;
+    ClientInfo client = client_;
+    shared_->pool->post([app, client] { app->disconnected(client); });
+  }
+}
+
+void Connection::begin_shutdown() {
+  draining_ = true;
+  after_event();
+  if (!session_->admitted() && !closed_) close();
+}
+
+void Connection::force_close() {
+  session_->cancel();
+  out_cv_.notify_all();
+  close();
+  asio::error_code ignore;
+  socket_.close(ignore);
+}
+
+void Connection::abandon() {
+  {
+    std::lock_guard lock(out_mu_);
+    out_closed_ = true;
+  }
+  session_->cancel();
+  out_cv_.notify_all();
+}
+
+void Connection::cancel_from_request(int32_t secret_key) {
+  if (secret_key != secret_key_) return;
+  session_->cancel();
+  out_cv_.notify_all();
+  after_event();
+}
+
+void Connection::admit(session::AdmissionRequest request) {
+  app_knows_ = true;
+  std::weak_ptr<Connection> weak = weak_from_this();
+  auto shared = shared_;
+  ClientInfo client = client_;
+  shared_->pool->post([weak, shared, client, request = std::move(request)]() {
+    auto once = std::make_shared<std::atomic<bool>>(false);
+    shared->app->admit(client, request, [weak, shared, once](session::AdmissionReply reply) {
+      if (once->exchange(true)) return;
+      shared->post_to(weak, [weak, reply = std::move(reply)]() mutable {
+        if (auto c = weak.lock()) {
+          c->session_->on_admission(std::move(reply));
+          c->after_event();
+        }
+      });
+    });
+  });
+}
+
+void Connection::call_handler(session::HandlerCall call) {
+  std::weak_ptr<Connection> weak = weak_from_this();
+  auto shared = shared_;
+  ClientInfo client = client_;
+  shared_->pool->post([weak, shared, client, call = std::move(call)]() mutable {
+    auto once = std::make_shared<std::atomic<bool>>(false);
+    uint64_t seq = call.sequence;
+    shared->app->query(client, std::move(call),
+                       [weak, shared, once, seq](session::HandlerReply reply) {
+                         if (once->exchange(true)) return;
+                         reply.sequence = seq;
+                         prepare_reply(reply);
+                         auto holder = std::make_shared<session::HandlerReply>(std::move(reply));
+                         shared->post_to(weak, [weak, holder]() {
+                           if (auto c = weak.lock()) {
+                             c->session_->on_handler_reply(std::move(*holder));
+                             c->after_event();
+                           }
+                         });
+                       });
+  });
+}
+
+void Connection::run_stream(session::StreamJob job) {
+  auto self = shared_from_this();
+  shared_->pool->post([self, job = std::move(job)]() mutable {
+    JobSink sink(*self, job.cancel);
+    auto outcome = job.cursor->pump(job.max_rows, sink, *job.cancel);
+    job.cursor.reset();  // release the producer on this thread, not an I/O thread
+    std::weak_ptr<Connection> weak = self;
+    self->shared_->post_to(weak, [weak, outcome = std::move(outcome)]() mutable {
+      if (auto c = weak.lock()) {
+        c->session_->on_stream_done(std::move(outcome));
+        c->after_event();
+      }
+    });
+  });
+}
+
+void Connection::cancel_request(int32_t process_id, int32_t secret_key) {
+  std::weak_ptr<Connection> target;
+  {
+    std::lock_guard lock(shared_->mu);
+    auto it = shared_->connections.find(static_cast<uint64_t>(static_cast<uint32_t>(process_id)));
+    if (it != shared_->connections.end()) target = it->second;
+  }
+  shared_->post_to(target, [target, secret_key] {
+    if (auto c = target.lock()) c->cancel_from_request(secret_key);
+  });
+}
+
+}  // namespace riffq::server

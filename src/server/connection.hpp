@@ -1,0 +1,106 @@
+// connection.hpp — one client connection: socket I/O coroutines around a Session.
+// Private to the server layer.
+#pragma once
+
+#include <asio.hpp>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "riffq/server/application.hpp"
+#include "riffq/server/server.hpp"
+#include "riffq/server/worker_pool.hpp"
+#include "riffq/session/session.hpp"
+
+namespace riffq::server {
+
+class Connection;
+
+// State shared by the server and every connection; outlives the io_context so that replies
+// arriving late from application threads are dropped safely.
+struct ServerShared {
+  ServerConfig config;
+  std::shared_ptr<Application> app;
+  WorkerPool* pool = nullptr;
+
+  std::mutex mu;     // guards open and connections
+  bool open = true;  // false once the io_context is going away: posts are dropped
+  std::map<uint64_t, std::weak_ptr<Connection>> connections;
+  std::atomic<uint64_t> next_id{1};
+  std::atomic<size_t> active{0};
+
+  // Posts fn to the connection's strand unless the server is shutting down.
+  template <typename F>
+  void post_to(const std::weak_ptr<Connection>& weak, F&& fn);
+};
+
+class Connection : public session::SessionHost, public std::enable_shared_from_this<Connection> {
+ public:
+  using Strand = asio::strand<asio::io_context::executor_type>;
+
+  Connection(std::shared_ptr<ServerShared> shared, asio::io_context& io, asio::ip::tcp::socket socket,
+             uint64_t id);
+  ~Connection() override;
+
+  void start();
+  // Server shutdown: idle sessions get 57P01 now, busy ones when their statement ends.
+  void begin_shutdown();
+  void force_close();
+  // After the event loop stopped: wake and fail any worker blocked on this connection.
+  void abandon();
+  void cancel_from_request(int32_t secret_key);
+  Strand& strand() { return strand_; }
+
+  // SessionHost
+  void send(std::string&& bytes) override;
+  void flush() override {}
+  void start_tls() override {}
+  void admit(session::AdmissionRequest request) override;
+  void call_handler(session::HandlerCall call) override;
+  void run_stream(session::StreamJob job) override;
+  void cancel_request(int32_t process_id, int32_t secret_key) override;
+  void close() override;
+
+ private:
+  class JobSink;
+  asio::awaitable<void> reader();
+  asio::awaitable<void> writer();
+  asio::awaitable<void> startup_deadline();
+  void after_event();
+  void on_closed();
+  void wake_writer();
+
+  std::shared_ptr<ServerShared> shared_;
+  asio::ip::tcp::socket socket_;
+  Strand strand_;
+  ClientInfo client_;
+  int32_t secret_key_;
+  std::unique_ptr<session::Session> session_;
+
+  asio::steady_timer writer_wake_;
+  asio::steady_timer input_wake_;
+  asio::steady_timer startup_timer_;
+
+  std::mutex out_mu_;  // guards the fields below; workers write rows from other threads
+  std::condition_variable out_cv_;
+  std::vector<std::string> out_q_;
+  size_t out_bytes_ = 0;
+  bool out_closed_ = false;
+
+  bool close_requested_ = false;
+  bool closed_ = false;
+  bool draining_ = false;
+  bool app_knows_ = false;  // the application was asked to admit this connection
+};
+
+template <typename F>
+void ServerShared::post_to(const std::weak_ptr<Connection>& weak, F&& fn) {
+  std::lock_guard lock(mu);
+  if (!open) return;
+  if (auto c = weak.lock()) asio::post(c->strand(), std::forward<F>(fn));
+}
+
+}  // namespace riffq::server

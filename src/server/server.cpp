@@ -1,0 +1,224 @@
+// server.cpp — listening, accepting, the I/O thread pool and graceful shutdown.
+#include "riffq/server/server.hpp"
+
+#include <asio/experimental/as_tuple.hpp>
+#include <csignal>
+#include <stdexcept>
+#include <thread>
+
+#include "connection.hpp"
+#include "riffq/wire/backend_messages.hpp"
+
+namespace riffq::server {
+namespace {
+constexpr auto use_tuple = asio::experimental::as_tuple(asio::use_awaitable);
+}
+
+void parse_listen_address(const std::string& address, std::string& host, uint16_t& port) {
+  std::string port_text;
+  if (!address.empty() && address[0] == '[') {
+    size_t close = address.find(']');
+    if (close == std::string::npos || close + 1 >= address.size() || address[close + 1] != ':')
+      throw std::invalid_argument("invalid listen address: " + address);
+    host = address.substr(1, close - 1);
+    port_text = address.substr(close + 2);
+  } else {
+    size_t colon = address.rfind(':');
+    if (colon == std::string::npos || address.find(':') != colon)
+      throw std::invalid_argument("invalid listen address (expected host:port): " + address);
+    host = address.substr(0, colon);
+    port_text = address.substr(colon + 1);
+  }
+  if (host.empty() || port_text.empty() || port_text.size() > 5 ||
+      port_text.find_first_not_of("0123456789") != std::string::npos)
+    throw std::invalid_argument("invalid listen address: " + address);
+  unsigned long p = std::stoul(port_text);
+  if (p > 65535) throw std::invalid_argument("invalid port in listen address: " + address);
+  port = static_cast<uint16_t>(p);
+}
+
+struct Server::Impl {
+  std::shared_ptr<ServerShared> shared;
+  // Destruction order matters: the worker pool is joined before the io_context goes away.
+  std::unique_ptr<asio::io_context> io;
+  std::unique_ptr<WorkerPool> pool;
+  std::optional<asio::ip::tcp::acceptor> acceptor;
+  std::optional<asio::steady_timer> stop_timer;
+  std::atomic<bool> stop_requested{false};
+  bool stopping = false;
+  std::chrono::steady_clock::time_point stop_deadline;
+
+  asio::awaitable<void> accept_loop();
+  asio::awaitable<void> shutdown_watch();
+  void begin_stop();
+};
+
+asio::awaitable<void> Server::Impl::accept_loop() {
+  while (acceptor && acceptor->is_open()) {
+    auto [ec, socket] = co_await acceptor->async_accept(use_tuple);
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !acceptor->is_open()) break;
+      continue;  // e.g. EMFILE: keep serving the others
+    }
+    uint64_t id = shared->next_id.fetch_add(1);
+    if (shared->active.load() >= shared->config.max_connections) {
+      // PostgreSQL answers with 53300 before closing; clients show the message.
+      auto s = std::make_shared<asio::ip::tcp::socket>(std::move(socket));
+      auto msg = std::make_shared<std::string>();
+      wire::write_error_response(
+          *msg, PgError::fatal(sqlstate::TOO_MANY_CONNECTIONS, "sorry, too many clients already"));
+      asio::async_write(*s, asio::buffer(*msg), [s, msg](asio::error_code, size_t) {
+        asio::error_code ignore;
+        s->close(ignore);
+      });
+      continue;
+    }
+    shared->active.fetch_add(1);
+    auto conn = std::make_shared<Connection>(shared, *io, std::move(socket), id);
+    {
+      std::lock_guard lock(shared->mu);
+      shared->connections[id] = conn;
+    }
+    conn->start();
+  }
+}
+
+void Server::Impl::begin_stop() {
+  if (stopping) return;
+  stopping = true;
+  asio::error_code ignore;
+  if (acceptor) acceptor->close(ignore);
+  std::vector<std::weak_ptr<Connection>> conns;
+  {
+    std::lock_guard lock(shared->mu);
+    for (auto& [id, w] : shared->connections) conns.push_back(w);
+  }
+  for (auto& w : conns) {
+    shared->post_to(w, [w] {
+      if (auto c = w.lock()) c->begin_shutdown();
+    });
+  }
+  stop_deadline = std::chrono::steady_clock::now() + shared->config.shutdown_grace;
+}
+
+// Polls until every connection is gone or the grace period ends, then stops the loop.
+asio::awaitable<void> Server::Impl::shutdown_watch() {
+  auto& timer = *stop_timer;
+  while (true) {
+    timer.expires_after(std::chrono::milliseconds(50));
+    co_await timer.async_wait(use_tuple);
+    if (!stop_requested.load()) continue;
+    begin_stop();
+    bool empty;
+    {
+      std::lock_guard lock(shared->mu);
+      empty = shared->connections.empty();
+    }
+    if (empty) break;
+    if (std::chrono::steady_clock::now() >= stop_deadline) {
+      std::vector<std::weak_ptr<Connection>> conns;
+      {
+        std::lock_guard lock(shared->mu);
+        for (auto& [id, w] : shared->connections) conns.push_back(w);
+      }
+      for (auto& w : conns) shared->post_to(w, [w] {
+          if (auto c = w.lock()) c->force_close();
+        });
+      timer.expires_after(std::chrono::milliseconds(200));
+      co_await timer.async_wait(use_tuple);
+      break;
+    }
+  }
+  io->stop();
+}
+
+Server::Server(ServerConfig config, std::shared_ptr<Application> app) : impl_(std::make_unique<Impl>()) {
+  impl_->shared = std::make_shared<ServerShared>();
+  impl_->shared->config = std::move(config);
+  impl_->shared->app = std::move(app);
+}
+
+Server::~Server() {
+  stop();
+}
+
+void Server::bind() {
+  auto& cfg = impl_->shared->config;
+  std::string host;
+  uint16_t port = 0;
+  parse_listen_address(cfg.listen_address, host, port);
+  impl_->io = std::make_unique<asio::io_context>();
+  asio::ip::tcp::resolver resolver(*impl_->io);
+  asio::error_code ec;
+  auto results = resolver.resolve(host, std::to_string(port),
+                                  asio::ip::resolver_base::passive |
+                                      asio::ip::resolver_base::numeric_service,
+                                  ec);
+  if (ec) throw std::system_error(ec, "cannot resolve listen address " + cfg.listen_address);
+  asio::error_code last = asio::error::host_not_found;
+  for (const auto& entry : results) {
+    asio::ip::tcp::acceptor acc(*impl_->io);
+    asio::error_code e;
+    acc.open(entry.endpoint().protocol(), e);
+    if (!e) acc.set_option(asio::ip::tcp::acceptor::reuse_address(true), e);
+    if (!e) acc.bind(entry.endpoint(), e);
+    if (!e) acc.listen(1024, e);
+    if (!e) {
+      impl_->acceptor.emplace(std::move(acc));
+      return;
+    }
+    last = e;
+  }
+  throw std::system_error(last, "could not bind " + cfg.listen_address);
+}
+
+uint16_t Server::port() const {
+  if (!impl_->acceptor) return 0;
+  asio::error_code ec;
+  auto ep = impl_->acceptor->local_endpoint(ec);
+  return ec ? 0 : ep.port();
+}
+
+void Server::run() {
+  if (!impl_->acceptor) bind();
+  auto& io = *impl_->io;
+  impl_->pool = std::make_unique<WorkerPool>();
+  impl_->shared->pool = impl_->pool.get();
+  impl_->stop_timer.emplace(io);
+  asio::co_spawn(io, impl_->accept_loop(), asio::detached);
+  asio::co_spawn(io, impl_->shutdown_watch(), asio::detached);
+  std::optional<asio::signal_set> signals;
+  if (impl_->shared->config.handle_signals) {
+    signals.emplace(io, SIGINT, SIGTERM);
+    signals->async_wait([this](asio::error_code ec, int) {
+      if (!ec) stop();
+    });
+  }
+  size_t n = std::max<size_t>(1, impl_->shared->config.io_threads);
+  std::vector<std::thread> threads;
+  for (size_t i = 1; i < n; ++i) threads.emplace_back([&io] { io.run(); });
+  io.run();
+  for (auto& t : threads) t.join();
+  if (signals) {
+    asio::error_code ignore;
+    signals->cancel(ignore);
+  }
+  std::vector<std::shared_ptr<Connection>> remaining;
+  {
+    std::lock_guard lock(impl_->shared->mu);
+    impl_->shared->open = false;  // late replies from application threads are dropped now
+    for (auto& [id, w] : impl_->shared->connections)
+      if (auto c = w.lock()) remaining.push_back(c);
+  }
+  // The loop has stopped: unblock workers still streaming into connections that never closed.
+  for (auto& c : remaining) c->abandon();
+  remaining.clear();
+  impl_->pool->shutdown();
+  impl_->acceptor.reset();
+  impl_->stop_timer.reset();
+  impl_->io.reset();
+}
+
+void Server::stop() { impl_->stop_requested.store(true); }
+
+}  // namespace riffq::server

@@ -1,0 +1,409 @@
+// extended_query.cpp — Parse / Bind / Describe / Execute / Close / Sync.
+#include "riffq/session/session.hpp"
+#include "riffq/wire/backend_messages.hpp"
+
+namespace riffq::session {
+namespace {
+
+constexpr uint32_t TEXT_OID = 25;
+
+std::string quoted_statement(const std::string& name) {
+  return name.empty() ? "unnamed prepared statement" : "prepared statement \"" + name + "\"";
+}
+
+bool is_session_kind(sql::StatementKind k) {
+  return k != sql::StatementKind::UNPARSEABLE && k != sql::StatementKind::QUERY &&
+         k != sql::StatementKind::COMMAND;
+}
+
+}  // namespace
+
+void Session::extended_error(const PgError& e) {
+  send_error(e);
+  ignore_till_sync_ = phase_ != Phase::CLOSED;
+}
+
+void Session::handle_parse(wire::Parse& m) {
+  if (!m.statement.empty() && statements_.count(m.statement)) {
+    extended_error(PgError::error(sqlstate::DUPLICATE_PREPARED_STATEMENT,
+                                  "prepared statement \"" + m.statement + "\" already exists"));
+    return;
+  }
+  if (sql::split_statements(m.sql).size() > 1) {
+    extended_error(PgError::error(sqlstate::SYNTAX_ERROR,
+                                  "cannot insert multiple commands into a prepared statement"));
+    return;
+  }
+  auto st = std::make_shared<Statement>();
+  st->sql = std::move(m.sql);
+  st->info = sql::analyze_statement(st->sql);
+  size_t nparams = std::max<size_t>(m.parameter_types.size(), size_t(st->info->max_param));
+  if (nparams > wire::MAX_PARAMETERS) {
+    extended_error(PgError::error(sqlstate::PROGRAM_LIMIT_EXCEEDED, "too many parameters"));
+    return;
+  }
+  st->parameter_types.assign(nparams, TEXT_OID);
+  for (size_t i = 0; i < m.parameter_types.size(); ++i)
+    if (m.parameter_types[i] != 0) st->parameter_types[i] = m.parameter_types[i];
+  statements_[m.statement] = std::move(st);
+  std::string out;
+  wire::write_empty(out, wire::msg::PARSE_COMPLETE);
+  host_.send(std::move(out));
+}
+
+void Session::handle_bind(wire::Bind& m) {
+  auto it = statements_.find(m.statement);
+  if (it == statements_.end()) {
+    extended_error(PgError::error(sqlstate::INVALID_SQL_STATEMENT_NAME,
+                                  quoted_statement(m.statement) + " does not exist"));
+    return;
+  }
+  if (!m.portal.empty() && portals_.count(m.portal)) {
+    extended_error(PgError::error(sqlstate::DUPLICATE_CURSOR,
+                                  "cursor \"" + m.portal + "\" already exists"));
+    return;
+  }
+  const auto& st = it->second;
+  size_t n = m.parameters.size();
+  if (n != st->parameter_types.size()) {
+    extended_error(PgError::error(
+        sqlstate::PROTOCOL_VIOLATION,
+        "bind message supplies " + std::to_string(n) + " parameters, but " +
+            quoted_statement(m.statement) + " requires " +
+            std::to_string(st->parameter_types.size())));
+    return;
+  }
+  size_t nformats = m.parameter_formats.size();
+  if (nformats > 1 && nformats != n) {
+    extended_error(PgError::error(sqlstate::PROTOCOL_VIOLATION,
+                                  "bind message has " + std::to_string(nformats) +
+                                      " parameter formats but " + std::to_string(n) +
+                                      " parameters"));
+    return;
+  }
+  auto portal = std::make_shared<Portal>();
+  portal->statement = st;
+  portal->args.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    int16_t f = nformats == 0 ? 0 : m.parameter_formats[nformats == 1 ? 0 : i];
+    if (f != 0 && f != 1) {
+      extended_error(PgError::error(sqlstate::PROTOCOL_VIOLATION,
+                                    "unsupported format code: " + std::to_string(f)));
+      return;
+    }
+    portal->args[i].value = std::move(m.parameters[i]);
+    portal->args[i].type_oid = st->parameter_types[i];
+    portal->args[i].format = static_cast<wire::Format>(f);
+  }
+  for (int16_t f : m.result_formats) {
+    if (f != 0 && f != 1) {
+      extended_error(PgError::error(sqlstate::PROTOCOL_VIOLATION,
+                                    "unsupported format code: " + std::to_string(f)));
+      return;
+    }
+  }
+  portal->result_formats = std::move(m.result_formats);
+  portals_[m.portal] = std::move(portal);
+  std::string out;
+  wire::write_empty(out, wire::msg::BIND_COMPLETE);
+  host_.send(std::move(out));
+}
+
+std::vector<wire::Format> Session::portal_formats(const Portal& p, size_t ncols,
+                                                  const types::ResultEncoder* enc) const {
+  std::vector<wire::Format> f(ncols, wire::Format::TEXT);
+  for (size_t i = 0; i < ncols; ++i) {
+    int16_t code = p.result_formats.empty()        ? 0
+                   : p.result_formats.size() == 1 ? p.result_formats[0]
+                   : i < p.result_formats.size()  ? p.result_formats[i]
+                                                  : 0;
+    // A column without a binary encoder falls back to text in both RowDescription and
+    // DataRow, so what is advertised is always what is sent.
+    if (code == 1 && (enc == nullptr || enc->binary_supported(i))) f[i] = wire::Format::BINARY;
+  }
+  return f;
+}
+
+void Session::handle_describe(wire::Describe& m) {
+  std::string out;
+  if (m.kind == 'S') {
+    auto it = statements_.find(m.name);
+    if (it == statements_.end()) {
+      extended_error(PgError::error(sqlstate::INVALID_SQL_STATEMENT_NAME,
+                                    quoted_statement(m.name) + " does not exist"));
+      return;
+    }
+    auto& st = it->second;
+    wire::write_parameter_description(out, st->parameter_types);
+    if (!st->described && st->info && st->info->kind != sql::StatementKind::UNPARSEABLE &&
+        st->info->kind != sql::StatementKind::QUERY) {
+      // Known not to return rows (or answered by the session): no handler call needed.
+      auto cols = is_session_kind(st->info->kind) ? session_command_columns(*st->info)
+                                                  : std::optional<std::vector<types::ColumnDescription>>(
+                                                        std::vector<types::ColumnDescription>{});
+      if (cols) {
+        st->described = true;
+        st->columns = std::move(*cols);
+        st->returns_rows = !st->columns.empty();
+      }
+    }
+    if (st->described) {
+      if (st->returns_rows)
+        wire::write_row_description(out, st->columns);
+      else
+        wire::write_empty(out, wire::msg::NO_DATA_MESSAGE);
+      host_.send(std::move(out));
+      return;
+    }
+    host_.send(std::move(out));
+    describing_ = st;
+    begin_handler_call(Op::DESCRIBE_STATEMENT, st->sql, true, false, {});
+    return;
+  }
+  auto it = portals_.find(m.name);
+  if (it == portals_.end()) {
+    extended_error(PgError::error(sqlstate::INVALID_CURSOR_NAME,
+                                  "portal \"" + m.name + "\" does not exist"));
+    return;
+  }
+  auto& portal = it->second;
+  auto& st = portal->statement;
+  if (!st->described && st->info && is_session_kind(st->info->kind)) {
+    if (auto cols = session_command_columns(*st->info)) {
+      st->described = true;
+      st->columns = std::move(*cols);
+      st->returns_rows = !st->columns.empty();
+    }
+  } else if (!st->described && st->info && st->info->kind == sql::StatementKind::COMMAND) {
+    st->described = true;
+    st->returns_rows = false;
+  }
+  if (st->described || portal->cursor) {
+    if (st->returns_rows) {
+      auto cols = st->columns;
+      auto formats = portal_formats(*portal, cols.size(),
+                                    portal->cursor ? portal->cursor->encoder.get() : nullptr);
+      for (size_t i = 0; i < cols.size(); ++i) cols[i].format = formats[i];
+      wire::write_row_description(out, cols);
+    } else {
+      wire::write_empty(out, wire::msg::NO_DATA_MESSAGE);
+    }
+    host_.send(std::move(out));
+    return;
+  }
+  describing_ = st;
+  current_portal_ = m.name;
+  // Describe(portal) immediately followed by Execute(portal), as psycopg, node-postgres and
+  // JDBC send it: run the handler once and take the schema from the real result.
+  if (!queue_.empty()) {
+    if (auto* ex = std::get_if<wire::Execute>(&queue_.front()); ex && ex->portal == m.name) {
+      execute_max_rows_ = ex->max_rows;
+      queue_.pop_front();
+      current_info_ = st->info;
+      if (blocked_by_failed_transaction(st->info ? &*st->info : nullptr)) {
+        extended_error(PgError::error(sqlstate::IN_FAILED_TRANSACTION,
+                                      "current transaction is aborted, commands ignored until "
+                                      "end of transaction block"));
+        return;
+      }
+      begin_handler_call(Op::DESCRIBE_EXECUTE, st->sql, false, true, portal->args);
+      return;
+    }
+  }
+  begin_handler_call(Op::DESCRIBE_PORTAL, st->sql, true, true, portal->args);
+}
+
+void Session::describe_reply(HandlerReply& reply) {
+  auto st = std::move(describing_);
+  if (reply.kind == HandlerReply::Kind::ERROR) {
+    extended_error(reply.error);
+    return;
+  }
+  std::string out;
+  if (reply.kind == HandlerReply::Kind::TAG) {
+    st->described = true;
+    st->returns_rows = false;
+    wire::write_empty(out, wire::msg::NO_DATA_MESSAGE);
+    host_.send(std::move(out));
+    return;
+  }
+  std::string error;
+  auto encoder =
+      types::ResultEncoder::create(std::move(reply.schema), settings_.encode_options(), &error);
+  if (!encoder) {
+    extended_error(PgError::error(sqlstate::FEATURE_NOT_SUPPORTED, error));
+    return;
+  }
+  st->described = true;
+  st->returns_rows = true;
+  st->columns = encoder->columns();
+  auto cols = st->columns;
+  if (op_ == Op::DESCRIBE_PORTAL) {
+    auto it = portals_.find(current_portal_);
+    if (it != portals_.end()) {
+      auto formats = portal_formats(*it->second, cols.size(), encoder.get());
+      for (size_t i = 0; i < cols.size(); ++i) cols[i].format = formats[i];
+    }
+  }
+  wire::write_row_description(out, cols);
+  host_.send(std::move(out));
+}
+
+void Session::handle_execute(wire::Execute& m) {
+  auto it = portals_.find(m.portal);
+  if (it == portals_.end()) {
+    extended_error(PgError::error(sqlstate::INVALID_CURSOR_NAME,
+                                  "portal \"" + m.portal + "\" does not exist"));
+    return;
+  }
+  auto& portal = it->second;
+  current_portal_ = m.portal;
+  execute_max_rows_ = m.max_rows;
+  if (portal->cursor) {
+    if (portal->cursor->exhausted) {
+      std::string out;
+      wire::write_command_complete(out, "SELECT 0");
+      host_.send(std::move(out));
+      return;
+    }
+    begin_stream(Op::EXECUTE, portal->cursor, m.max_rows);
+    return;
+  }
+  if (portal->completed) {
+    extended_error(PgError::error(sqlstate::OBJECT_NOT_IN_STATE,
+                                  "portal \"" + m.portal + "\" cannot be run"));
+    return;
+  }
+  auto& st = portal->statement;
+  current_info_ = st->info;
+  if (blocked_by_failed_transaction(st->info ? &*st->info : nullptr)) {
+    extended_error(PgError::error(sqlstate::IN_FAILED_TRANSACTION,
+                                  "current transaction is aborted, commands ignored until end "
+                                  "of transaction block"));
+    return;
+  }
+  if (st->info && is_session_kind(st->info->kind)) {
+    std::string tag;
+    PgError error;
+    bool failed = false;
+    auto formats = portal_formats(*portal, 1, nullptr);
+    if (try_session_command(*st->info, false, &formats, tag, error, failed)) {
+      if (failed) {
+        extended_error(error);
+        return;
+      }
+      std::string out;
+      wire::write_command_complete(out, tag);
+      host_.send(std::move(out));
+      portal->completed = true;
+      return;
+    }
+  }
+  begin_handler_call(Op::EXECUTE, st->sql, false, true, portal->args);
+}
+
+void Session::execute_reply(HandlerReply& reply) {
+  auto it = portals_.find(current_portal_);
+  bool with_description = op_ == Op::DESCRIBE_EXECUTE;
+  auto st = std::move(describing_);
+  if (reply.kind == HandlerReply::Kind::ERROR || it == portals_.end()) {
+    if (current_info_ && (current_info_->kind == sql::StatementKind::COMMIT ||
+                          current_info_->kind == sql::StatementKind::ROLLBACK)) {
+      extended_error(reply.error);
+      tx_ = wire::TransactionStatus::IDLE;
+      return;
+    }
+    extended_error(reply.kind == HandlerReply::Kind::ERROR
+                       ? reply.error
+                       : PgError::error(sqlstate::INVALID_CURSOR_NAME, "portal vanished"));
+    return;
+  }
+  auto& portal = it->second;
+  std::string out;
+  if (reply.kind == HandlerReply::Kind::TAG) {
+    if (with_description) wire::write_empty(out, wire::msg::NO_DATA_MESSAGE);
+    bool was_failed = tx_ == wire::TransactionStatus::FAILED;
+    apply_transaction_effect(current_info_ ? &*current_info_ : nullptr, true);
+    std::string tag = reply.tag;
+    if (was_failed && current_info_ && current_info_->kind == sql::StatementKind::COMMIT)
+      tag = "ROLLBACK";
+    wire::write_command_complete(out, tag);
+    host_.send(std::move(out));
+    portal->completed = true;
+    if (st && !st->described) {
+      st->described = true;
+      st->returns_rows = false;
+    }
+    return;
+  }
+  std::string error;
+  auto encoder =
+      types::ResultEncoder::create(std::move(reply.schema), settings_.encode_options(), &error);
+  if (!encoder) {
+    extended_error(PgError::error(sqlstate::FEATURE_NOT_SUPPORTED, error));
+    return;
+  }
+  auto formats = portal_formats(*portal, encoder->columns().size(), encoder.get());
+  if (portal->result_formats.size() > 1 &&
+      portal->result_formats.size() != encoder->columns().size()) {
+    extended_error(PgError::error(
+        sqlstate::PROTOCOL_VIOLATION,
+        "bind message has " + std::to_string(portal->result_formats.size()) +
+            " result formats but query has " + std::to_string(encoder->columns().size()) +
+            " columns"));
+    return;
+  }
+  encoder->set_formats(formats);
+  if (with_description) {
+    auto cols = encoder->columns();
+    if (st) {
+      st->described = true;
+      st->returns_rows = true;
+      st->columns = cols;
+      for (auto& c : st->columns) c.format = wire::Format::TEXT;
+    }
+    for (size_t i = 0; i < cols.size(); ++i) cols[i].format = formats[i];
+    wire::write_row_description(out, cols);
+    host_.send(std::move(out));
+  }
+  auto cursor = std::make_shared<ResultCursor>();
+  cursor->stream = std::move(reply.stream);
+  cursor->encoder = std::move(encoder);
+  portal->cursor = cursor;
+  begin_stream(Op::EXECUTE, std::move(cursor), execute_max_rows_);
+}
+
+void Session::execute_stream_done(StreamOutcome& outcome) {
+  std::string out;
+  if (outcome.error) {
+    extended_error(*outcome.error);
+    return;
+  }
+  if (outcome.suspended) {
+    wire::write_empty(out, wire::msg::PORTAL_SUSPENDED);
+  } else {
+    apply_transaction_effect(current_info_ ? &*current_info_ : nullptr, true);
+    wire::write_command_complete(out, "SELECT " + std::to_string(outcome.rows));
+  }
+  host_.send(std::move(out));
+}
+
+void Session::handle_close(wire::Close& m) {
+  if (m.kind == 'S')
+    statements_.erase(m.name);
+  else
+    portals_.erase(m.name);
+  std::string out;
+  wire::write_empty(out, wire::msg::CLOSE_COMPLETE);
+  host_.send(std::move(out));
+}
+
+void Session::handle_sync() {
+  ignore_till_sync_ = false;
+  // Outside a transaction block the Sync ends the implicit transaction: portals go with it.
+  if (tx_ == wire::TransactionStatus::IDLE) portals_.clear();
+  current_info_.reset();
+  send_ready();
+}
+
+}  // namespace riffq::session

@@ -1,0 +1,83 @@
+// result_cursor.cpp — pulling Arrow batches and sending them as DataRows in bounded chunks.
+#include "riffq/session/result_cursor.hpp"
+
+#include <algorithm>
+
+namespace riffq::session {
+namespace {
+
+// Rows encoded per slice and bytes buffered before handing a chunk to the sink: small enough
+// to keep memory flat, large enough to amortise the socket writes.
+constexpr int64_t SLICE_ROWS = 4096;
+constexpr size_t CHUNK_BYTES = 256 * 1024;
+
+PgError canceled() {
+  return PgError::error(sqlstate::QUERY_CANCELED, "canceling statement due to user request");
+}
+
+}  // namespace
+
+StreamOutcome ResultCursor::pump(int64_t max_rows, RowSink& sink, const std::atomic<bool>& cancel) {
+  StreamOutcome out;
+  std::string chunk;
+  std::string error;
+  auto flush_chunk = [&]() {
+    if (chunk.empty()) return true;
+    bool ok = sink.write(std::move(chunk));
+    chunk = std::string();
+    chunk.reserve(CHUNK_BYTES + CHUNK_BYTES / 4);
+    return ok;
+  };
+  chunk.reserve(CHUNK_BYTES + CHUNK_BYTES / 4);
+  while (!exhausted) {
+    if (cancel.load(std::memory_order_relaxed)) {
+      out.error = canceled();
+      break;
+    }
+    if (max_rows > 0 && out.rows >= max_rows) {
+      out.suspended = true;
+      break;
+    }
+    if (!batch.valid() || batch_offset >= batch.a.length) {
+      batch.reset();
+      batch_offset = 0;
+      ArrowArray next{};
+      int rc = stream.st.get_next(&stream.st, &next);
+      if (rc != 0) {
+        const char* msg = stream.st.get_last_error ? stream.st.get_last_error(&stream.st) : nullptr;
+        out.error = PgError::error(sqlstate::INTERNAL_ERROR,
+                                   std::string("error reading result stream: ") +
+                                       (msg ? msg : std::to_string(rc)));
+        exhausted = true;
+        break;
+      }
+      if (next.release == nullptr) {
+        exhausted = true;
+        break;
+      }
+      batch.a = next;
+      continue;
+    }
+    int64_t n = std::min<int64_t>(SLICE_ROWS, batch.a.length - batch_offset);
+    if (max_rows > 0) n = std::min<int64_t>(n, max_rows - out.rows);
+    if (!encoder->append_data_rows(batch.a, batch_offset, n, chunk, &error)) {
+      out.error = PgError::error(sqlstate::INTERNAL_ERROR, error);
+      exhausted = true;
+      break;
+    }
+    batch_offset += n;
+    out.rows += n;
+    if (chunk.size() >= CHUNK_BYTES && !flush_chunk()) {
+      out.error = canceled();
+      return out;
+    }
+  }
+  if (!flush_chunk() && !out.error) out.error = canceled();
+  if (exhausted) {
+    batch.reset();
+    stream.reset();  // release the producer as soon as it is drained
+  }
+  return out;
+}
+
+}  // namespace riffq::session

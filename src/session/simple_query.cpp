@@ -1,0 +1,124 @@
+// simple_query.cpp — the simple query protocol: one Query, many statements, one ReadyForQuery.
+#include "riffq/session/session.hpp"
+#include "riffq/wire/backend_messages.hpp"
+
+namespace riffq::session {
+
+void Session::start_simple_query(std::string sql) {
+  if (sql::is_empty_query(sql)) {
+    std::string out;
+    wire::write_empty(out, wire::msg::EMPTY_QUERY_RESPONSE);
+    host_.send(std::move(out));
+    send_ready();
+    return;
+  }
+  SimpleQuery q;
+  q.statements = sql::split_statements(sql);
+  q.sql = std::move(sql);
+  simple_ = std::move(q);
+}
+
+void Session::next_simple_statement() {
+  SimpleQuery& q = *simple_;
+  if (q.index >= q.statements.size()) {
+    end_simple_query();
+    return;
+  }
+  // A single statement goes to the handler byte for byte; several are cut at their bounds.
+  const sql::StatementRange& r = q.statements[q.index];
+  std::string text = q.statements.size() == 1 ? q.sql : q.sql.substr(r.offset, r.length);
+  current_info_ = analyze_if_session_command(text);
+  if (blocked_by_failed_transaction(current_info_ ? &*current_info_ : nullptr)) {
+    finish_simple_statement_error(
+        PgError::error(sqlstate::IN_FAILED_TRANSACTION,
+                       "current transaction is aborted, commands ignored until end of "
+                       "transaction block"));
+    return;
+  }
+  if (current_info_) {
+    std::string tag;
+    PgError error;
+    bool failed = false;
+    if (try_session_command(*current_info_, true, nullptr, tag, error, failed)) {
+      if (failed) {
+        finish_simple_statement_error(error);
+        return;
+      }
+      std::string out;
+      wire::write_command_complete(out, tag);
+      host_.send(std::move(out));
+      ++q.index;
+      return;
+    }
+  }
+  begin_handler_call(Op::SIMPLE, std::move(text), false, false, {});
+}
+
+void Session::simple_handler_reply(HandlerReply& reply) {
+  switch (reply.kind) {
+    case HandlerReply::Kind::ERROR:
+      finish_simple_statement_error(reply.error);
+      return;
+    case HandlerReply::Kind::TAG: {
+      bool was_failed = tx_ == wire::TransactionStatus::FAILED;
+      apply_transaction_effect(current_info_ ? &*current_info_ : nullptr, true);
+      std::string tag = reply.tag;
+      if (was_failed && current_info_ && current_info_->kind == sql::StatementKind::COMMIT)
+        tag = "ROLLBACK";  // COMMIT of an aborted transaction rolls back
+      std::string out;
+      wire::write_command_complete(out, tag);
+      host_.send(std::move(out));
+      ++simple_->index;
+      return;
+    }
+    case HandlerReply::Kind::ROWS: {
+      std::string error;
+      auto encoder =
+          types::ResultEncoder::create(std::move(reply.schema), settings_.encode_options(), &error);
+      if (!encoder) {
+        finish_simple_statement_error(PgError::error(sqlstate::FEATURE_NOT_SUPPORTED, error));
+        return;
+      }
+      std::string out;
+      wire::write_row_description(out, encoder->columns());
+      host_.send(std::move(out));
+      auto cursor = std::make_shared<ResultCursor>();
+      cursor->stream = std::move(reply.stream);
+      cursor->encoder = std::move(encoder);
+      begin_stream(Op::SIMPLE, std::move(cursor), 0);
+      return;
+    }
+  }
+}
+
+void Session::simple_stream_done(StreamOutcome& outcome) {
+  if (outcome.error) {
+    finish_simple_statement_error(*outcome.error);
+    return;
+  }
+  apply_transaction_effect(current_info_ ? &*current_info_ : nullptr, true);
+  std::string out;
+  wire::write_command_complete(out, "SELECT " + std::to_string(outcome.rows));
+  host_.send(std::move(out));
+  ++simple_->index;
+}
+
+// Reports an error and abandons the rest of the Query string (PostgreSQL semantics).
+void Session::finish_simple_statement_error(const PgError& e) {
+  send_error(e);
+  if (phase_ == Phase::CLOSED) return;
+  // COMMIT / ROLLBACK end the block even when the application reports a failure, so a
+  // client can always leave the aborted state.
+  if (current_info_ && (current_info_->kind == sql::StatementKind::COMMIT ||
+                        current_info_->kind == sql::StatementKind::ROLLBACK))
+    tx_ = wire::TransactionStatus::IDLE;
+  end_simple_query();
+}
+
+void Session::end_simple_query() {
+  simple_.reset();
+  current_info_.reset();
+  send_ready();
+}
+
+}  // namespace riffq::session
