@@ -1,0 +1,14 @@
+// src/types/numeric_format.hpp
+// PostgreSQL numeric helpers shared by the integer (uint64) and decimal encoders.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace riffq::types::detail {
+
+// Appends numeric_send bytes (ndigits, weight, sign, dscale, base-10000 digits) for a plain
+// decimal text "[-]digits[.digits]"; dscale is the number of fraction digits.
+void put_numeric_binary(std::string& out, std::string_view text);
+
+}  // namespace riffq::types::detail
