@@ -1,0 +1,254 @@
+// bind_server.cpp — riffq._riffq.Server: the Python face of server::Server (riffq 0.1.11 API).
+#include <nanobind/nanobind.h>
+#include <nanobind/stl/optional.h>
+#include <nanobind/stl/string.h>
+
+#include <openssl/ssl.h>
+#include <pthread.h>
+
+#include <condition_variable>
+#include <csignal>
+#include <mutex>
+#include <system_error>
+
+#include "python_backend.hpp"
+#include "riffq/server/server.hpp"
+
+namespace nb = nanobind;
+using namespace nb::literals;
+
+namespace riffq::bindings {
+namespace {
+
+// PostgreSQL version whose catalog is emulated; drivers parse MAJOR.MINOR from it.
+constexpr const char* DEFAULT_SERVER_VERSION = "15.8";
+
+struct RegisteredColumn {
+  std::string name;
+  std::string type;
+  bool nullable;
+};
+struct RegisteredTable {
+  std::string database, schema, table;
+  std::vector<RegisteredColumn> columns;
+};
+
+bool valid_server_version(const std::string& v) {
+  size_t i = 0;
+  while (i < v.size() && std::isdigit(static_cast<unsigned char>(v[i]))) ++i;
+  if (i == 0 || i >= v.size() || v[i] != '.') return false;
+  return i + 1 < v.size() && std::isdigit(static_cast<unsigned char>(v[i + 1]));
+}
+
+class PyServer {
+ public:
+  explicit PyServer(std::string addr) : addr_(std::move(addr)), callbacks_(std::make_shared<PythonCallbacks>()) {
+    callbacks_->on_query = nb::none();
+    callbacks_->on_connect = nb::none();
+    callbacks_->on_disconnect = nb::none();
+    callbacks_->on_authentication = nb::none();
+  }
+
+  void on_query(nb::object cb) { callbacks_->on_query = std::move(cb); }
+  void on_connect(nb::object cb) { callbacks_->on_connect = std::move(cb); }
+  void on_disconnect(nb::object cb) { callbacks_->on_disconnect = std::move(cb); }
+  void on_authentication(nb::object cb) { callbacks_->on_authentication = std::move(cb); }
+  void handle_shutdown(nb::object cb) { shutdown_cb_ = std::move(cb); }
+
+  void set_tls(const std::string& cert, const std::string& key) {
+    // Validate now so that a bad path or key fails here, as the original does (OSError).
+    SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
+    bool ok = ctx && SSL_CTX_use_certificate_chain_file(ctx, cert.c_str()) == 1 &&
+              SSL_CTX_use_PrivateKey_file(ctx, key.c_str(), SSL_FILETYPE_PEM) == 1 &&
+              SSL_CTX_check_private_key(ctx) == 1;
+    if (ctx) SSL_CTX_free(ctx);
+    if (!ok) {
+      PyErr_SetString(PyExc_OSError, ("could not load TLS certificate/key: " + cert + ", " + key).c_str());
+      throw nb::python_error();
+    }
+    tls_cert_ = cert;
+    tls_key_ = key;
+  }
+
+  void register_database(const std::string& db) { databases_.push_back(db); }
+  void register_schema(const std::string& db, const std::string& schema) {
+    schemas_.emplace_back(db, schema);
+  }
+  void register_table(const std::string& db, const std::string& schema, const std::string& table,
+                      nb::list columns) {
+    RegisteredTable t{db, schema, table, {}};
+    for (nb::handle item : columns) {
+      if (!nb::isinstance<nb::dict>(item)) throw nb::type_error("each column must be a dict");
+      nb::dict d = nb::borrow<nb::dict>(item);
+      if (nb::len(d) != 1) throw nb::value_error("each column must be a single-key dict");
+      for (auto [k, v] : d) {
+        if (!nb::isinstance<nb::dict>(v)) throw nb::type_error("column spec must be a dict");
+        nb::dict spec = nb::borrow<nb::dict>(v);
+        if (!spec.contains("type")) throw nb::value_error("column spec is missing 'type'");
+        if (!spec.contains("nullable")) throw nb::value_error("column spec is missing 'nullable'");
+        t.columns.push_back({nb::cast<std::string>(k), nb::cast<std::string>(spec["type"]),
+                             nb::cast<bool>(spec["nullable"])});
+      }
+    }
+    tables_.push_back(std::move(t));
+  }
+  void set_lazy_catalog(nb::object source) { lazy_catalog_ = std::move(source); }
+
+  void start(bool tls, bool catalog_emulation, std::optional<std::string> server_version) {
+    (void)catalog_emulation;  // the catalog engine arrives with its own issue
+    if (callbacks_->on_query.is_none())
+      throw nb::value_error("No callback set. Use on_query() before starting the server.");
+    if (tls) {
+      if (tls_cert_.empty()) throw nb::value_error("start(tls=True) requires set_tls() first");
+      PyErr_SetString(PyExc_NotImplementedError,
+                      "TLS is not available in this build yet; start without tls=True");
+      throw nb::python_error();
+    }
+    std::string version = server_version.value_or(DEFAULT_SERVER_VERSION);
+    if (!valid_server_version(version))
+      throw nb::value_error("server_version must begin with a numeric MAJOR.MINOR, e.g. \"15.8\"");
+
+    server::ServerConfig cfg;
+    cfg.listen_address = addr_;
+    cfg.server_version = version;
+    cfg.io_threads = 2;
+    bool main_thread = PyGILState_Check() && nb::module_::import_("threading")
+                                                 .attr("current_thread")()
+                                                 .is(nb::module_::import_("threading").attr("main_thread")());
+    cfg.handle_signals = main_thread;
+    auto app = std::make_shared<PythonApplication>(callbacks_);
+    {
+      std::lock_guard lock(mu_);
+      if (server_) throw nb::value_error("server is already running");
+      server_ = std::make_shared<server::Server>(cfg, app);
+      stop_requested_early_ = false;
+    }
+    std::string bind_error;
+    struct sigaction old_int {}, old_term {};
+    {
+      nb::gil_scoped_release release;
+      try {
+        server_->bind();
+      } catch (const std::exception& e) {
+        bind_error = e.what();
+      }
+      if (bind_error.empty()) {
+        {
+          std::lock_guard lock(mu_);
+          serving_ = true;
+          if (stop_requested_early_) server_->stop();
+        }
+        cv_.notify_all();
+        if (main_thread) {
+          sigaction(SIGINT, nullptr, &old_int);
+          sigaction(SIGTERM, nullptr, &old_term);
+        }
+        server_->run();
+        if (main_thread) {
+          sigaction(SIGINT, &old_int, nullptr);
+          sigaction(SIGTERM, &old_term, nullptr);
+        }
+      }
+    }
+    std::shared_ptr<server::Server> done;
+    {
+      std::lock_guard lock(mu_);
+      done.swap(server_);
+      serving_ = false;
+    }
+    cv_.notify_all();
+    {
+      nb::gil_scoped_release release;
+      done.reset();
+    }
+    if (!bind_error.empty()) {
+      PyErr_SetString(PyExc_OSError, bind_error.c_str());
+      throw nb::python_error();
+    }
+    if (!shutdown_cb_.is_none()) {
+      try {
+        shutdown_cb_();
+      } catch (nb::python_error& e) {
+        e.restore();
+        nb::module_::import_("logging").attr("getLogger")("riffq").attr("exception")(
+            "shutdown callback raised");
+      }
+    }
+  }
+
+  void stop() {
+    std::lock_guard lock(mu_);
+    if (server_)
+      server_->stop();
+    else
+      stop_requested_early_ = true;
+  }
+
+  bool wait_until_serving(double timeout) {
+    nb::gil_scoped_release release;
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, std::chrono::duration<double>(timeout), [&] { return serving_; });
+  }
+
+  int port() {
+    std::lock_guard lock(mu_);
+    return server_ && serving_ ? server_->port() : 0;
+  }
+
+ private:
+  std::string addr_;
+  std::shared_ptr<PythonCallbacks> callbacks_;
+  nb::object shutdown_cb_ = nb::none();
+  nb::object lazy_catalog_ = nb::none();
+  std::string tls_cert_, tls_key_;
+  std::vector<std::string> databases_;
+  std::vector<std::pair<std::string, std::string>> schemas_;
+  std::vector<RegisteredTable> tables_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::shared_ptr<server::Server> server_;
+  bool serving_ = false;
+  bool stop_requested_early_ = false;
+};
+
+}  // namespace
+
+void bind_server(nb::module_& m) {
+  bind_callbacks(m);
+  nb::class_<PyServer>(m, "Server",
+                       "A PostgreSQL wire-protocol server. addr is \"IP:port\", \"[v6]:port\" "
+                       "or \"host:port\".")
+      .def(nb::init<std::string>(), "addr"_a)
+      .def("on_query", &PyServer::on_query, "callback"_a,
+           "Sets the query handler: cb(sql, callback, *, do_describe, connection_id[, "
+           "query_args]). Required before start().")
+      .def("on_connect", &PyServer::on_connect, "callback"_a,
+           "Sets the connect handler: cb(connection_id, ip, port, *, callback, server_name).")
+      .def("on_disconnect", &PyServer::on_disconnect, "callback"_a,
+           "Sets the disconnect handler: cb(connection_id, ip, port).")
+      .def("on_authentication", &PyServer::on_authentication, "callback"_a,
+           "Sets the authentication handler and turns on password authentication: "
+           "cb(connection_id, user, password, host, *, callback[, database]).")
+      .def("handle_shutdown", &PyServer::handle_shutdown, "callback"_a,
+           "Sets a zero-argument callable run after the server stopped, before start() returns.")
+      .def("set_tls", &PyServer::set_tls, "cert_path"_a, "key_path"_a,
+           "Loads a PEM certificate chain and private key; raises OSError on failure.")
+      .def("register_database", &PyServer::register_database, "database_name"_a)
+      .def("register_schema", &PyServer::register_schema, "database_name"_a, "schema_name"_a)
+      .def("register_table", &PyServer::register_table, "database_name"_a, "schema_name"_a,
+           "table_name"_a, "columns"_a,
+           "Registers a table; columns is a list of single-key dicts "
+           "{name: {\"type\": str, \"nullable\": bool}}.")
+      .def("set_lazy_catalog", &PyServer::set_lazy_catalog, "source"_a)
+      .def("start", &PyServer::start, "tls"_a = false, "catalog_emulation"_a = false,
+           "server_version"_a = nb::none(),
+           "Serves until SIGINT/SIGTERM (main thread) or stop(); releases the GIL. Raises OSError "
+           "if the address cannot be bound.")
+      .def("stop", &PyServer::stop, "Stops a running server (thread-safe); start() then returns.")
+      .def("wait_until_serving", &PyServer::wait_until_serving, "timeout"_a = 10.0,
+           "Blocks until start() is accepting connections; False on timeout.")
+      .def_prop_ro("port", &PyServer::port, "The bound port while serving, else 0.");
+}
+
+}  // namespace riffq::bindings

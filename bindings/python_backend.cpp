@@ -1,0 +1,205 @@
+// python_backend.cpp — calling Python query / connect / auth / disconnect callbacks.
+#include "python_backend.hpp"
+
+#include <nanobind/stl/function.h>
+#include <nanobind/stl/shared_ptr.h>
+#include <nanobind/stl/string.h>
+
+#include "arrow_import.hpp"
+#include "query_args.hpp"
+
+using namespace nanobind::literals;
+
+namespace riffq::bindings {
+namespace {
+
+// Logs an exception through Python's logging module (never raises).
+void log_exception(const char* where) {
+  try {
+    nb::module_::import_("logging").attr("getLogger")("riffq").attr("exception")(where);
+  } catch (...) {
+  }
+}
+
+std::string exception_text(nb::python_error& e) {
+  std::string s = e.what();
+  // nanobind's what() includes the traceback; the client gets the first line.
+  auto nl = s.find('\n');
+  if (nl != std::string::npos && s.rfind("Traceback", 0) != 0) s = s.substr(0, nl);
+  try {
+    nb::object value = nb::borrow(e.value());
+    std::string type = nb::cast<std::string>(value.type().attr("__name__"));
+    std::string msg = nb::cast<std::string>(nb::str(value));
+    return msg.empty() ? type : type + ": " + msg;
+  } catch (...) {
+    return s;
+  }
+}
+
+}  // namespace
+
+QueryCallback::~QueryCallback() {
+  // Dropped without being called: the handler gave up on this query.
+  if (!used.exchange(true))
+    reply(session::HandlerReply::make_error(PgError::error(
+        sqlstate::INTERNAL_ERROR, "query handler finished without calling its callback")));
+}
+
+void QueryCallback::fail(PgError e) {
+  if (used.exchange(true)) return;
+  nb::gil_scoped_release release;
+  reply(session::HandlerReply::make_error(std::move(e)));
+}
+
+void QueryCallback::call(nb::handle result, bool is_tag, bool is_error) {
+  if (used.load()) return;  // first call wins
+  session::HandlerReply r;
+  if (is_tag) {
+    r = session::HandlerReply::make_tag(nb::isinstance<nb::str>(result) ? nb::cast<std::string>(result) : "");
+  } else if (is_error) {
+    PgError e = PgError::error(sqlstate::INTERNAL_ERROR, "unknown error");
+    if (nb::isinstance<nb::tuple>(result) && nb::len(result) == 3) {
+      nb::tuple t = nb::borrow<nb::tuple>(result);
+      if (nb::isinstance<nb::str>(t[0]) && nb::isinstance<nb::str>(t[1]) && nb::isinstance<nb::str>(t[2])) {
+        e.severity = parse_severity(nb::cast<std::string>(t[0]));
+        e.sqlstate = nb::cast<std::string>(t[1]);
+        e.message = nb::cast<std::string>(t[2]);
+        if (e.sqlstate.size() != 5) e.sqlstate = sqlstate::INTERNAL_ERROR;
+      }
+    }
+    r = session::HandlerReply::make_error(std::move(e));
+  } else {
+    std::string error;
+    r.kind = session::HandlerReply::Kind::ROWS;
+    if (!import_arrow_stream(result, r.stream, &error))
+      r = session::HandlerReply::make_error(PgError::error(sqlstate::INTERNAL_ERROR, error));
+  }
+  if (used.exchange(true)) return;
+  nb::gil_scoped_release release;  // schema fetch and hand-off happen without the GIL
+  reply(std::move(r));
+}
+
+BoolCallback::~BoolCallback() {
+  if (!used.exchange(true)) reply(false, default_error);
+}
+
+void BoolCallback::call(nb::handle ok, nb::handle message, nb::handle severity, nb::handle code) {
+  if (used.exchange(true)) return;
+  bool accepted = nb::isinstance<nb::bool_>(ok) && nb::cast<bool>(ok);
+  PgError e = default_error;
+  if (!accepted && (!message.is_none() || !severity.is_none() || !code.is_none())) {
+    e = PgError::fatal(sqlstate::INTERNAL_ERROR, "rejected");
+    if (!message.is_none()) e.message = nb::cast<std::string>(nb::str(message));
+    if (!severity.is_none()) e.severity = parse_severity(nb::cast<std::string>(nb::str(severity)));
+    if (!code.is_none()) e.sqlstate = nb::cast<std::string>(nb::str(code));
+  }
+  nb::gil_scoped_release release;
+  reply(accepted, std::move(e));
+}
+
+void PythonApplication::admit(const server::ClientInfo& client,
+                              const session::AdmissionRequest& request,
+                              server::AdmissionReplyFn reply) {
+  auto finish = [reply](bool ok, PgError e) {
+    session::AdmissionReply r;
+    r.ok = ok;
+    r.error = std::move(e);
+    reply(std::move(r));
+  };
+  nb::gil_scoped_acquire gil;
+  auto callbacks = callbacks_;
+  // Connect check (after authentication, as the original orders them).
+  auto connect = [callbacks, client, finish]() {
+    if (callbacks->on_connect.is_none()) {
+      finish(true, {});
+      return;
+    }
+    auto cb = std::make_shared<BoolCallback>(
+        finish, PgError::fatal(sqlstate::INVALID_AUTHORIZATION, "Connection rejected"));
+    try {
+      nb::object server_name = client.server_name ? nb::cast(*client.server_name) : nb::none();
+      callbacks->on_connect(client.connection_id, client.ip, client.port,
+                            "callback"_a = nb::cast(cb), "server_name"_a = server_name);
+    } catch (nb::python_error& e) {
+      e.restore();
+      log_exception("connect callback raised");
+      cb->call(nb::bool_(false), nb::none(), nb::none(), nb::none());
+    }
+  };
+  if (!request.password || callbacks->on_authentication.is_none()) {
+    connect();
+    return;
+  }
+  auto after_auth = [connect, finish](bool ok, PgError e) {
+    if (!ok) {
+      finish(false, std::move(e));
+      return;
+    }
+    nb::gil_scoped_acquire gil;
+    connect();
+  };
+  auto cb = std::make_shared<BoolCallback>(
+      after_auth, PgError::fatal(sqlstate::INVALID_PASSWORD, "Authentication failed"));
+  try {
+    nb::object user = nb::cast(request.user);
+    if (request.database)
+      callbacks->on_authentication(client.connection_id, user, *request.password, client.ip,
+                                   "callback"_a = nb::cast(cb), "database"_a = *request.database);
+    else
+      callbacks->on_authentication(client.connection_id, user, *request.password, client.ip,
+                                   "callback"_a = nb::cast(cb));
+  } catch (nb::python_error& e) {
+    e.restore();
+    log_exception("authentication callback raised");
+    cb->call(nb::bool_(false), nb::none(), nb::none(), nb::none());
+  }
+}
+
+void PythonApplication::query(const server::ClientInfo& client, session::HandlerCall call,
+                              server::QueryReplyFn reply) {
+  nb::gil_scoped_acquire gil;
+  auto cb = std::make_shared<QueryCallback>(std::move(reply));
+  try {
+    nb::object py_cb = nb::cast(cb);
+    if (call.with_args) {
+      nb::list args = decode_query_args(call.args);
+      callbacks_->on_query(call.sql, py_cb, "do_describe"_a = call.do_describe,
+                           "connection_id"_a = client.connection_id, "query_args"_a = args);
+    } else {
+      callbacks_->on_query(call.sql, py_cb, "do_describe"_a = call.do_describe,
+                           "connection_id"_a = client.connection_id);
+    }
+  } catch (nb::python_error& e) {
+    // A handler that raises produces an error, never an empty result (SPEC §2.4).
+    std::string text = exception_text(e);
+    e.restore();
+    log_exception("query handler raised");
+    cb->fail(PgError::error(sqlstate::INTERNAL_ERROR, text));
+  }
+}
+
+void PythonApplication::disconnected(const server::ClientInfo& client) {
+  nb::gil_scoped_acquire gil;
+  if (callbacks_->on_disconnect.is_none()) return;
+  try {
+    callbacks_->on_disconnect(client.connection_id, client.ip, client.port);
+  } catch (nb::python_error& e) {
+    e.restore();
+    log_exception("disconnect callback raised");
+  }
+}
+
+void bind_callbacks(nb::module_& m) {
+  nb::class_<QueryCallback>(m, "QueryCallback",
+                            "Callback passed to query handlers: callback(result, *, is_tag=False, "
+                            "is_error=False). The first call wins.")
+      .def("__call__", &QueryCallback::call, "result"_a, nb::kw_only(), "is_tag"_a = false,
+           "is_error"_a = false);
+  nb::class_<BoolCallback>(m, "BoolCallback",
+                           "Callback passed to connect and authentication handlers: "
+                           "callback(ok, message=None, severity=None, sqlstate=None).")
+      .def("__call__", &BoolCallback::call, "result"_a, "message"_a = nb::none(),
+           "severity"_a = nb::none(), "sqlstate"_a = nb::none());
+}
+
+}  // namespace riffq::bindings

@@ -1,0 +1,74 @@
+// python_backend.hpp — PythonApplication: the server's Application, implemented by calling the
+// Python callbacks registered on riffq.Server (with the GIL, on worker threads).
+#pragma once
+
+#include <nanobind/nanobind.h>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+
+#include "riffq/server/application.hpp"
+
+namespace riffq::bindings {
+
+namespace nb = nanobind;
+
+// The Python callables; swapped under the GIL only.
+struct PythonCallbacks {
+  nb::object on_query;
+  nb::object on_connect;
+  nb::object on_disconnect;
+  nb::object on_authentication;
+  // The last reference may drop on a non-Python thread: take the GIL to release the objects.
+  ~PythonCallbacks() {
+    if (!Py_IsInitialized()) return;
+    nb::gil_scoped_acquire gil;
+    on_query.reset();
+    on_connect.reset();
+    on_disconnect.reset();
+    on_authentication.reset();
+  }
+};
+
+class PythonApplication : public server::Application {
+ public:
+  explicit PythonApplication(std::shared_ptr<PythonCallbacks> callbacks)
+      : callbacks_(std::move(callbacks)), password_required_(!callbacks_->on_authentication.is_none()) {}
+
+  bool password_required() const override { return password_required_; }
+  void admit(const server::ClientInfo& client, const session::AdmissionRequest& request,
+             server::AdmissionReplyFn reply) override;
+  void query(const server::ClientInfo& client, session::HandlerCall call,
+             server::QueryReplyFn reply) override;
+  void disconnected(const server::ClientInfo& client) override;
+
+ private:
+  std::shared_ptr<PythonCallbacks> callbacks_;
+  bool password_required_;
+};
+
+// The `callback` object passed to query handlers: callback(result, *, is_tag, is_error).
+struct QueryCallback {
+  server::QueryReplyFn reply;
+  std::atomic<bool> used{false};
+  explicit QueryCallback(server::QueryReplyFn r) : reply(std::move(r)) {}
+  ~QueryCallback();
+  void call(nb::handle result, bool is_tag, bool is_error);
+  void fail(PgError e);
+};
+
+// The `callback` of connect / authentication handlers: callback(ok, message, severity, sqlstate).
+struct BoolCallback {
+  std::function<void(bool, PgError)> reply;
+  std::atomic<bool> used{false};
+  PgError default_error;
+  BoolCallback(std::function<void(bool, PgError)> r, PgError d)
+      : reply(std::move(r)), default_error(std::move(d)) {}
+  ~BoolCallback();
+  void call(nb::handle ok, nb::handle message, nb::handle severity, nb::handle sqlstate);
+};
+
+void bind_callbacks(nb::module_& m);
+
+}  // namespace riffq::bindings

@@ -1,0 +1,254 @@
+"""Connection primitives and the high-level server wrapper.
+
+- :class:`BaseConnection`: an abstract per-client connection that you subclass to implement
+  authentication, query execution and lifecycle hooks.
+- :class:`RiffqServer`: owns the core :class:`riffq.Server`, creates one connection object per
+  client on demand, and forwards events to it.
+
+The core invokes Python callbacks with a ``callback`` argument that must be called to deliver
+results: query callbacks accept an Arrow C stream (capsule or any object with
+``__arrow_c_stream__``), Arrow IPC bytes, a ``(schema_desc, rows)`` tuple, a command tag
+(``is_tag=True``) or an error tuple ``(severity, sqlstate, message)`` (``is_error=True``).
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import threading
+from abc import ABCMeta, abstractmethod
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, Dict, List, Optional, Sequence, Type
+
+from ._riffq import Server
+
+logger = logging.getLogger("riffq")
+
+
+def _noop(*args: Any, **kwargs: Any) -> None:
+    return None
+
+
+class BaseConnection(metaclass=ABCMeta):
+    """Abstract per-client connection.
+
+    Subclass this to implement authentication and query handling. One instance is created
+    per remote client and reused for its lifetime.
+
+    Args:
+        conn_id: Unique identifier assigned by the server (starts at 1).
+        executor: Thread pool used for offloading blocking work.
+    """
+
+    conn_id: Optional[int] = None
+
+    def __init__(self, conn_id: int, executor: ThreadPoolExecutor) -> None:
+        self.conn_id = conn_id
+        self.executor = executor
+
+    def send_reader(self, reader: Any, callback: Callable[..., None]) -> None:
+        """Sends a ``pyarrow.RecordBatchReader`` (or any object implementing
+        ``__arrow_c_stream__``) back to the server through ``callback``."""
+        if hasattr(reader, "__arrow_c_stream__"):
+            callback(reader.__arrow_c_stream__())
+            return
+        # Older producers: let pyarrow wrap anything it can read as a stream.
+        import pyarrow as pa
+
+        callback(pa.RecordBatchReader.from_stream(reader).__arrow_c_stream__())
+
+    def arrow_batch(self, values: Sequence[Any], names: Sequence[str]) -> Any:
+        """Creates a single-batch ``pyarrow.RecordBatchReader`` from arrays and names."""
+        import pyarrow as pa
+
+        batch = pa.RecordBatch.from_arrays(list(values), names=list(names))
+        return pa.RecordBatchReader.from_batches(batch.schema, [batch])
+
+    @abstractmethod
+    def handle_auth(self, user: str, password: str, host: str, database: Optional[str] = None,
+                    callback: Callable[..., None] = _noop) -> None:
+        """Authenticates a client: call ``callback(True)`` to accept, ``callback(False)`` (or
+        ``callback(False, message, severity, sqlstate)``) to reject. ``host`` is the client's
+        IP address."""
+        callback(user == "user" and password == "secret")
+
+    def handle_connect(self, ip: str, port: int, server_name: Optional[str] = None,
+                       callback: Callable[..., None] = _noop) -> None:
+        """Admits or denies a connection (e.g. an IP allow-list); the default accepts.
+        ``server_name`` is the TLS SNI, if any."""
+        callback(True)
+
+    @abstractmethod
+    def handle_query(self, sql: str, callback: Callable[..., None] = _noop, **kwargs: Any) -> None:
+        """Executes one SQL statement and delivers its result through ``callback``.
+
+        ``kwargs`` carries ``do_describe`` (only the result schema is needed) and, for the
+        extended protocol, ``query_args`` (decoded parameter values). An exception raised here
+        reaches the client as an ``XX000`` error.
+        """
+
+    def handle_disconnect(self, ip: str, port: int, callback: Callable[..., None] = _noop) -> None:
+        """Cleans up after the client disconnected."""
+        callback(True)
+
+
+def _accepts_keyword(fn: Callable[..., Any], name: str) -> bool:
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return True
+    return name in params or any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+
+
+class RiffqServer:
+    """High-level server that manages connection objects and forwards events to them.
+
+    Args:
+        listen_addr: Address to bind, e.g. ``"127.0.0.1:5433"``, ``"[::1]:5433"`` or
+            ``"localhost:5433"``.
+        connection_cls: Subclass of :class:`BaseConnection` instantiated per client.
+    """
+
+    def __init__(self, listen_addr: str, connection_cls: Type[BaseConnection] = BaseConnection) -> None:
+        self._server = Server(listen_addr)
+        self.executor = ThreadPoolExecutor(max_workers=4)
+        self.connections: Dict[int, BaseConnection] = {}
+        self.connection_cls = connection_cls
+        self._lock = threading.Lock()
+        self._thread: Optional[threading.Thread] = None
+        self._thread_error: Optional[BaseException] = None
+        self._server.on_authentication(self.handle_auth)
+        self._server.on_connect(self.handle_connect)
+        self._server.on_disconnect(self.handle_disconnect)
+        self._server.on_query(self.handle_query)
+
+    # -- configuration -------------------------------------------------------------------
+    def set_tls(self, crt: str, key: str) -> None:
+        """Enables TLS with PEM certificate and key files; ``OSError`` if they are missing
+        or unusable."""
+        import os
+
+        for path in (crt, key):
+            if not os.path.exists(path):
+                raise OSError(f"Certificate not found in {path}")
+        self._server.set_tls(crt, key)
+
+    def set_lazy_catalog(self, source: Any) -> None:
+        """Installs a lazy (callback-driven) catalog source for catalog emulation."""
+        self._server.set_lazy_catalog(source)
+
+    def register_database(self, database_name: str) -> None:
+        """Registers a database for catalog emulation."""
+        self._server.register_database(database_name)
+
+    def register_schema(self, database_name: str, schema_name: str) -> None:
+        """Registers a schema under a database for catalog emulation."""
+        self._server.register_schema(database_name, schema_name)
+
+    def register_table(self, database_name: str, schema_name: str, table_name: str,
+                       columns: List[Dict[str, Dict[str, Any]]]) -> None:
+        """Registers a table; ``columns`` is a list of single-key dicts
+        ``{name: {"type": str, "nullable": bool}}``."""
+        self._server.register_table(database_name, schema_name, table_name, columns)
+
+    def handle_shutdown(self, callback: Callable[[], None]) -> None:
+        """Registers a callable run once after the server stopped, before ``start()`` returns."""
+        self._server.handle_shutdown(callback)
+
+    # -- event forwarding ----------------------------------------------------------------
+    def get_connection(self, connection_id: int) -> BaseConnection:
+        """Gets or creates the connection object for ``connection_id``."""
+        with self._lock:
+            conn = self.connections.get(connection_id)
+            if conn is None:
+                conn = self.connection_cls(connection_id, self.executor)
+                self.connections[connection_id] = conn
+            return conn
+
+    def handle_auth(self, connection_id: int, user: str, password: str, host: str,
+                    database: Optional[str] = None, callback: Callable[..., None] = _noop) -> None:
+        """Forwards an authentication request to the connection object."""
+        conn = self.get_connection(connection_id)
+        conn.handle_auth(user, password, host, database=database, callback=callback)
+
+    def handle_connect(self, connection_id: int, ip: str, port: int,
+                       server_name: Optional[str] = None,
+                       callback: Callable[..., None] = _noop) -> None:
+        """Forwards a connect notification. Subclasses written as in the original README,
+        ``handle_connect(self, ip, port, callback)``, keep working."""
+        conn = self.get_connection(connection_id)
+        if _accepts_keyword(conn.handle_connect, "server_name"):
+            conn.handle_connect(ip, port, callback=callback, server_name=server_name)
+        else:
+            conn.handle_connect(ip, port, callback=callback)
+
+    def handle_query(self, sql: str, callback: Callable[..., None],
+                     connection_id: Optional[int] = None, **kwargs: Any) -> None:
+        """Forwards a query to the connection object."""
+        conn = self.get_connection(connection_id if connection_id is not None else 0)
+        conn.handle_query(sql, callback=callback, **kwargs)
+
+    def handle_disconnect(self, connection_id: int, ip: str, port: int,
+                          callback: Callable[..., None] = _noop) -> None:
+        """Forwards a disconnect notification and releases the connection object."""
+        with self._lock:
+            conn = self.connections.pop(connection_id, None)
+        if conn is None:
+            logger.debug("disconnect for unknown connection %s", connection_id)
+            return
+        try:
+            conn.handle_disconnect(ip, port, callback=callback)
+        except TypeError:
+            conn.handle_disconnect(ip, port)
+
+    # -- running -------------------------------------------------------------------------
+    def start(self, tls: bool = False, catalog_emulation: bool = False,
+              server_version: Optional[str] = None) -> None:
+        """Serves until SIGINT/SIGTERM (when called from the main thread) or :meth:`stop`."""
+        self._server.start(tls=tls, catalog_emulation=catalog_emulation,
+                           server_version=server_version)
+
+    def start_in_background(self, tls: bool = False, catalog_emulation: bool = False,
+                            server_version: Optional[str] = None, timeout: float = 10.0) -> "RiffqServer":
+        """Starts serving on a background thread and returns once connections are accepted.
+        Raises the start error (e.g. ``OSError`` for a busy port)."""
+        def run() -> None:
+            try:
+                self.start(tls=tls, catalog_emulation=catalog_emulation,
+                           server_version=server_version)
+            except BaseException as exc:  # reported to the caller below
+                self._thread_error = exc
+
+        self._thread_error = None
+        self._thread = threading.Thread(target=run, name="riffq-server", daemon=True)
+        self._thread.start()
+        while not self._server.wait_until_serving(0.05):
+            if not self._thread.is_alive():
+                break
+            timeout -= 0.05
+            if timeout <= 0:
+                raise TimeoutError("riffq server did not start in time")
+        if self._thread_error is not None:
+            raise self._thread_error
+        return self
+
+    def stop(self, timeout: Optional[float] = 10.0) -> None:
+        """Stops the server and waits for a background thread started by
+        :meth:`start_in_background`."""
+        self._server.stop()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    @property
+    def port(self) -> int:
+        """The bound port while serving (useful with port 0), else 0."""
+        return self._server.port
+
+    def __enter__(self) -> "RiffqServer":
+        if self._thread is None:
+            self.start_in_background()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
