@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Builds and installs the riffq Python package (C++ core + nanobind extension) into the
+# current Python, reusing build/ and ccache for fast rebuilds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY="${PYTHON:-python3}"
+export CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)}"
+"$PY" -m pip install -q --disable-pip-version-check --no-build-isolation \
+  -Cbuild-dir=build/python -Ccmake.define.RIFFQ_WERROR=ON . \
+  2>&1 | grep -v -E "^WARNING: (Running pip as|Location .* is ignored)" || true
+"$PY" -c "import riffq, riffq._riffq; print('riffq', riffq.__version__, 'installed')"

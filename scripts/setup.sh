@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs everything riffq needs to build, test and run, idempotently: Debian packages
+# (compiler toolchain, Asio, OpenSSL, libpq, libpg_query, GoogleTest, PostgreSQL 15, Java for
+# JDBC tests) and Python packages (build backend, test clients).
+set -euo pipefail
+
+APT_PACKAGES=(
+  build-essential cmake ninja-build ccache pkg-config
+  libasio-dev libssl-dev libpq-dev libpg-query-dev libprotobuf-c-dev
+  libgtest-dev libgmock-dev libhowardhinnant-date-dev
+  postgresql postgresql-client
+  default-jre-headless libpostgresql-jdbc-java
+)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "== installing Debian packages: ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+PY="${PYTHON:-python3}"
+echo "== installing Python packages"
+"$PY" -m pip install -q --disable-pip-version-check \
+  "scikit-build-core>=0.10" "nanobind>=2.4" "cmake>=3.22" ninja \
+  "pytest>=8" "pytest-timeout" "pyarrow>=14" "duckdb>=1.1,<2" "polars>=1.0" "pandas>=2" \
+  "psycopg[binary]>=3.1" "psycopg2-binary>=2.9" "asyncpg>=0.29" "psutil>=5" \
+  2>&1 | grep -v -E "^WARNING: (Running pip as|Location .* is ignored)" || true
