@@ -1,0 +1,48 @@
+// riffq/client/copy_decoder.hpp
+// Streaming decoder of `COPY … TO STDOUT (FORMAT binary)` output: header, tuples, trailer.
+// Bytes arrive in arbitrary chunks; each complete tuple is decoded into the column builders.
+// No I/O. Malformed input is kept apart from incomplete input (three outcomes).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "riffq/client/column_builder.hpp"
+
+namespace riffq::client {
+
+enum class DecodeStatus {
+  NeedMoreData,  // everything complete was decoded; the rest is buffered
+  Finished,      // the trailer was seen
+  Failed,        // malformed input; error() says why; the decoder stays failed
+};
+
+class CopyBinaryDecoder {
+ public:
+  explicit CopyBinaryDecoder(std::vector<ColumnBuilder>* columns) : columns_(columns) {}
+
+  // Decodes every complete tuple in the bytes seen so far plus [data, data + len).
+  DecodeStatus feed(const uint8_t* data, size_t len);
+
+  const std::string& error() const { return error_; }
+  // Rows decoded since construction.
+  int64_t rows() const { return rows_; }
+  // Bytes buffered waiting for the rest of a tuple.
+  size_t pending() const { return carry_.size(); }
+
+ private:
+  // Decodes from [p, end): returns the bytes consumed; sets status_.
+  size_t decode(const uint8_t* p, const uint8_t* end);
+  DecodeStatus fail(std::string msg);
+
+  std::vector<ColumnBuilder>* columns_;
+  std::vector<uint8_t> carry_;
+  bool header_done_ = false;
+  DecodeStatus status_ = DecodeStatus::NeedMoreData;
+  std::string error_;
+  int64_t rows_ = 0;
+};
+
+}  // namespace riffq::client
