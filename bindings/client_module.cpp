@@ -223,6 +223,7 @@ class PyConnection {
   }
 
   bool closed() const { return !conn_; }
+  bool busy() const { return conn_ && conn_->busy(); }
 
  private:
   std::shared_ptr<PgConnection> live() {
@@ -277,5 +278,6 @@ NB_MODULE(_client, m) {
            nb::arg("columns_sql") = "")
       .def("check", &PyConnection::check, nb::arg("timeout_ms") = 1000)
       .def("close", &PyConnection::close)
-      .def_prop_ro("closed", &PyConnection::closed);
+      .def_prop_ro("closed", &PyConnection::closed)
+      .def_prop_ro("busy", &PyConnection::busy);
 }

@@ -105,6 +105,11 @@ bool PgConnection::try_acquire() {
   return true;
 }
 
+bool PgConnection::busy() {
+  std::unique_lock lk(mutex_);
+  return busy_;
+}
+
 void PgConnection::release() {
   touch();
   std::unique_lock lk(mutex_);

@@ -41,6 +41,8 @@ class PgConnection {
   // Records activity (the keep-alive waits for an idle interval).
   void touch();
   bool closed() const { return conn_ == nullptr; }
+  // True while a scan, fetch, check or keep-alive uses the connection.
+  bool busy();
 
   // True when the server answers `SELECT 1` within timeout_ms (or a scan is streaming on a
   // healthy connection). Never blocks longer than timeout_ms.
