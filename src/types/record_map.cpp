@@ -2,6 +2,7 @@
 // struct → record (record_out text "(a,b)" / record_send binary) and map → jsonb (a JSON
 // object with jsonb's key order: shorter keys first, then bytewise; the last duplicate wins).
 #include <algorithm>
+#include <charconv>
 
 #include "arrow_util.hpp"
 #include "encoders.hpp"
@@ -65,6 +66,48 @@ class StructEncoder final : public ColumnEncoder {
   std::vector<CellBuffer> cells_;
 };
 
+// A number as jsonb prints it (numeric_out of the parsed value): exponent forms such as
+// float8's "1e+20" become plain decimals.
+void put_json_number(std::string& b, std::string_view v) {
+  const size_t e = v.find_first_of("eE");
+  if (e == std::string_view::npos) {
+    b.append(v);
+    return;
+  }
+  std::string_view mant = v.substr(0, e);
+  int exp = 0;
+  std::string_view es = v.substr(e + 1);
+  if (!es.empty() && es[0] == '+') es.remove_prefix(1);
+  std::from_chars(es.data(), es.data() + es.size(), exp);
+  if (!mant.empty() && mant[0] == '-') {
+    b.push_back('-');
+    mant.remove_prefix(1);
+  }
+  std::string digits;
+  int point = -1;
+  for (char c : mant) {
+    if (c == '.') {
+      point = static_cast<int>(digits.size());
+    } else {
+      digits.push_back(c);
+    }
+  }
+  if (point < 0) point = static_cast<int>(digits.size());
+  point += exp;  // position of the decimal point within digits
+  if (point <= 0) {
+    b.append("0.");
+    b.append(static_cast<size_t>(-point), '0');
+    b.append(digits);
+  } else if (point >= static_cast<int>(digits.size())) {
+    b.append(digits);
+    b.append(static_cast<size_t>(point) - digits.size(), '0');
+  } else {
+    b.append(digits, 0, static_cast<size_t>(point));
+    b.push_back('.');
+    b.append(digits, static_cast<size_t>(point), std::string::npos);
+  }
+}
+
 // A JSON value from a text cell of a column of the given kind.
 void put_json_value(std::string& b, const CellBuffer& cells, size_t i, JsonKind kind) {
   if (cells.is_null(i)) {
@@ -80,7 +123,7 @@ void put_json_value(std::string& b, const CellBuffer& cells, size_t i, JsonKind 
       if (v == "NaN" || v == "Infinity" || v == "-Infinity") {
         put_json_string(b, v);
       } else {
-        b.append(v);
+        put_json_number(b, v);
       }
       return;
     case JsonKind::JSON:
