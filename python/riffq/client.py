@@ -384,7 +384,7 @@ class Connection:
     def _table_types(conn, table: str) -> dict[str, str] | None:
         pl = _pl()
         scan = conn.scan(
-            "SELECT a.attname::text, a.atttypid::regtype::text FROM pg_catalog.pg_attribute a "
+            "SELECT a.attname::text, format_type(a.atttypid, a.atttypmod) FROM pg_catalog.pg_attribute a "
             "WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped",
             [table], None, "", -1, 65536)
         rows = pl.DataFrame(scan).rows()

@@ -2,6 +2,8 @@
 // Decodes PostgreSQL binary values into Arrow buffers and exports them (C Data Interface).
 #include "riffq/client/column_builder.hpp"
 
+#include <arpa/inet.h>
+
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -499,6 +501,26 @@ bool ColumnBuilder::append(const uint8_t* p, int32_t len, std::string* error) {
       char buf[4] = {'\\', static_cast<char>('0' + ((p[0] >> 6) & 7)),
                      static_cast<char>('0' + ((p[0] >> 3) & 7)), static_cast<char>('0' + (p[0] & 7))};
       return append_var(buf, 4, error);
+    }
+    case ColumnKind::Inet: {
+      // family (2 = IPv4, 3 = IPv6), mask bits, is_cidr, address length, address bytes
+      if (len < 4 || len != 4 + p[3] || !((p[0] == 2 && p[3] == 4) || (p[0] == 3 && p[3] == 16))) {
+        *error = "invalid inet value";
+        return false;
+      }
+      const int max_bits = p[0] == 2 ? 32 : 128;
+      if (p[1] > max_bits) {
+        *error = "invalid inet mask";
+        return false;
+      }
+      char buf[INET6_ADDRSTRLEN + 8];
+      if (inet_ntop(p[0] == 2 ? AF_INET : AF_INET6, p + 4, buf, INET6_ADDRSTRLEN) == nullptr) {
+        *error = "invalid inet value";
+        return false;
+      }
+      std::string s = buf;
+      if (p[2] != 0 || p[1] != max_bits) s += "/" + std::to_string(p[1]);
+      return append_var(s.data(), s.size(), error);
     }
     case ColumnKind::Text: case ColumnKind::Bytea: case ColumnKind::Unknown:
       return append_var(p, static_cast<size_t>(len), error);

@@ -22,21 +22,21 @@ enum : uint32_t {
   kRegcollation = 4191, kInt4Range = 3904, kNumRange = 3906, kTsRange = 3908,
   kTstzRange = 3910, kDateRange = 3912, kInt8Range = 3926, kInt4Multirange = 4451,
   kNumMultirange = 4532, kTsMultirange = 4533, kTstzMultirange = 4534,
-  kDateMultirange = 4535, kInt8Multirange = 4536, kPgSnapshot = 5038, kXid8 = 5069,
+  kDateMultirange = 4535, kInt8Multirange = 4536, kPgSnapshot = 5038, kXid8 = 5069, kRecord = 2249,
 };
 
 bool text_cast_builtin(uint32_t oid) {
   switch (oid) {
     case kInt2Vector: case kRegproc: case kTid: case kXid: case kCid: case kOidVector:
-    case kPoint: case kLseg: case kPath: case kBox: case kPolygon: case kLine: case kCidr:
-    case kCircle: case kMacaddr8: case kMacaddr: case kInet: case kAclitem: case kTimeTz:
+    case kPoint: case kLseg: case kPath: case kBox: case kPolygon: case kLine:
+    case kCircle: case kMacaddr8: case kMacaddr: case kAclitem: case kTimeTz:
     case kBit: case kVarbit: case kRegprocedure: case kRegoper: case kRegoperator:
     case kRegclass: case kRegtype: case kTxidSnapshot: case kPgLsn: case kTsvector:
     case kTsquery: case kRegconfig: case kRegdictionary: case kJsonpath: case kRegnamespace:
     case kRegrole: case kRegcollation: case kInt4Range: case kNumRange: case kTsRange:
     case kTstzRange: case kDateRange: case kInt8Range: case kInt4Multirange:
     case kNumMultirange: case kTsMultirange: case kTstzMultirange: case kDateMultirange:
-    case kInt8Multirange: case kPgSnapshot: case kXid8:
+    case kInt8Multirange: case kPgSnapshot: case kXid8: case kRecord:
       return true;
     default:
       return false;
@@ -59,6 +59,7 @@ void map_builtin_scalar(uint32_t oid, int32_t typmod, const TypeOptions& opts, C
     case kUnknown: case kRefcursor:
       spec->kind = ColumnKind::Text; return;
     case kJsonb: spec->kind = ColumnKind::Jsonb; return;
+    case kInet: case kCidr: spec->kind = ColumnKind::Inet; return;
     case kChar: spec->kind = ColumnKind::Char; return;
     case kBytea: spec->kind = ColumnKind::Bytea; return;
     case kDate: spec->kind = ColumnKind::Date; return;
@@ -144,6 +145,7 @@ uint32_t builtin_array_element(uint32_t array_oid) {
     case 3927: return kInt8Range;
     case 1040: return kMacaddr;
     case 1017: return kPoint;
+    case 2287: return kRecord;
     default: return 0;
   }
 }
@@ -158,7 +160,7 @@ std::string ColumnSpec::arrow_format() const {
     case ColumnKind::Float32: return "f";
     case ColumnKind::Float64: case ColumnKind::NumericFloat: return "g";
     case ColumnKind::Text: case ColumnKind::Jsonb: case ColumnKind::Char:
-    case ColumnKind::NumericString: case ColumnKind::UuidString:
+    case ColumnKind::NumericString: case ColumnKind::UuidString: case ColumnKind::Inet:
       return "u";
     case ColumnKind::Bytea: case ColumnKind::Unknown: return "z";
     case ColumnKind::NumericDecimal: case ColumnKind::Money:
@@ -200,6 +202,7 @@ const char* kind_name(ColumnKind kind) {
     case ColumnKind::UuidBinary: return "uuid(binary)";
     case ColumnKind::UuidString: return "uuid(string)";
     case ColumnKind::Money: return "money";
+    case ColumnKind::Inet: return "inet";
     case ColumnKind::List: return "array";
     case ColumnKind::Unknown: return "unknown";
   }

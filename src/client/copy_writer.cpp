@@ -94,7 +94,9 @@ bool classify(const ArrowSchema& s, FieldEnc* f, std::string* error) {
     if (std::sscanf(fmt.c_str(), "d:%d,%d,%d", &p, &sc, &bits) < 2 || bits != 128 || sc < 0) return bad();
     f->enc = Enc::Decimal128;
     f->scale = sc;
-    f->pg_type = "numeric";
+    f->pg_type = p >= 1 && p <= 1000 && sc <= p
+                     ? "numeric(" + std::to_string(p) + "," + std::to_string(sc) + ")"
+                     : "numeric";
     return true;
   }
   return bad();

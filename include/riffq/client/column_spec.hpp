@@ -35,6 +35,7 @@ enum class ColumnKind : uint8_t {
   UuidBinary,      // fixed_size_binary(16)
   UuidString,      // 8-4-4-4-12 text
   Money,           // decimal128(19, 2)
+  Inet,            // inet / cidr → text as PostgreSQL prints it
   List,            // PostgreSQL array → (nested) list
   Unknown,         // raw binary bytes
 };

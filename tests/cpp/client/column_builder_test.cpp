@@ -155,7 +155,7 @@ TEST(Writer, EncodeThenDecodeRoundTrips) {
   EXPECT_TRUE(test::value<__int128>(c.a, 1) == static_cast<__int128>(100000005000));
   std::vector<std::string> types;
   ASSERT_TRUE(natural_pg_types(schema.s, &types, &err));
-  EXPECT_EQ(types, (std::vector<std::string>{"bigint", "text", "numeric"}));
+  EXPECT_EQ(types, (std::vector<std::string>{"bigint", "text", "numeric(12,3)"}));
 }
 
 }  // namespace

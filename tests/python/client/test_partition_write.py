@@ -1,0 +1,117 @@
+"""Partitioned parallel reads (column ranges, ctid pages, one snapshot) and write_pq."""
+
+import datetime as dt
+import decimal
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+
+@pytest.fixture(scope="module")
+def events(pg):
+    pg.psql("drop table if exists events; create table events as "
+            "select g as id, case when g % 11 = 0 then null else g % 1000 end as bucket, "
+            "md5(g::text) as h, now()::timestamp - g * interval '1 minute' as at "
+            "from generate_series(1, 30000) g")
+    return "select * from events"
+
+
+@pytest.mark.parametrize("n", [2, 3, 7])
+def test_partition_on_column_equals_single(conn, events, n):
+    single = conn.read_pq(events)
+    part = conn.read_pq(events, partition_on="bucket", partitions=n)
+    assert_frame_equal(part.sort("id"), single.sort("id"))
+
+
+def test_partition_on_ctid_equals_single(conn, events):
+    single = conn.read_pq(events)
+    part = conn.read_pq("events", partition_on="ctid", partitions=4)
+    assert_frame_equal(part.sort("id"), single.sort("id"))
+
+
+def test_partitioned_lazy_with_filter(conn, events):
+    full = conn.read_pq(events)
+    pred = pl.col("bucket") < 100
+    got = conn.scan_pq(events, partition_on="id", partitions=3).filter(pred).select("id", "h").collect()
+    assert_frame_equal(got.sort("id"), full.filter(pred).select("id", "h").sort("id"))
+
+
+def test_partitions_share_one_snapshot(pg, conn):
+    pg.psql("drop table if exists snap; create table snap as select g as id from generate_series(1, 1000) g")
+    import threading
+
+    stop = threading.Event()
+
+    def writer():
+        import riffq.client
+        w = riffq.client.connect(pg.dsn())
+        i = 1001
+        while not stop.is_set():
+            w.execute(f"insert into snap values ({i})")
+            i += 1
+        w.close()
+
+    th = threading.Thread(target=writer)
+    th.start()
+    try:
+        for _ in range(3):
+            df = conn.read_pq("select * from snap", partition_on="id", partitions=4)
+            ids = df["id"].sort().to_list()
+            assert ids == list(range(1, len(ids) + 1))  # a consistent prefix, no gaps
+    finally:
+        stop.set()
+        th.join()
+
+
+def test_write_round_trip_all_types(conn):
+    df = pl.DataFrame({
+        "i8": pl.Series([1, None, -3], dtype=pl.Int8),
+        "i16": pl.Series([1, 2, None], dtype=pl.Int16),
+        "i32": pl.Series([None, 2, 3], dtype=pl.Int32),
+        "i64": pl.Series([2**40, 0, -1], dtype=pl.Int64),
+        "u32": pl.Series([4000000000, 1, 2], dtype=pl.UInt32),
+        "f32": pl.Series([1.5, float("nan"), None], dtype=pl.Float32),
+        "f64": pl.Series([float("inf"), -0.5, None], dtype=pl.Float64),
+        "b": [True, False, None],
+        "s": ["héllo", None, "a much longer string than twelve bytes"],
+        "bin": [b"\x00\x01", None, b""],
+        "d": [dt.date(2020, 1, 1), None, dt.date(1900, 12, 31)],
+        "ts": [dt.datetime(2001, 2, 3, 4, 5, 6, 7), None, dt.datetime(1970, 1, 1)],
+        "tsz": pl.Series([dt.datetime(2001, 2, 3, 4, 5, 6), None, None],
+                         dtype=pl.Datetime("us", "UTC")),
+        "t": [dt.time(1, 2, 3, 4), None, dt.time(23, 59, 59)],
+        "dur": [dt.timedelta(days=1, seconds=5), None, dt.timedelta(microseconds=-7)],
+        "dec": pl.Series([decimal.Decimal("12.345"), None, decimal.Decimal("-0.001")],
+                         dtype=pl.Decimal(10, 3)),
+    })
+    assert conn.write_pq(df, "rt", mode="replace") == 3
+    back = conn.read_pq("select * from rt")
+    expect = df.with_columns(pl.col("i8").cast(pl.Int16), pl.col("u32").cast(pl.Int64))
+    assert_frame_equal(back, expect, check_dtypes=False)
+    assert back.schema["dec"] == pl.Decimal(10, 3)
+
+
+def test_write_modes(conn):
+    df = pl.DataFrame({"a": [1, 2], "b": ["x", "y"]})
+    conn.execute("drop table if exists wm")
+    conn.write_pq(df, "wm")  # append creates
+    conn.write_pq(df.lazy(), "wm", mode="append")
+    assert conn.read_pq("select count(*) from wm").item() == 4
+    with pytest.raises(RuntimeError, match="already exists"):
+        conn.write_pq(df, "wm", mode="create")
+    conn.write_pq(df, "wm", mode="replace")
+    assert conn.read_pq("select count(*) from wm").item() == 2
+
+
+def test_write_append_casts_to_existing_types(conn):
+    conn.execute("drop table if exists typed; create table typed (a int2, b varchar(10), c numeric)")
+    conn.write_pq(pl.DataFrame({"a": [1, 2], "b": ["x", "y"], "c": [1.5, 2.25]}), "typed")
+    assert conn.fetchall("select a, b, c::text from typed order by a") == [(1, "x", "1.5"), (2, "y", "2.25")]
+
+
+def test_write_large_frame(conn):
+    n = 300000
+    df = pl.DataFrame({"id": pl.int_range(n, eager=True), "v": pl.int_range(n, eager=True).cast(pl.String)})
+    assert conn.write_pq(df, "big_w", mode="replace") == n
+    assert_frame_equal(conn.read_pq("select * from big_w order by id"), df, check_dtypes=False)
