@@ -1,5 +1,6 @@
 // statement_splitter.cpp — splitting a Query string into statements with libpg_query's scanner.
 #include <pg_query.h>
+#include <pg_query/pg_query.pb-c.h>
 
 #include <cctype>
 
@@ -83,24 +84,42 @@ std::vector<StatementRange> split_statements(std::string_view sql) {
     out.push_back(trimmed(sql, 0, sql.size()));
     return out;
   }
-  std::string text(sql);  // libpg_query needs a NUL-terminated string
-  PgQuerySplitResult r = pg_query_split_with_scanner(text.c_str());
-  if (r.error != nullptr || r.n_stmts == 0) {
-    out.push_back(trimmed(sql, 0, sql.size()));
+  // Split at ';' tokens outside parentheses, using PostgreSQL's own scanner so that
+  // semicolons in strings, quoted identifiers, dollar quotes and comments do not count.
+  // (pg_query_split_with_scanner drops statements that do not start with a known keyword,
+  // which would silently lose other dialects' statements.)
+  std::string text(sql);
+  PgQueryScanResult scan = pg_query_scan(text.c_str());
+  PgQuery__ScanResult* tokens =
+      scan.error ? nullptr
+                 : pg_query__scan_result__unpack(nullptr, scan.pbuf.len,
+                                                 reinterpret_cast<const uint8_t*>(scan.pbuf.data));
+  if (tokens == nullptr) {
+    out.push_back(trimmed(sql, 0, sql.size()));  // cannot even be scanned: the handler decides
   } else {
-    for (int i = 0; i < r.n_stmts; ++i) {
-      size_t loc = static_cast<size_t>(r.stmts[i]->stmt_location);
-      size_t len = static_cast<size_t>(r.stmts[i]->stmt_len);
-      if (len == 0) len = sql.size() - loc;  // last statement without terminator
-      if (loc > sql.size()) continue;
-      if (loc + len > sql.size()) len = sql.size() - loc;
-      StatementRange range = trimmed(sql, loc, loc + len);
-      if (range.length == 0 || is_empty_query(sql.substr(range.offset, range.length))) continue;
-      out.push_back(range);
+    int depth = 0;
+    size_t begin = 0;
+    auto emit = [&](size_t end) {
+      StatementRange range = trimmed(sql, begin, end);
+      if (range.length > 0 && !is_empty_query(sql.substr(range.offset, range.length)))
+        out.push_back(range);
+    };
+    for (size_t i = 0; i < tokens->n_tokens; ++i) {
+      const PgQuery__ScanToken* t = tokens->tokens[i];
+      if (t->token == PG_QUERY__TOKEN__ASCII_40) {
+        ++depth;
+      } else if (t->token == PG_QUERY__TOKEN__ASCII_41) {
+        if (depth > 0) --depth;
+      } else if (t->token == PG_QUERY__TOKEN__ASCII_59 && depth == 0) {
+        emit(static_cast<size_t>(t->start));
+        begin = static_cast<size_t>(t->end);
+      }
     }
-    if (out.empty()) out.push_back(trimmed(sql, 0, sql.size()));
+    emit(sql.size());
+    pg_query__scan_result__free_unpacked(tokens, nullptr);
   }
-  pg_query_free_split_result(r);
+  pg_query_free_scan_result(scan);
+  if (out.empty()) out.push_back(trimmed(sql, 0, sql.size()));
   return out;
 }
 

@@ -1,0 +1,121 @@
+// simple_query_test.cpp — simple query protocol: statements, results, errors, transactions.
+#include <gtest/gtest.h>
+
+#include "session_test_util.hpp"
+
+namespace riffq::session::test {
+namespace {
+
+HandlerReply rows(std::vector<std::vector<int64_t>> batches) {
+  HandlerReply r;
+  r.kind = HandlerReply::Kind::ROWS;
+  r.stream = int_stream("v", batches);
+  return r;
+}
+
+TEST(SimpleQuery, RowsAreStreamedWithDescriptionAndTag) {
+  Harness h;
+  h.host.responder = [](const HandlerCall&) { return rows({{1, 2}, {3}}); };
+  auto msgs = h.run(query("select v from t"));
+  EXPECT_EQ(types_of(msgs), "TDDDCZ");
+  EXPECT_EQ(command_tag(msgs[4]), "SELECT 3");
+  ASSERT_EQ(h.host.calls.size(), 1u);
+  EXPECT_EQ(h.host.calls[0].sql, "select v from t");
+  EXPECT_FALSE(h.host.calls[0].do_describe);
+  EXPECT_FALSE(h.host.calls[0].with_args);
+}
+
+TEST(SimpleQuery, EmptyResultStillHasRowDescription) {
+  Harness h;
+  h.host.responder = [](const HandlerCall&) { return rows({}); };
+  auto msgs = h.run(query("select v from t where false"));
+  EXPECT_EQ(types_of(msgs), "TCZ");
+  EXPECT_EQ(command_tag(msgs[1]), "SELECT 0");
+}
+
+TEST(SimpleQuery, EmptyQuery) {
+  Harness h;
+  EXPECT_EQ(types_of(h.run(query(" ; -- nothing\n"))), "IZ");
+  EXPECT_TRUE(h.host.calls.empty());
+}
+
+TEST(SimpleQuery, MultipleStatementsStopAtTheFirstError) {
+  Harness h;
+  h.host.responder = [](const HandlerCall& c) {
+    if (c.sql == "bad") return HandlerReply::make_error(PgError::error("42601", "nope"));
+    return HandlerReply::make_tag("DONE");
+  };
+  auto msgs = h.run(query("one; bad; three"));
+  EXPECT_EQ(types_of(msgs), "CEZ");
+  ASSERT_EQ(h.host.calls.size(), 2u);
+  EXPECT_EQ(h.host.calls[1].sql, "bad");
+}
+
+TEST(SimpleQuery, TransactionStatusFollowsBeginErrorRollback) {
+  Harness h;
+  h.host.responder = [](const HandlerCall& c) {
+    if (c.sql == "select fail") return HandlerReply::make_error(PgError::error("22012", "div"));
+    return HandlerReply::make_tag(c.sql == "begin" ? "BEGIN" : "ROLLBACK");
+  };
+  auto msgs = h.run(query("begin"));
+  EXPECT_EQ(msgs.back().body, "T");
+  msgs = h.run(query("select fail"));
+  EXPECT_EQ(msgs.back().body, "E");
+  msgs = h.run(query("select 1"));
+  ASSERT_EQ(types_of(msgs), "EZ");
+  EXPECT_EQ(error_code(msgs[0]), "25P02");
+  msgs = h.run(query("rollback"));
+  EXPECT_EQ(msgs.back().body, "I");
+  EXPECT_EQ(h.host.calls.size(), 3u);  // the 25P02 statement never reached the handler
+}
+
+TEST(SimpleQuery, SetAndShowAreAnsweredBySession) {
+  Harness h;
+  auto msgs = h.run(query("set TimeZone = 'Europe/Oslo'"));
+  EXPECT_EQ(types_of(msgs), "CSZ");  // CommandComplete, ParameterStatus, ReadyForQuery
+  EXPECT_EQ(command_tag(msgs[0]), "SET");
+  msgs = h.run(query("show timezone"));
+  EXPECT_EQ(types_of(msgs), "TDCZ");
+  EXPECT_NE(msgs[1].body.find("Europe/Oslo"), std::string::npos);
+  EXPECT_TRUE(h.host.calls.empty());
+  msgs = h.run(query("set DateStyle = 'nonsense'"));
+  ASSERT_EQ(types_of(msgs), "EZ");
+  EXPECT_EQ(error_code(msgs[0]), "22023");
+}
+
+TEST(SimpleQuery, FatalHandlerErrorClosesConnection) {
+  Harness h;
+  h.host.responder = [](const HandlerCall&) {
+    return HandlerReply::make_error(PgError::fatal("57P01", "bye"));
+  };
+  auto msgs = h.run(query("select 1"));
+  EXPECT_EQ(types_of(msgs), "E");
+  EXPECT_TRUE(h.host.closed);
+}
+
+TEST(SimpleQuery, CancelWhileHandlerPendingAnswers57014) {
+  Harness h;
+  h.host.answer_handlers = false;
+  h.feed(query("select slow"));
+  EXPECT_TRUE(h.session->busy());
+  h.session->cancel();
+  auto msgs = h.host.take_messages();
+  ASSERT_EQ(types_of(msgs), "EZ");
+  EXPECT_EQ(error_code(msgs[0]), "57014");
+  EXPECT_FALSE(h.session->busy());
+}
+
+TEST(SimpleQuery, StreamErrorMidwayIsReported) {
+  Harness h;
+  h.host.responder = [](const HandlerCall&) {
+    HandlerReply r = rows({{1}});
+    r.stream.st.get_next = [](ArrowArrayStream*, ArrowArray*) { return 5; };
+    return r;
+  };
+  auto msgs = h.run(query("select v"));
+  ASSERT_EQ(types_of(msgs), "TEZ");
+  EXPECT_EQ(error_code(msgs[1]), "XX000");
+}
+
+}  // namespace
+}  // namespace riffq::session::test

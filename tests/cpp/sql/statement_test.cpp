@@ -1,0 +1,99 @@
+// statement_test.cpp — splitting Query strings and recognising session statements.
+#include "riffq/sql/statement.hpp"
+
+#include <gtest/gtest.h>
+
+namespace riffq::sql {
+namespace {
+
+std::vector<std::string> split(const std::string& sql) {
+  std::vector<std::string> out;
+  for (auto r : split_statements(sql)) out.push_back(sql.substr(r.offset, r.length));
+  return out;
+}
+
+TEST(Split, SemicolonsInsideLiteralsCommentsAndParensDoNotSplit) {
+  EXPECT_EQ(split("select 1; select ';'; begin"),
+            (std::vector<std::string>{"select 1", "select ';'", "begin"}));
+  EXPECT_EQ(split("select $$a;b$$; select \"x;y\" -- c;d\n"),
+            (std::vector<std::string>{"select $$a;b$$", "select \"x;y\" -- c;d"}));
+  EXPECT_EQ(split("create rule r as on insert to t do (select 1; select 2)").size(), 1u);
+  EXPECT_EQ(split("select 1 /* a; b */"), (std::vector<std::string>{"select 1 /* a; b */"}));
+}
+
+TEST(Split, OtherDialectsAreNeverDropped) {
+  EXPECT_EQ(split("select 1; bad; three"), (std::vector<std::string>{"select 1", "bad", "three"}));
+  EXPECT_EQ(split("FROM t SELECT a; PRAGMA x"), (std::vector<std::string>{"FROM t SELECT a", "PRAGMA x"}));
+}
+
+TEST(Split, EmptyStatementsAreSkipped) {
+  EXPECT_EQ(split(";; select 1 ;;"), (std::vector<std::string>{"select 1"}));
+  EXPECT_TRUE(split(" ; -- only a comment").empty());
+  EXPECT_TRUE(is_empty_query("  ;/* x */;"));
+  EXPECT_FALSE(is_empty_query("select"));
+}
+
+TEST(Split, UnterminatedStringGoesWholeToTheHandler) {
+  EXPECT_EQ(split("select 'oops; select 2"), (std::vector<std::string>{"select 'oops; select 2"}));
+}
+
+TEST(FirstKeyword, SkipsCommentsAndParens) {
+  EXPECT_EQ(first_keyword("  -- hi\n/* x /* nested */ */ (SELECT 1)"), "select");
+  EXPECT_EQ(first_keyword("SET x = 1"), "set");
+  EXPECT_EQ(first_keyword("123"), "");
+}
+
+TEST(Analyze, SetVariants) {
+  auto s = analyze_statement("SET TimeZone TO 'Europe/Oslo'");
+  EXPECT_EQ(s.kind, StatementKind::SET);
+  EXPECT_EQ(s.name, "timezone");
+  EXPECT_EQ(s.values, (std::vector<std::string>{"Europe/Oslo"}));
+  auto tz = analyze_statement("set time zone 'UTC'");
+  EXPECT_EQ(tz.kind, StatementKind::SET);
+  EXPECT_EQ(tz.name, "timezone");
+  auto ds = analyze_statement("SET datestyle = ISO, DMY");
+  EXPECT_EQ(ds.values, (std::vector<std::string>{"iso", "dmy"}));  // identifiers fold
+  auto n = analyze_statement("set extra_float_digits = 3");
+  EXPECT_EQ(n.values, (std::vector<std::string>{"3"}));
+  EXPECT_TRUE(analyze_statement("SET search_path TO DEFAULT").set_default);
+  EXPECT_EQ(analyze_statement("SET LOCAL x.y = 'z'").is_local, true);
+  EXPECT_EQ(analyze_statement("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE").kind,
+            StatementKind::SET_MULTI);
+  EXPECT_EQ(analyze_statement("RESET ALL").kind, StatementKind::RESET_ALL);
+  EXPECT_EQ(analyze_statement("reset timezone").kind, StatementKind::RESET);
+}
+
+TEST(Analyze, ShowAndTransactions) {
+  auto s = analyze_statement("SHOW TRANSACTION ISOLATION LEVEL");
+  EXPECT_EQ(s.kind, StatementKind::SHOW);
+  EXPECT_EQ(s.name, "transaction_isolation");
+  EXPECT_EQ(analyze_statement("show all").kind, StatementKind::SHOW_ALL);
+  EXPECT_EQ(analyze_statement("BEGIN ISOLATION LEVEL READ COMMITTED").kind, StatementKind::BEGIN);
+  EXPECT_EQ(analyze_statement("start transaction").kind, StatementKind::BEGIN);
+  EXPECT_EQ(analyze_statement("end").kind, StatementKind::COMMIT);
+  EXPECT_EQ(analyze_statement("abort").kind, StatementKind::ROLLBACK);
+  EXPECT_EQ(analyze_statement("rollback to savepoint a").kind, StatementKind::SAVEPOINT);
+  EXPECT_EQ(analyze_statement("DISCARD ALL").kind, StatementKind::DISCARD_ALL);
+  auto d = analyze_statement("deallocate prepare s1");
+  EXPECT_EQ(d.kind, StatementKind::DEALLOCATE);
+  EXPECT_EQ(d.name, "s1");
+  EXPECT_EQ(analyze_statement("listen ch").kind, StatementKind::LISTEN);
+}
+
+TEST(Analyze, RowsOrNot) {
+  EXPECT_EQ(analyze_statement("select 1").kind, StatementKind::QUERY);
+  EXPECT_EQ(analyze_statement("values (1)").kind, StatementKind::QUERY);
+  EXPECT_EQ(analyze_statement("insert into t values (1) returning id").kind, StatementKind::QUERY);
+  EXPECT_EQ(analyze_statement("insert into t values (1)").kind, StatementKind::COMMAND);
+  EXPECT_EQ(analyze_statement("create table t (a int)").kind, StatementKind::COMMAND);
+  EXPECT_EQ(analyze_statement("select 1 into t2").kind, StatementKind::COMMAND);
+  EXPECT_EQ(analyze_statement("FROM t SELECT a").kind, StatementKind::UNPARSEABLE);
+}
+
+TEST(Analyze, MaxParameter) {
+  EXPECT_EQ(analyze_statement("select $1, $3 where '$9' = $2").max_param, 3);
+  EXPECT_EQ(analyze_statement("select 1").max_param, 0);
+}
+
+}  // namespace
+}  // namespace riffq::sql
