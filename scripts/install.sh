@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="${PYTHON:-python3}"
+# A development copy of the extension next to the sources must not shadow the built one.
+rm -f python/riffq/_riffq*.so python/riffq/_client*.so
 export CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)}"
 "$PY" -m pip install -q --disable-pip-version-check --no-build-isolation \
   -Cbuild-dir=build/python -Ccmake.define.RIFFQ_WERROR=ON . \

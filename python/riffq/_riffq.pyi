@@ -1,0 +1,78 @@
+"""riffq core: PostgreSQL wire-protocol server over Arrow producers (C++)"""
+
+
+
+class QueryCallback:
+    """
+    Callback passed to query handlers: callback(result, *, is_tag=False, is_error=False). The first call wins.
+    """
+
+    def __call__(self, result: object, *, is_tag: bool = False, is_error: bool = False) -> None: ...
+
+class BoolCallback:
+    """
+    Callback passed to connect and authentication handlers: callback(ok, message=None, severity=None, sqlstate=None).
+    """
+
+    def __call__(self, result: object, message: object | None = None, severity: object | None = None, sqlstate: object | None = None) -> None: ...
+
+class Server:
+    """
+    A PostgreSQL wire-protocol server. addr is "IP:port", "[v6]:port" or "host:port".
+    """
+
+    def __init__(self, addr: str) -> None: ...
+
+    def on_query(self, callback: object) -> None:
+        """
+        Sets the query handler: cb(sql, callback, *, do_describe, connection_id[, query_args]). Required before start().
+        """
+
+    def on_connect(self, callback: object) -> None:
+        """
+        Sets the connect handler: cb(connection_id, ip, port, *, callback, server_name).
+        """
+
+    def on_disconnect(self, callback: object) -> None:
+        """Sets the disconnect handler: cb(connection_id, ip, port)."""
+
+    def on_authentication(self, callback: object) -> None:
+        """
+        Sets the authentication handler and turns on password authentication: cb(connection_id, user, password, host, *, callback[, database]).
+        """
+
+    def handle_shutdown(self, callback: object) -> None:
+        """
+        Sets a zero-argument callable run after the server stopped, before start() returns.
+        """
+
+    def set_tls(self, cert_path: str, key_path: str) -> None:
+        """
+        Loads a PEM certificate chain and private key; raises OSError on failure.
+        """
+
+    def register_database(self, database_name: str) -> None: ...
+
+    def register_schema(self, database_name: str, schema_name: str) -> None: ...
+
+    def register_table(self, database_name: str, schema_name: str, table_name: str, columns: list) -> None:
+        """
+        Registers a table; columns is a list of single-key dicts {name: {"type": str, "nullable": bool}}.
+        """
+
+    def set_lazy_catalog(self, source: object) -> None: ...
+
+    def start(self, tls: bool = False, catalog_emulation: bool = False, server_version: str | None = None) -> None:
+        """
+        Serves until SIGINT/SIGTERM (main thread) or stop(); releases the GIL. Raises OSError if the address cannot be bound.
+        """
+
+    def stop(self) -> None:
+        """Stops a running server (thread-safe); start() then returns."""
+
+    def wait_until_serving(self, timeout: float = 10.0) -> bool:
+        """Blocks until start() is accepting connections; False on timeout."""
+
+    @property
+    def port(self) -> int:
+        """The bound port while serving, else 0."""
