@@ -202,7 +202,7 @@ void Connection::on_closed() {
     out_closed_ = true;
   }
   out_cv_.notify_all();
-  session_->cancel();
+  session_->transport_closed();
   asio::error_code ignore;
   socket_.cancel(ignore);
   wake_writer();
@@ -227,7 +227,7 @@ void Connection::begin_shutdown() {
 }
 
 void Connection::force_close() {
-  session_->cancel();
+  session_->transport_closed();
   out_cv_.notify_all();
   close();
   asio::error_code ignore;
@@ -239,7 +239,7 @@ void Connection::abandon() {
     std::lock_guard lock(out_mu_);
     out_closed_ = true;
   }
-  session_->cancel();
+  session_->transport_closed();
   out_cv_.notify_all();
 }
 

@@ -324,6 +324,14 @@ void Session::on_stream_done(StreamOutcome outcome) {
   drive();
 }
 
+void Session::transport_closed() {
+  if (cancel_flag_) cancel_flag_->store(true);
+  phase_ = Phase::CLOSED;
+  pending_ = Pending::NONE;
+  queue_.clear();
+  simple_.reset();
+}
+
 void Session::cancel() {
   if (cancel_flag_) cancel_flag_->store(true);
   if (pending_ == Pending::HANDLER) {

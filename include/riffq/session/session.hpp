@@ -10,7 +10,8 @@
 //   on_admission(reply)       result of authentication / connect callbacks
 //   on_handler_reply(reply)   result of a query callback
 //   on_stream_done(outcome)   a ResultCursor pump finished
-//   cancel()                  CancelRequest for this session (or client gone)
+//   cancel()                  CancelRequest for this session
+//   transport_closed()        the client is gone: cancel work, accept nothing more
 //   wants_input()             false while too much input is queued (stop reading)
 #pragma once
 
@@ -70,6 +71,8 @@ class Session {
   void on_handler_reply(HandlerReply reply);
   void on_stream_done(StreamOutcome outcome);
   void cancel();
+  // The socket is gone: stop everything in flight and ignore later completions.
+  void transport_closed();
 
   // Ends the session with a FATAL error (server shutdown, timeouts).
   void terminate(const PgError& error) { fatal(error); }
