@@ -226,8 +226,10 @@ class Connection:
         try:
             scan = conn.scan(sql, _params(params), columns, where, limit,
                              int(batch_size or _DEFAULT_BATCH), **self._scan_opts(kw))
+            no_columns = not scan.names  # a command (INSERT, SET, …): run it, no frames
             while (b := scan.next_batch()) is not None:
-                yield pl.DataFrame(b)
+                if not no_columns:
+                    yield pl.DataFrame(b)
         finally:
             if scan is not None:
                 scan.cancel()
@@ -255,19 +257,20 @@ class Connection:
                 partition_on: str | None = None, partitions: int | None = None, **kw):
         """Runs sql now and returns a polars DataFrame."""
         pl = _pl()
+        sql = _ctid_sql(sql, partition_on)
         if partition_on is not None and (partitions or 0) > 1:
             return self._partitioned(sql, params, partition_on, int(partitions), batch_size, kw)
         frames = list(self._batches(sql, params, batch_size=batch_size, **kw))
         if not frames:
-            return pl.DataFrame(schema=self.schema(sql, params, **kw))
+            return pl.DataFrame()
         return frames[0] if len(frames) == 1 else pl.concat(frames, rechunk=False)
 
     def scan_pq(self, sql: str, params=None, *, batch_size: int | None = None,
                 partition_on: str | None = None, partitions: int | None = None, **kw):
         """A polars LazyFrame over sql; the query runs at collect()."""
-        pl = _pl()
         from polars.io.plugins import register_io_source
 
+        sql = _ctid_sql(sql, partition_on)
         cache: dict[str, Any] = {}
 
         def schema():
@@ -459,6 +462,13 @@ def _quote_table(table: str) -> str:
     if '"' in table:
         return table  # already quoted by the caller
     return ".".join(_quote_ident(p) for p in table.split("."))
+
+
+def _ctid_sql(sql: str, partition_on: str | None) -> str:
+    """For partition_on='ctid' a bare table name stands for `select * from table`."""
+    if partition_on == "ctid" and sql.strip().replace(".", "").replace("_", "").replace('"', "").isalnum():
+        return f"select * from {sql.strip()}"
+    return sql
 
 
 def _partition_queries(coord, sql, params, partition_on, n, where):

@@ -177,6 +177,7 @@ bool ScanStream::push_batch() {
     return false;
   }
   queue_.push_back(batch);
+  ++batches_pushed_;
   cv_.notify_all();
   return true;
 }
@@ -195,7 +196,8 @@ void ScanStream::run() {
     bool fallback = copy_sql_.empty();
     if (!fallback) ok = run_copy(&fallback);
     if (fallback) ok = run_rows();
-    if (ok && !cancelled_ && batch_len_ > 0) push_batch();
+    // Always at least one batch: an empty result still reaches the consumer with its schema.
+    if (ok && !cancelled_ && (batch_len_ > 0 || batches_pushed_ == 0)) push_batch();
   } catch (const std::exception& e) {
     fail(std::string("scan failed: ") + e.what());
     PGconn* c = conn_->raw();

@@ -82,6 +82,7 @@ class ScanStream {
   bool wrappable_ = false;
   bool used_copy_ = false;
   int64_t batch_len_ = 0;
+  int64_t batches_pushed_ = 0;
   pg_cancel* cancel_obj_ = nullptr;
 
   std::thread producer_;

@@ -130,7 +130,9 @@ std::vector<ColumnSpec> fuzz_specs() {
           test::spec(ColumnKind::NumericString), dec,
           test::list_spec(ColumnKind::Int32, 2), test::spec(ColumnKind::Jsonb),
           test::spec(ColumnKind::Interval),    test::spec(ColumnKind::Bool),
-          test::spec(ColumnKind::Date),        test::spec(ColumnKind::Char)};
+          test::spec(ColumnKind::Date),        test::spec(ColumnKind::Char),
+          test::spec(ColumnKind::Inet),        test::spec(ColumnKind::TimestampTz),
+          test::spec(ColumnKind::UuidString),  test::spec(ColumnKind::NumericFloat)};
 }
 
 void export_all(std::vector<ColumnBuilder>& cols) {
@@ -174,6 +176,10 @@ TEST(CopyDecoder, MutatedValidStreamsNeverCrash) {
   row.field(std::string("\x01", 1));
   row.field(test::be32(100));
   row.field("x");
+  row.field(std::string("\x02\x20\x00\x04\x01\x02\x03\x04", 8));
+  row.field(test::be64(-5));
+  row.field(std::string(16, '\x11'));
+  row.field(test::numeric(0, 0, 1, {7, 5000}));
   const std::string valid = test::copy_header() + row.b + row.b + test::copy_trailer();
   {
     auto cols = make_builders(specs);
