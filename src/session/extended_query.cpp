@@ -227,11 +227,10 @@ void Session::describe_reply(HandlerReply& reply) {
     host_.send(std::move(out));
     return;
   }
-  std::string error;
-  auto encoder =
-      types::ResultEncoder::create(std::move(reply.schema), settings_.encode_options(), &error);
+  PgError error;
+  auto encoder = encoder_for(reply, &error);
   if (!encoder) {
-    extended_error(PgError::error(sqlstate::FEATURE_NOT_SUPPORTED, error));
+    extended_error(error);
     return;
   }
   st->described = true;
@@ -336,11 +335,10 @@ void Session::execute_reply(HandlerReply& reply) {
     }
     return;
   }
-  std::string error;
-  auto encoder =
-      types::ResultEncoder::create(std::move(reply.schema), settings_.encode_options(), &error);
+  PgError error;
+  auto encoder = encoder_for(reply, &error);
   if (!encoder) {
-    extended_error(PgError::error(sqlstate::FEATURE_NOT_SUPPORTED, error));
+    extended_error(error);
     return;
   }
   auto formats = portal_formats(*portal, encoder->columns().size(), encoder.get());

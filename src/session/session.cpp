@@ -293,6 +293,13 @@ void Session::begin_stream(Op op, ResultCursorPtr cursor, int64_t max_rows) {
   host_.run_stream(StreamJob{std::move(cursor), max_rows, cancel_flag_});
 }
 
+types::ResultEncoderPtr Session::encoder_for(HandlerReply& reply, PgError* error) const {
+  std::string why;
+  auto encoder = types::ResultEncoder::create(std::move(reply.schema), settings_.encode_options(), &why);
+  if (!encoder) *error = PgError::error(sqlstate::FEATURE_NOT_SUPPORTED, why);
+  return encoder;
+}
+
 void Session::on_handler_reply(HandlerReply reply) {
   if (pending_ != Pending::HANDLER || reply.sequence != sequence_ || phase_ == Phase::CLOSED)
     return;  // stale (cancelled) or late reply: dropped

@@ -72,11 +72,10 @@ void Session::simple_handler_reply(HandlerReply& reply) {
       return;
     }
     case HandlerReply::Kind::ROWS: {
-      std::string error;
-      auto encoder =
-          types::ResultEncoder::create(std::move(reply.schema), settings_.encode_options(), &error);
+      PgError error;
+      auto encoder = encoder_for(reply, &error);
       if (!encoder) {
-        finish_simple_statement_error(PgError::error(sqlstate::FEATURE_NOT_SUPPORTED, error));
+        finish_simple_statement_error(error);
         return;
       }
       std::string out;

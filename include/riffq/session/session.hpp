@@ -130,6 +130,8 @@ class Session {
   void begin_handler_call(Op op, std::string sql, bool do_describe, bool with_args,
                           std::vector<QueryArg> args);
   void begin_stream(Op op, ResultCursorPtr cursor, int64_t max_rows);
+  // An encoder for a ROWS reply under the current settings; nullptr and *error if unsupported.
+  types::ResultEncoderPtr encoder_for(HandlerReply& reply, PgError* error) const;
 
   // simple_query.cpp
   void start_simple_query(std::string sql);

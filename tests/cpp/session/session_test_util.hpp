@@ -21,6 +21,14 @@ struct Message {
 // An ArrowArrayStream over int64 batches of one column named `name`.
 types::OwnedStream int_stream(const std::string& name, const std::vector<std::vector<int64_t>>& batches);
 
+// A ROWS reply with one int64 column "v".
+inline HandlerReply rows(const std::vector<std::vector<int64_t>>& batches) {
+  HandlerReply r;
+  r.kind = HandlerReply::Kind::ROWS;
+  r.stream = int_stream("v", batches);
+  return r;
+}
+
 class FakeHost : public SessionHost {
  public:
   std::function<HandlerReply(const HandlerCall&)> responder;

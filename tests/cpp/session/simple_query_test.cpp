@@ -6,13 +6,6 @@
 namespace riffq::session::test {
 namespace {
 
-HandlerReply rows(std::vector<std::vector<int64_t>> batches) {
-  HandlerReply r;
-  r.kind = HandlerReply::Kind::ROWS;
-  r.stream = int_stream("v", batches);
-  return r;
-}
-
 TEST(SimpleQuery, RowsAreStreamedWithDescriptionAndTag) {
   Harness h;
   h.host.responder = [](const HandlerCall&) { return rows({{1, 2}, {3}}); };
