@@ -216,6 +216,11 @@ class PyConnection {
     return conn_->check(timeout_ms);
   }
 
+  void cancel() {
+    nb::gil_scoped_release nogil;
+    if (conn_) conn_->cancel_running();
+  }
+
   void close() {
     nb::gil_scoped_release nogil;
     if (conn_) conn_->close();
@@ -277,6 +282,7 @@ NB_MODULE(_client, m) {
       .def("copy_in", &PyConnection::copy_in, nb::arg("table"), nb::arg("source"),
            nb::arg("columns_sql") = "")
       .def("check", &PyConnection::check, nb::arg("timeout_ms") = 1000)
+      .def("cancel", &PyConnection::cancel)
       .def("close", &PyConnection::close)
       .def_prop_ro("closed", &PyConnection::closed)
       .def_prop_ro("busy", &PyConnection::busy);

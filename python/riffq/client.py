@@ -440,6 +440,11 @@ class Connection:
         df = pl.concat(frames, rechunk=False)
         return df.head(limit) if limit is not None and limit >= 0 else df
 
+    def cancel(self) -> None:
+        """Cancels the query this connection runs now (from any thread); the reader raises
+        ``RuntimeError`` ("canceling statement due to user request")."""
+        self._conn.cancel()
+
     def close(self) -> None:
         self._conn.close()
 

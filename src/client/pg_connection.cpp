@@ -71,6 +71,7 @@ std::shared_ptr<PgConnection> PgConnection::open(const std::string& dsn, double 
   }
   std::shared_ptr<PgConnection> c(new PgConnection());
   c->conn_ = conn;
+  c->cancel_ = PQgetCancel(conn);
   c->keepalive_secs_ = keepalive_secs;
   c->touch();
   if (keepalive_secs > 0) c->keepalive_ = std::thread([p = c.get()] { p->keepalive_loop(); });
@@ -88,8 +89,17 @@ void PgConnection::close() {
   if (keepalive_.joinable()) keepalive_.join();
   std::unique_lock lk(mutex_);
   cv_.wait(lk, [&] { return !busy_; });
+  if (cancel_) PQfreeCancel(cancel_);
+  cancel_ = nullptr;
   if (conn_) PQfinish(conn_);
   conn_ = nullptr;
+}
+
+void PgConnection::cancel_running() {
+  std::unique_lock lk(mutex_);
+  if (!busy_ || cancel_ == nullptr) return;
+  char err[256];
+  PQcancel(cancel_, err, sizeof err);
 }
 
 void PgConnection::acquire() {

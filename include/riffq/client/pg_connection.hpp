@@ -19,6 +19,7 @@
 
 struct pg_conn;
 struct pg_result;
+struct pg_cancel;
 
 namespace riffq::client {
 
@@ -52,6 +53,9 @@ class PgConnection {
   // Describes sql (unnamed prepared statement) into columns (caller holds the connection).
   bool describe(const std::string& sql, int nparams, const TypeOptions& opts,
                 std::vector<ColumnSpec>* columns, std::string* error);
+  // Asks the server to cancel whatever this connection runs now (the reader then fails
+  // with SQLSTATE 57014). Safe from any thread; a no-op when idle.
+  void cancel_running();
   void close();
 
  private:
@@ -68,6 +72,7 @@ class PgConnection {
   bool check_locked(int timeout_ms);
 
   pg_conn* conn_ = nullptr;
+  pg_cancel* cancel_ = nullptr;
   std::mutex mutex_;
   std::condition_variable cv_;
   bool busy_ = false;

@@ -197,3 +197,24 @@ def test_async_api(pg):
 
     rows, x, ok, lf = asyncio.run(main())
     assert rows == [(1, "a")] and x == 2 and ok
+
+
+def test_cancel_from_another_thread(conn):
+    timer = threading.Timer(0.5, conn.cancel)
+    timer.start()
+    t0 = time.time()
+    with pytest.raises(RuntimeError, match="cancel"):
+        conn.read_pq("select pg_sleep(30)")
+    assert time.time() - t0 < 5
+    assert conn.fetchall("select 1") == [(1,)]
+
+
+def test_keepalive_never_interrupts_a_streaming_scan(pg):
+    c = riffq.client.connect(pg.dsn(), keepalive_secs=0.05)
+    total = 0
+    for df in c._batches("select g from generate_series(1, 200000) g", batch_size=10000):
+        total += df["g"].sum()
+        time.sleep(0.03)  # a slow consumer: the scan holds the connection for ~0.6 s
+    assert total == 200000 * 200001 // 2
+    assert c.fetchall("select 7") == [(7,)]
+    c.close()
