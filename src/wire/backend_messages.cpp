@@ -72,7 +72,7 @@ void write_ready_for_query(std::string& out, TransactionStatus status) {
   w.end();
 }
 
-void write_row_description(std::string& out, const std::vector<types::ColumnDescription>& columns) {
+void write_row_description(std::string& out, const std::vector<FieldDescription>& columns) {
   MessageWriter w(&out);
   w.begin(msg::ROW_DESCRIPTION);
   w.put_int16(static_cast<int16_t>(columns.size()));

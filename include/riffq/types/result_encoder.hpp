@@ -20,20 +20,13 @@
 
 #include "riffq/types/arrow_c_abi.hpp"
 #include "riffq/types/encode_options.hpp"
+#include "riffq/wire/field_description.hpp"
 #include "riffq/wire/protocol.hpp"
 
 namespace riffq::types {
 
-// One RowDescription field.
-struct ColumnDescription {
-  std::string name;
-  uint32_t table_oid = 0;
-  int16_t attnum = 0;
-  uint32_t type_oid = 25;
-  int16_t typlen = -1;
-  int32_t typmod = -1;
-  wire::Format format = wire::Format::TEXT;
-};
+// One RowDescription field (the wire layer's type; the encoder fills it in).
+using ColumnDescription = wire::FieldDescription;
 
 class ResultEncoder {
  public:

@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "riffq/common/pg_error.hpp"
-#include "riffq/types/result_encoder.hpp"
+#include "riffq/wire/field_description.hpp"
 #include "riffq/wire/protocol.hpp"
 
 namespace riffq::wire {
@@ -31,7 +31,7 @@ void write_authentication(std::string& out, int32_t code, std::string_view extra
 void write_parameter_status(std::string& out, std::string_view name, std::string_view value);
 void write_backend_key_data(std::string& out, int32_t process_id, int32_t secret_key);
 void write_ready_for_query(std::string& out, TransactionStatus status);
-void write_row_description(std::string& out, const std::vector<types::ColumnDescription>& columns);
+void write_row_description(std::string& out, const std::vector<FieldDescription>& columns);
 void write_parameter_description(std::string& out, const std::vector<uint32_t>& oids);
 void write_command_complete(std::string& out, std::string_view tag);
 void write_error_response(std::string& out, const PgError& error);

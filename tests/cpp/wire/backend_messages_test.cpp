@@ -46,7 +46,7 @@ TEST(BackendMessages, EmbeddedNulCannotDesynchronise) {
 
 TEST(BackendMessages, RowDescription) {
   std::string out;
-  types::ColumnDescription c;
+  FieldDescription c;
   c.name = "n";
   c.type_oid = 1700;
   c.typlen = -1;
