@@ -5,6 +5,8 @@
 #include <libpq-fe.h>
 
 #include <cstring>
+#include <memory>
+#include <utility>
 
 #include "riffq/client/pg_connection.hpp"
 #include "wire_read.hpp"
@@ -19,7 +21,7 @@ constexpr int64_t kPgEpochMicros = 946684800LL * 1000000LL;
 enum class Enc {
   Bool, I8, U8, I16, U16, I32, U32, I64, U64, F32, F64, Utf8, LargeUtf8, Utf8View,
   Binary, LargeBinary, BinaryView, FixedBinary, Date32, Date64, Time32, Time64, Timestamp,
-  Duration, IntervalMdn, Decimal128,
+  Duration, IntervalMdn, Decimal128, List, LargeList,
 };
 
 struct FieldEnc {
@@ -29,7 +31,20 @@ struct FieldEnc {
   int scale = 0;
   int width = 0;
   std::string pg_type;
+  uint32_t oid = 0;                  // element OID when this is an array element
+  std::shared_ptr<FieldEnc> element;  // List / LargeList
 };
+
+uint32_t oid_of(const std::string& pg_type) {
+  static const std::pair<const char*, uint32_t> table[] = {
+      {"boolean", 16}, {"smallint", 21}, {"integer", 23}, {"bigint", 20}, {"real", 700},
+      {"double precision", 701}, {"text", 25}, {"bytea", 17}, {"date", 1082},
+      {"time without time zone", 1083}, {"timestamp without time zone", 1114},
+      {"timestamp with time zone", 1184}, {"interval", 1186}};
+  for (const auto& [name, oid] : table)
+    if (pg_type == name) return oid;
+  return pg_type.rfind("numeric", 0) == 0 ? 1700 : 0;
+}
 
 bool unit_to_micros(char u, FieldEnc* f) {
   switch (u) {
@@ -48,6 +63,17 @@ bool classify(const ArrowSchema& s, FieldEnc* f, std::string* error) {
     return false;
   };
   if (s.dictionary != nullptr) return bad();
+  if (fmt == "+l" || fmt == "+L") {
+    if (s.n_children != 1) return bad();
+    auto elem = std::make_shared<FieldEnc>();
+    if (!classify(*s.children[0], elem.get(), error)) return false;
+    elem->oid = oid_of(elem->pg_type);
+    if (elem->element || elem->oid == 0) return bad();  // nested lists: not rectangular-safe
+    f->enc = fmt == "+l" ? Enc::List : Enc::LargeList;
+    f->pg_type = elem->pg_type + "[]";
+    f->element = std::move(elem);
+    return true;
+  }
   if (fmt == "b") return f->enc = Enc::Bool, f->pg_type = "boolean", true;
   if (fmt == "c") return f->enc = Enc::I8, f->pg_type = "smallint", true;
   if (fmt == "C") return f->enc = Enc::U8, f->pg_type = "smallint", true;
@@ -283,6 +309,35 @@ bool encode_value(const FieldEnc& f, const ArrowArray& a, int64_t i, std::string
     case Enc::Decimal128:
       put_numeric(out, value_at<__int128>(a, i), f.scale);
       return true;
+    case Enc::List: case Enc::LargeList: {
+      int64_t begin, end;
+      if (f.enc == Enc::List) {
+        const auto* off = static_cast<const int32_t*>(a.buffers[1]) + a.offset + i;
+        begin = off[0];
+        end = off[1];
+      } else {
+        const auto* off = static_cast<const int64_t*>(a.buffers[1]) + a.offset + i;
+        begin = off[0];
+        end = off[1];
+      }
+      const ArrowArray& child = *a.children[0];
+      bool has_null = false;
+      for (int64_t j = begin; j < end; ++j) has_null = has_null || !is_valid(child, j);
+      const size_t len_at = out->size();
+      put32(out, 0);  // patched below
+      put32(out, end > begin ? 1 : 0);
+      put32(out, has_null ? 1 : 0);
+      put32(out, f.element->oid);
+      if (end > begin) {
+        put32(out, static_cast<uint32_t>(end - begin));
+        put32(out, 1);
+      }
+      for (int64_t j = begin; j < end; ++j)
+        if (!encode_value(*f.element, child, j, out, error)) return false;
+      write_be32(reinterpret_cast<uint8_t*>(out->data() + len_at),
+                 static_cast<uint32_t>(out->size() - len_at - 4));
+      return true;
+    }
   }
   return false;
 }

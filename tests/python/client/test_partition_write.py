@@ -115,3 +115,17 @@ def test_write_large_frame(conn):
     df = pl.DataFrame({"id": pl.int_range(n, eager=True), "v": pl.int_range(n, eager=True).cast(pl.String)})
     assert conn.write_pq(df, "big_w", mode="replace") == n
     assert_frame_equal(conn.read_pq("select * from big_w order by id"), df, check_dtypes=False)
+
+
+def test_write_lists_as_arrays(conn):
+    df = pl.DataFrame({
+        "ints": pl.Series([[1, None, 3], [], None], dtype=pl.List(pl.Int64)),
+        "strs": pl.Series([["a", "b"], None, ["a much longer string than twelve bytes"]],
+                          dtype=pl.List(pl.String)),
+        "dates": pl.Series([[dt.date(2020, 1, 1)], [], None], dtype=pl.List(pl.Date)),
+    })
+    conn.write_pq(df, "lists_w", mode="replace")
+    assert conn.fetchall("select format_type(atttypid, atttypmod) from pg_attribute "
+                         "where attrelid = 'lists_w'::regclass and attnum > 0 order by attnum") == \
+        [("bigint[]",), ("text[]",), ("date[]",)]
+    assert_frame_equal(conn.read_pq("select * from lists_w"), df)
