@@ -23,7 +23,12 @@ namespace {
 nb::capsule stream_capsule(ArrowArrayStream* stream) {
   return nb::capsule(stream, "arrow_array_stream", [](void* p) noexcept {
     auto* s = static_cast<ArrowArrayStream*>(p);
-    if (s->release) s->release(s);
+    if (s->release) {
+      // Releasing a live scan cancels it and joins its thread: do that without the GIL.
+      PyThreadState* ts = nb::is_alive() ? PyEval_SaveThread() : nullptr;
+      s->release(s);
+      if (ts) PyEval_RestoreThread(ts);
+    }
     delete s;
   });
 }
@@ -91,6 +96,17 @@ class PyScan {
     columns_ = scan_->columns();
     used_copy_ = scan_->used_copy();
   }
+  ~PyScan() {
+    if (!scan_) return;
+    if (!nb::is_alive()) {
+      scan_.reset();
+      return;
+    }
+    nb::gil_scoped_release nogil;
+    scan_.reset();
+  }
+  PyScan(const PyScan&) = delete;
+  PyScan& operator=(const PyScan&) = delete;
   std::unique_ptr<PyBatch> next_batch() {
     if (!scan_) return nullptr;
     ArrowArray a{};
@@ -121,6 +137,11 @@ class PyScan {
   std::vector<std::string> names() const {
     std::vector<std::string> out;
     for (const ColumnSpec& c : columns_) out.push_back(c.name);
+    return out;
+  }
+  std::vector<uint32_t> oids() const {
+    std::vector<uint32_t> out;
+    for (const ColumnSpec& c : columns_) out.push_back(c.oid);
     return out;
   }
   bool used_copy() const { return scan_ ? scan_->used_copy() : used_copy_; }
@@ -268,6 +289,7 @@ NB_MODULE(_client, m) {
       .def("cancel", &PyScan::cancel)
       .def("close", &PyScan::close)
       .def_prop_ro("names", &PyScan::names)
+      .def_prop_ro("oids", &PyScan::oids)
       .def_prop_ro("used_copy", &PyScan::used_copy)
       .def_prop_ro("sql", &PyScan::sent_sql);
 

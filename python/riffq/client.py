@@ -193,10 +193,14 @@ class Connection:
 
     def __init__(self, dsn: str, keepalive_secs: float | None = None, *,
                  numeric: str = "decimal", uuid: str = "binary", interval: str = "duration",
-                 unknown_as_text: bool = False) -> None:
+                 unknown_as_text: bool = False, enum: str = "string") -> None:
+        if enum not in ("string", "enum"):
+            raise ValueError("enum must be 'string' or 'enum'")
         self.dsn = dsn
         self._opts = dict(numeric=numeric, uuid=uuid, interval=interval,
                           unknown_as_text=unknown_as_text)
+        self._enum = enum
+        self._enum_labels: dict[int, list[str] | None] = {}
         self._conn = _client.Connection(dsn, float(keepalive_secs or 0))
 
     # -- plumbing --
@@ -214,8 +218,27 @@ class Connection:
 
     def _scan_opts(self, kw: dict) -> dict:
         o = dict(self._opts)
-        o.update({k: v for k, v in kw.items() if v is not None})
+        o.update({k: v for k, v in kw.items() if v is not None and k != "enum"})
         return o
+
+    def _enum_dtypes(self, conn, sql: str, params, kw: dict) -> dict[str, Any]:
+        """{column: pl.Enum(labels)} for enum-typed columns when enum='enum' (else {})."""
+        if (kw.get("enum") or self._enum) != "enum":
+            return {}
+        pl = _pl()
+        d = conn.scan(sql, _params(params), None, "", -1, 1, describe_only=True,
+                      **self._scan_opts(kw))
+        names, oids = d.names, d.oids
+        todo = sorted({o for o in oids if o >= 16384 and o not in self._enum_labels})
+        if todo:
+            found = dict(pl.DataFrame(conn.scan(
+                "SELECT enumtypid::int8, array_agg(enumlabel::text ORDER BY enumsortorder) "
+                "FROM pg_catalog.pg_enum WHERE enumtypid = ANY($1::oid[]) GROUP BY 1",
+                [_param_text(todo)])).rows())
+            for o in todo:
+                self._enum_labels[o] = found.get(o)
+        return {n: pl.Enum(self._enum_labels[o]) for n, o in zip(names, oids)
+                if self._enum_labels.get(o)}
 
     def _batches(self, sql: str, params=None, *, columns=None, where: str = "", limit: int = -1,
                  batch_size: int | None = None, **kw) -> Iterator[Any]:
@@ -224,12 +247,17 @@ class Connection:
         conn, owned = self._borrow()
         scan = None
         try:
+            enums = self._enum_dtypes(conn, sql, params, kw)
             scan = conn.scan(sql, _params(params), columns, where, limit,
                              int(batch_size or _DEFAULT_BATCH), **self._scan_opts(kw))
             no_columns = not scan.names  # a command (INSERT, SET, …): run it, no frames
             while (b := scan.next_batch()) is not None:
                 if not no_columns:
-                    yield pl.DataFrame(b)
+                    df = pl.DataFrame(b)
+                    if enums:
+                        df = df.with_columns(pl.col(n).cast(t) for n, t in enums.items()
+                                             if n in df.columns)
+                    yield df
         finally:
             if scan is not None:
                 scan.cancel()
@@ -241,9 +269,11 @@ class Connection:
         pl = _pl()
         conn, owned = self._borrow()
         try:
+            enums = self._enum_dtypes(conn, sql, params, kw)
             scan = conn.scan(sql, _params(params), None, "", -1, 1, describe_only=True,
                              **self._scan_opts(kw))
-            return pl.DataFrame(scan).schema
+            schema = pl.DataFrame(scan).schema
+            return pl.Schema({n: enums.get(n, t) for n, t in schema.items()})
         finally:
             self._give_back(conn, owned)
 

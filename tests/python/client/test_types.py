@@ -175,3 +175,31 @@ def test_fallback_path_types(conn):
 def test_duplicate_and_unnamed_columns(conn):
     df = conn.read_pq("select 1 as a, 2 as a, 3, 4")
     assert df.columns == ["a", "a_1", "?column?", "?column?_1"]
+
+
+def test_enum_as_polars_enum(pg):
+    import riffq.client
+
+    c = riffq.client.connect(pg.dsn(), enum="enum")
+    c.execute("drop type if exists size cascade; create type size as enum ('S', 'M', 'L')")
+    lf = c.scan_pq("select 'M'::size as s, 1 as n union all select 'S', 2")
+    assert lf.collect_schema()["s"] == pl.Enum(["S", "M", "L"])
+    df = lf.collect()
+    assert df["s"].dtype == pl.Enum(["S", "M", "L"]) and df["s"].to_list() == ["M", "S"]
+    assert c.read_pq("select 'L'::size as s where false").schema["s"] == pl.Enum(["S", "M", "L"])
+    c.close()
+
+
+def test_month_day_nano_interval_for_arrow(conn):
+    pa = pytest.importorskip("pyarrow")
+    t = pa.table(conn.arrow("select interval '1 month 2 days 3 microseconds' as iv", interval="interval"))
+    assert t.schema.field("iv").type == pa.month_day_nano_interval()
+    v = t.column(0)[0].as_py()
+    assert (v.months, v.days, v.nanoseconds) == (1, 2, 3000)
+
+
+def test_time_24_and_out_of_range_values_do_not_crash(conn):
+    df = conn.read_pq("select '24:00:00'::time a, '294276-12-31 23:59:59'::timestamp b, "
+                      "'178000000 years'::interval c")
+    assert df.height == 1
+    assert df["b"].to_list() == [None] and df["c"].to_list() == [None]
