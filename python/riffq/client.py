@@ -111,19 +111,14 @@ class _Pushdown:
     SQL result is exactly, or more loosely, what polars computes (the predicate is always
     re-applied client-side)."""
 
-    def __init__(self, names: list[str], dtypes: list[Any]):
-        pl = _pl()
-        self.cols = {}
-        for i, (n, t) in enumerate(zip(names, dtypes)):
-            kind = None
-            if t in (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32,
-                     pl.UInt64):
-                kind = "int"
-            elif t == pl.String:
-                kind = "str"
-            elif t == pl.Boolean:
-                kind = "bool"
-            self.cols[n] = (f"_c{i + 1}", kind)
+    # Only these PostgreSQL types compare in SQL as polars compares their Arrow values
+    # (text equality may be looser: bpchar padding, non-deterministic collations).
+    _KINDS = {21: "int", 23: "int", 20: "int", 16: "bool", 25: "str", 1043: "str", 1042: "str",
+              19: "str"}
+
+    def __init__(self, names: list[str], oids: list[int]):
+        self.cols = {n: (f"_c{i + 1}", self._KINDS.get(o)) for i, (n, o) in
+                     enumerate(zip(names, oids))}
 
     def translate(self, node: Any) -> str | None:
         if not isinstance(node, dict) or len(node) != 1:
@@ -181,7 +176,14 @@ class _Pushdown:
             tree = json.loads(predicate.meta.serialize(format="json"))
         except Exception:  # noqa: BLE001 — an unserializable predicate is applied client-side
             return ""
-        parts = [p for p in (self.translate(c) for c in self.conjuncts(tree)) if p]
+        parts = []
+        for c in self.conjuncts(tree):
+            try:
+                sql = self.translate(c)
+            except ValueError:  # e.g. a NUL byte in a string literal
+                sql = None
+            if sql:
+                parts.append(sql)
         return " AND ".join(parts)
 
 
@@ -266,6 +268,10 @@ class Connection:
 
     def schema(self, sql: str, params=None, **kw):
         """The polars schema of sql's result, from a Describe (the query does not run)."""
+        return self._describe(sql, params, kw)[0]
+
+    def _describe(self, sql: str, params, kw: dict):
+        """(polars schema, PostgreSQL type OIDs) of sql's result."""
         pl = _pl()
         conn, owned = self._borrow()
         try:
@@ -273,7 +279,7 @@ class Connection:
             scan = conn.scan(sql, _params(params), None, "", -1, 1, describe_only=True,
                              **self._scan_opts(kw))
             schema = pl.DataFrame(scan).schema
-            return pl.Schema({n: enums.get(n, t) for n, t in schema.items()})
+            return pl.Schema({n: enums.get(n, t) for n, t in schema.items()}), list(scan.oids)
         finally:
             self._give_back(conn, owned)
 
@@ -303,13 +309,16 @@ class Connection:
         sql = _ctid_sql(sql, partition_on)
         cache: dict[str, Any] = {}
 
-        def schema():
+        def described():
             if "schema" not in cache:
-                cache["schema"] = self.schema(sql, params, **kw)
-            return cache["schema"]
+                cache["schema"], cache["oids"] = self._describe(sql, params, kw)
+            return cache["schema"], cache["oids"]
+
+        def schema():
+            return described()[0]
 
         def source(with_columns, predicate, n_rows, bsize) -> Iterator[Any]:
-            sch = schema()
+            sch, oids = described()
             names = list(sch.names())
             cols = None
             if with_columns is not None:
@@ -319,7 +328,7 @@ class Connection:
                         if c not in need and c in names:
                             need.append(c)
                 cols = [names.index(c) for c in need] if need else [0] if names else []
-            where = _Pushdown(names, list(sch.dtypes())).where(predicate) if predicate is not None else ""
+            where = _Pushdown(names, oids).where(predicate) if predicate is not None else ""
             limit = n_rows if (n_rows is not None and predicate is None) else -1
             size = bsize or batch_size
             if partition_on is not None and (partitions or 0) > 1:

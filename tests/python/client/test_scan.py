@@ -218,3 +218,40 @@ def test_keepalive_never_interrupts_a_streaming_scan(pg):
     assert total == 200000 * 200001 // 2
     assert c.fetchall("select 7") == [(7,)]
     c.close()
+
+
+def test_string_filters_on_non_text_types_stay_client_side(conn):
+    conn.execute("drop type if exists fruit cascade; create type fruit as enum ('apple', 'pear')")
+    sql = ("select 'apple'::fruit f, '1.2.3.4'::inet ip, '{}'::jsonb j, "
+           "'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid u, 'ab'::char(3) c")
+    lf = conn.scan_pq(sql, uuid="string")
+    assert lf.filter(pl.col("f") == "banana").collect().height == 0  # not an enum label
+    assert lf.filter(pl.col("ip") == "nope").collect().height == 0
+    assert lf.filter(pl.col("j") == "x").collect().height == 0
+    assert lf.filter(pl.col("u") == "x").collect().height == 0
+    assert lf.filter(pl.col("c") == "ab ").collect().height == 1
+    assert lf.filter(pl.col("c") == "a\x00").collect().height == 0
+
+
+def test_pushdown_translation():
+    from riffq.client import _Pushdown
+
+    p = _Pushdown(["id", "name", "f", "b"], [23, 25, 701, 16])
+    assert p.where((pl.col("id") > 5) & (pl.col("name") == "x'y")) == "_c1 > 5 AND _c2 = 'x''y'"
+    assert p.where((pl.col("f") > 1.0) & pl.col("id").is_null()) == "_c1 IS NULL"
+    assert p.where((pl.col("id") < 1) | (pl.col("id") >= 9)) == "(_c1 < 1 OR _c1 >= 9)"
+    assert p.where(pl.lit(3) <= pl.col("id")) == "_c1 >= 3"
+    assert p.where(~(pl.col("id") > 5)) == ""  # NOT is never pushed
+    assert p.where(pl.col("name") != "x") == ""  # string inequality could be stricter in SQL
+    assert p.where(pl.col("b") == True) == "_c4 = true"  # noqa: E712
+    assert p.where((pl.col("id") > 5) | (pl.col("f") > 1.0)) == ""
+
+
+def test_pushed_query_is_wrapped(conn):
+    scan = conn._conn.scan("select g as id from generate_series(1, 10) g", None, None,
+                           "_c1 > 7", -1, 100)
+    rows = []
+    while (b := scan.next_batch()) is not None:
+        rows += pl.DataFrame(b)["id"].to_list()
+    assert rows == [8, 9, 10]
+    assert "WHERE _c1 > 7" in scan.sql and scan.sql.startswith("COPY (")
