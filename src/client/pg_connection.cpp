@@ -88,11 +88,17 @@ void PgConnection::close() {
   }
   if (keepalive_.joinable()) keepalive_.join();
   std::unique_lock lk(mutex_);
+  if (busy_ && abort_) abort_();  // a scan nobody consumes would otherwise hold us forever
   cv_.wait(lk, [&] { return !busy_; });
   if (cancel_) PQfreeCancel(cancel_);
   cancel_ = nullptr;
   if (conn_) PQfinish(conn_);
   conn_ = nullptr;
+}
+
+void PgConnection::set_abort(std::function<void()> abort) {
+  std::unique_lock lk(mutex_);
+  abort_ = std::move(abort);
 }
 
 void PgConnection::cancel_running() {
@@ -132,8 +138,8 @@ void PgConnection::touch() { last_activity_ms_.store(now_ms()); }
 bool PgConnection::check(int timeout_ms) {
   if (conn_ == nullptr) return false;
   if (!try_acquire()) {
-    // A scan is streaming: the connection is alive as far as libpq knows.
-    return !broken_ && PQstatus(conn_) == CONNECTION_OK;
+    // A scan is streaming on it: alive unless something already found it broken.
+    return !broken_;
   }
   const bool ok = check_locked(timeout_ms);
   release();

@@ -118,6 +118,7 @@ std::unique_ptr<ScanStream> ScanStream::start(std::shared_ptr<PgConnection> conn
     return s;
   }
   s->cancel_obj_ = PQgetCancel(s->conn_->raw());
+  s->conn_->set_abort([p = s.get()] { p->abort("connection closed while the scan was running"); });
   s->producer_ = std::thread([p = s.get()] { p->run(); });
   return s;
 }
@@ -139,6 +140,18 @@ void ScanStream::cancel() {
   cv_.notify_all();
 }
 
+void ScanStream::abort(const std::string& msg) {
+  {
+    std::unique_lock lk(mutex_);
+    if (!failed_) {
+      failed_ = true;
+      error_ = msg;
+    }
+    aborted_ = true;
+  }
+  cancel();
+}
+
 void ScanStream::fail(std::string msg) {
   std::unique_lock lk(mutex_);
   if (!failed_) {
@@ -150,6 +163,10 @@ void ScanStream::fail(std::string msg) {
 bool ScanStream::next(ArrowArray* out) {
   std::unique_lock lk(mutex_);
   cv_.wait(lk, [&] { return !queue_.empty() || done_ || cancelled_; });
+  if (aborted_) {
+    out->release = nullptr;
+    return false;
+  }
   if (!queue_.empty() && !cancelled_) {
     *out = queue_.front();
     queue_.pop_front();
@@ -208,6 +225,7 @@ void ScanStream::run() {
     PQfreeCancel(cancel_obj_);
     cancel_obj_ = nullptr;
   }
+  conn_->set_abort(nullptr);
   conn_->release();
   std::unique_lock lk(mutex_);
   done_ = true;

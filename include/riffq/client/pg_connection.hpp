@@ -7,6 +7,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -56,6 +57,8 @@ class PgConnection {
   // Asks the server to cancel whatever this connection runs now (the reader then fails
   // with SQLSTATE 57014). Safe from any thread; a no-op when idle.
   void cancel_running();
+  // The running scan registers how to abort it, so close() never waits on an unconsumed scan.
+  void set_abort(std::function<void()> abort);
   void close();
 
  private:
@@ -77,7 +80,8 @@ class PgConnection {
   std::condition_variable cv_;
   bool busy_ = false;
   bool closing_ = false;
-  bool broken_ = false;
+  std::atomic<bool> broken_{false};
+  std::function<void()> abort_;  // guarded by mutex_
   double keepalive_secs_ = 0;
   std::atomic<int64_t> last_activity_ms_{0};
   std::thread keepalive_;

@@ -54,6 +54,8 @@ class ScanStream {
   const std::string& error() const { return error_; }
   // Stops the query (server-side cancel) and the producer; later next() returns the end.
   void cancel();
+  // Stops the scan from outside (the connection closes): next() then reports msg.
+  void abort(const std::string& msg);
   // True when the query ran through binary COPY (false: row-by-row fallback).
   bool used_copy() const { return used_copy_; }
   // The statement text that was sent.
@@ -91,6 +93,7 @@ class ScanStream {
   std::deque<ArrowArray> queue_;
   bool done_ = false;
   bool failed_ = false;
+  bool aborted_ = false;
   std::atomic<bool> cancelled_{false};
   std::string error_;
   std::string last_error_;  // error text handed to get_last_error

@@ -255,3 +255,16 @@ def test_pushed_query_is_wrapped(conn):
         rows += pl.DataFrame(b)["id"].to_list()
     assert rows == [8, 9, 10]
     assert "WHERE _c1 > 7" in scan.sql and scan.sql.startswith("COPY (")
+
+
+def test_close_with_an_unconsumed_scan_does_not_hang(pg):
+    c = riffq.client.connect(pg.dsn())
+    gen = c._batches("select a * b from generate_series(1, 3000) a, generate_series(1, 3000) b",
+                     batch_size=1000)
+    next(gen)
+    t0 = time.time()
+    c.close()
+    assert time.time() - t0 < 5
+    with pytest.raises(RuntimeError, match="connection closed"):
+        for _ in gen:
+            pass
