@@ -140,6 +140,14 @@ void ScanStream::cancel() {
   cv_.notify_all();
 }
 
+void ScanStream::cancel_server() {
+  std::unique_lock lk(mutex_);
+  if (cancel_obj_ != nullptr) {
+    char err[256];
+    PQcancel(cancel_obj_, err, sizeof err);
+  }
+}
+
 void ScanStream::abort(const std::string& msg) {
   {
     std::unique_lock lk(mutex_);
@@ -271,7 +279,7 @@ bool ScanStream::run_copy(bool* fallback) {
         if (st == DecodeStatus::Failed) {
           fail(decoder.error());
           stop = true;
-          cancel();
+          cancel_server();  // the consumer still gets the error, not a quiet end
         } else if (st == DecodeStatus::Finished) {
           finished = true;
         } else if (batch_full() && !push_batch()) {
@@ -333,7 +341,7 @@ bool ScanStream::run_rows() {
           if (!builders_[j].append(p, len, &err)) {
             fail("column " + std::to_string(j + 1) + ": " + err);
             stop = true;
-            cancel();
+            cancel_server();
           }
         }
         if (!stop) {

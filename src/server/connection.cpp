@@ -276,11 +276,15 @@ void Connection::call_handler(session::HandlerCall call) {
   shared_->pool->post([weak, shared, client, call = std::move(call)]() mutable {
     auto once = std::make_shared<std::atomic<bool>>(false);
     uint64_t seq = call.sequence;
+    auto prefetch = std::make_shared<session::PrefetchSpec>(call.prefetch);
     shared->app->query(client, std::move(call),
-                       [weak, shared, once, seq](session::HandlerReply reply) {
+                       [weak, shared, once, seq, prefetch](session::HandlerReply reply) {
                          if (once->exchange(true)) return;
                          reply.sequence = seq;
                          prepare_reply(reply);
+                         // Encode the first rows here, on the replying thread: small
+                         // results then need no stream job at all.
+                         session::prefetch_rows(reply, *prefetch);
                          auto holder = std::make_shared<session::HandlerReply>(std::move(reply));
                          shared->post_to(weak, [weak, holder]() {
                            if (auto c = weak.lock()) {

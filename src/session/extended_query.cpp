@@ -109,19 +109,16 @@ void Session::handle_bind(wire::Bind& m) {
   host_.send(std::move(out));
 }
 
-std::vector<wire::Format> Session::portal_formats(const Portal& p, size_t ncols,
-                                                  const types::ResultEncoder* enc) const {
-  std::vector<wire::Format> f(ncols, wire::Format::TEXT);
-  for (size_t i = 0; i < ncols; ++i) {
-    int16_t code = p.result_formats.empty()        ? 0
-                   : p.result_formats.size() == 1 ? p.result_formats[0]
-                   : i < p.result_formats.size()  ? p.result_formats[i]
-                                                  : 0;
-    // A column without a binary encoder falls back to text in both RowDescription and
-    // DataRow, so what is advertised is always what is sent.
-    if (code == 1 && (enc == nullptr || enc->binary_supported(i))) f[i] = wire::Format::BINARY;
+std::vector<types::ColumnDescription> Session::portal_columns(const Portal& p) const {
+  auto cols = p.statement->columns;
+  const auto& codes = p.result_formats;
+  for (size_t i = 0; i < cols.size(); ++i) {
+    int16_t code = codes.empty() ? 0 : codes.size() == 1 ? codes[0] : i < codes.size() ? codes[i] : 0;
+    // Same rule as resolve_formats(): binary only where a binary encoder exists.
+    bool ok = i < p.statement->binary_ok.size() && p.statement->binary_ok[i];
+    cols[i].format = code == 1 && ok ? wire::Format::BINARY : wire::Format::TEXT;
   }
-  return f;
+  return cols;
 }
 
 void Session::handle_describe(wire::Describe& m) {
@@ -141,11 +138,7 @@ void Session::handle_describe(wire::Describe& m) {
       auto cols = is_session_kind(st->info->kind) ? session_command_columns(*st->info)
                                                   : std::optional<std::vector<types::ColumnDescription>>(
                                                         std::vector<types::ColumnDescription>{});
-      if (cols) {
-        st->described = true;
-        st->columns = std::move(*cols);
-        st->returns_rows = !st->columns.empty();
-      }
+      if (cols) st->set_columns(std::move(*cols), nullptr);
     }
     if (st->described) {
       if (st->returns_rows)
@@ -169,22 +162,13 @@ void Session::handle_describe(wire::Describe& m) {
   auto& portal = it->second;
   auto& st = portal->statement;
   if (!st->described && st->info && is_session_kind(st->info->kind)) {
-    if (auto cols = session_command_columns(*st->info)) {
-      st->described = true;
-      st->columns = std::move(*cols);
-      st->returns_rows = !st->columns.empty();
-    }
+    if (auto cols = session_command_columns(*st->info)) st->set_columns(std::move(*cols), nullptr);
   } else if (!st->described && st->info && st->info->kind == sql::StatementKind::COMMAND) {
-    st->described = true;
-    st->returns_rows = false;
+    st->set_columns({}, nullptr);
   }
   if (st->described || portal->cursor) {
     if (st->returns_rows) {
-      auto cols = st->columns;
-      auto formats = portal_formats(*portal, cols.size(),
-                                    portal->cursor ? portal->cursor->encoder.get() : nullptr);
-      for (size_t i = 0; i < cols.size(); ++i) cols[i].format = formats[i];
-      wire::write_row_description(out, cols);
+      wire::write_row_description(out, portal_columns(*portal));
     } else {
       wire::write_empty(out, wire::msg::NO_DATA_MESSAGE);
     }
@@ -206,7 +190,8 @@ void Session::handle_describe(wire::Describe& m) {
                                       "end of transaction block"));
         return;
       }
-      begin_handler_call(Op::DESCRIBE_EXECUTE, st->sql, false, true, portal->args);
+      begin_handler_call(Op::DESCRIBE_EXECUTE, st->sql, false, true, portal->args,
+                         prefetch_spec(portal->result_formats, execute_max_rows_));
       return;
     }
   }
@@ -221,8 +206,7 @@ void Session::describe_reply(HandlerReply& reply) {
   }
   std::string out;
   if (reply.kind == HandlerReply::Kind::TAG) {
-    st->described = true;
-    st->returns_rows = false;
+    st->set_columns({}, nullptr);
     wire::write_empty(out, wire::msg::NO_DATA_MESSAGE);
     host_.send(std::move(out));
     return;
@@ -233,16 +217,11 @@ void Session::describe_reply(HandlerReply& reply) {
     extended_error(error);
     return;
   }
-  st->described = true;
-  st->returns_rows = true;
-  st->columns = encoder->columns();
+  st->set_columns(encoder->columns(), encoder.get());
   auto cols = st->columns;
   if (op_ == Op::DESCRIBE_PORTAL) {
     auto it = portals_.find(current_portal_);
-    if (it != portals_.end()) {
-      auto formats = portal_formats(*it->second, cols.size(), encoder.get());
-      for (size_t i = 0; i < cols.size(); ++i) cols[i].format = formats[i];
-    }
+    if (it != portals_.end()) cols = portal_columns(*it->second);
   }
   wire::write_row_description(out, cols);
   host_.send(std::move(out));
@@ -285,8 +264,7 @@ void Session::handle_execute(wire::Execute& m) {
     std::string tag;
     PgError error;
     bool failed = false;
-    auto formats = portal_formats(*portal, 1, nullptr);
-    if (try_session_command(*st->info, false, &formats, tag, error, failed)) {
+    if (try_session_command(*st->info, false, nullptr, tag, error, failed)) {
       if (failed) {
         extended_error(error);
         return;
@@ -298,7 +276,8 @@ void Session::handle_execute(wire::Execute& m) {
       return;
     }
   }
-  begin_handler_call(Op::EXECUTE, st->sql, false, true, portal->args);
+  begin_handler_call(Op::EXECUTE, st->sql, false, true, portal->args,
+                     prefetch_spec(portal->result_formats, m.max_rows));
 }
 
 void Session::execute_reply(HandlerReply& reply) {
@@ -329,46 +308,30 @@ void Session::execute_reply(HandlerReply& reply) {
     wire::write_command_complete(out, tag);
     host_.send(std::move(out));
     portal->completed = true;
-    if (st && !st->described) {
-      st->described = true;
-      st->returns_rows = false;
-    }
+    if (st && !st->described) st->set_columns({}, nullptr);
     return;
   }
   PgError error;
-  auto encoder = encoder_for(reply, &error);
-  if (!encoder) {
+  auto cursor = cursor_for(reply, portal->result_formats, &error);
+  if (!cursor) {
     extended_error(error);
     return;
   }
-  auto formats = portal_formats(*portal, encoder->columns().size(), encoder.get());
-  if (portal->result_formats.size() > 1 &&
-      portal->result_formats.size() != encoder->columns().size()) {
+  const auto& cols = cursor->encoder->columns();
+  if (portal->result_formats.size() > 1 && portal->result_formats.size() != cols.size()) {
     extended_error(PgError::error(
         sqlstate::PROTOCOL_VIOLATION,
         "bind message has " + std::to_string(portal->result_formats.size()) +
-            " result formats but query has " + std::to_string(encoder->columns().size()) +
-            " columns"));
+            " result formats but query has " + std::to_string(cols.size()) + " columns"));
     return;
   }
-  encoder->set_formats(formats);
   if (with_description) {
-    auto cols = encoder->columns();
-    if (st) {
-      st->described = true;
-      st->returns_rows = true;
-      st->columns = cols;
-      for (auto& c : st->columns) c.format = wire::Format::TEXT;
-    }
-    for (size_t i = 0; i < cols.size(); ++i) cols[i].format = formats[i];
+    if (st) st->set_columns(cols, cursor->encoder.get());
     wire::write_row_description(out, cols);
     host_.send(std::move(out));
   }
-  auto cursor = std::make_shared<ResultCursor>();
-  cursor->stream = std::move(reply.stream);
-  cursor->encoder = std::move(encoder);
   portal->cursor = cursor;
-  begin_stream(Op::EXECUTE, std::move(cursor), execute_max_rows_);
+  deliver_rows(Op::EXECUTE, reply, std::move(cursor), execute_max_rows_);
 }
 
 void Session::execute_stream_done(StreamOutcome& outcome) {

@@ -17,12 +17,26 @@ PgError canceled() {
 
 }  // namespace
 
-StreamOutcome ResultCursor::pump(int64_t max_rows, RowSink& sink, const std::atomic<bool>& cancel) {
+std::vector<wire::Format> resolve_formats(const std::vector<int16_t>& codes,
+                                          const types::ResultEncoder& encoder) {
+  size_t n = encoder.columns().size();
+  std::vector<wire::Format> f(n, wire::Format::TEXT);
+  for (size_t i = 0; i < n; ++i) {
+    int16_t code = codes.empty() ? 0 : codes.size() == 1 ? codes[0] : i < codes.size() ? codes[i] : 0;
+    if (code == 1 && encoder.binary_supported(i)) f[i] = wire::Format::BINARY;
+  }
+  return f;
+}
+
+StreamOutcome ResultCursor::pump(int64_t max_rows, RowSink& sink, const std::atomic<bool>& cancel,
+                                 size_t byte_budget) {
   StreamOutcome out;
   std::string chunk;
   std::string error;
+  size_t sent = 0;
   auto flush_chunk = [&]() {
     if (chunk.empty()) return true;
+    sent += chunk.size();
     bool ok = sink.write(std::move(chunk));
     chunk = std::string();
     chunk.reserve(CHUNK_BYTES + CHUNK_BYTES / 4);
@@ -67,9 +81,15 @@ StreamOutcome ResultCursor::pump(int64_t max_rows, RowSink& sink, const std::ato
     }
     batch_offset += n;
     out.rows += n;
-    if (chunk.size() >= CHUNK_BYTES && !flush_chunk()) {
-      out.error = canceled();
-      return out;
+    if (chunk.size() >= CHUNK_BYTES) {
+      if (!flush_chunk()) {
+        out.error = canceled();
+        return out;
+      }
+      if (byte_budget > 0 && sent >= byte_budget) {
+        out.paused = true;
+        return out;
+      }
     }
   }
   if (!flush_chunk() && !out.error) out.error = canceled();

@@ -272,7 +272,7 @@ void Session::send_ready() {
 }
 
 void Session::begin_handler_call(Op op, std::string sql, bool do_describe, bool with_args,
-                                 std::vector<QueryArg> args) {
+                                 std::vector<QueryArg> args, PrefetchSpec prefetch) {
   HandlerCall call;
   call.connection_id = connection_id_;
   call.sequence = ++sequence_;
@@ -280,6 +280,7 @@ void Session::begin_handler_call(Op op, std::string sql, bool do_describe, bool 
   call.do_describe = do_describe;
   call.with_args = with_args;
   call.args = std::move(args);
+  call.prefetch = std::move(prefetch);
   op_ = op;
   pending_ = Pending::HANDLER;
   cancel_flag_ = std::make_shared<std::atomic<bool>>(false);
@@ -291,6 +292,58 @@ void Session::begin_stream(Op op, ResultCursorPtr cursor, int64_t max_rows) {
   pending_ = Pending::STREAM;
   if (!cancel_flag_) cancel_flag_ = std::make_shared<std::atomic<bool>>(false);
   host_.run_stream(StreamJob{std::move(cursor), max_rows, cancel_flag_});
+}
+
+PrefetchSpec Session::prefetch_spec(const std::vector<int16_t>& result_formats,
+                                    int64_t max_rows) const {
+  PrefetchSpec spec;
+  spec.enabled = true;
+  spec.encode_options = settings_.encode_options();
+  spec.result_formats = result_formats;
+  spec.max_rows = max_rows;
+  return spec;
+}
+
+ResultCursorPtr Session::cursor_for(HandlerReply& reply, const std::vector<int16_t>& result_formats,
+                                    PgError* error) const {
+  if (reply.cursor) return reply.cursor;
+  auto encoder = encoder_for(reply, error);
+  if (!encoder) return nullptr;
+  encoder->set_formats(resolve_formats(result_formats, *encoder));
+  auto cursor = std::make_shared<ResultCursor>();
+  cursor->stream = std::move(reply.stream);
+  cursor->encoder = std::move(encoder);
+  return cursor;
+}
+
+void Session::deliver_rows(Op op, HandlerReply& reply, ResultCursorPtr cursor, int64_t max_rows) {
+  prefetched_rows_ = 0;
+  if (reply.cursor) {
+    if (!reply.prefetched.empty()) host_.send(std::move(reply.prefetched));
+    StreamOutcome o = reply.prefetch_outcome;
+    if (!o.paused) {  // finished, failed or suspended already
+      finish_rows(op, o);
+      return;
+    }
+    if (max_rows > 0 && o.rows >= max_rows) {
+      o.paused = false;
+      o.suspended = true;
+      finish_rows(op, o);
+      return;
+    }
+    prefetched_rows_ = o.rows;
+    if (max_rows > 0) max_rows -= o.rows;
+  }
+  begin_stream(op, std::move(cursor), max_rows);
+}
+
+void Session::finish_rows(Op op, StreamOutcome& outcome) {
+  outcome.rows += prefetched_rows_;
+  prefetched_rows_ = 0;
+  if (op == Op::SIMPLE)
+    simple_stream_done(outcome);
+  else
+    execute_stream_done(outcome);
 }
 
 types::ResultEncoderPtr Session::encoder_for(HandlerReply& reply, PgError* error) const {
@@ -324,10 +377,7 @@ void Session::on_stream_done(StreamOutcome outcome) {
   if (pending_ != Pending::STREAM || phase_ == Phase::CLOSED) return;
   pending_ = Pending::NONE;
   cancel_flag_.reset();
-  if (op_ == Op::SIMPLE)
-    simple_stream_done(outcome);
-  else
-    execute_stream_done(outcome);
+  finish_rows(op_, outcome);
   drive();
 }
 

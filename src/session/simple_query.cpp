@@ -51,7 +51,7 @@ void Session::next_simple_statement() {
       return;
     }
   }
-  begin_handler_call(Op::SIMPLE, std::move(text), false, false, {});
+  begin_handler_call(Op::SIMPLE, std::move(text), false, false, {}, prefetch_spec({}, 0));
 }
 
 void Session::simple_handler_reply(HandlerReply& reply) {
@@ -73,18 +73,15 @@ void Session::simple_handler_reply(HandlerReply& reply) {
     }
     case HandlerReply::Kind::ROWS: {
       PgError error;
-      auto encoder = encoder_for(reply, &error);
-      if (!encoder) {
+      auto cursor = cursor_for(reply, {}, &error);
+      if (!cursor) {
         finish_simple_statement_error(error);
         return;
       }
       std::string out;
-      wire::write_row_description(out, encoder->columns());
+      wire::write_row_description(out, cursor->encoder->columns());
       host_.send(std::move(out));
-      auto cursor = std::make_shared<ResultCursor>();
-      cursor->stream = std::move(reply.stream);
-      cursor->encoder = std::move(encoder);
-      begin_stream(Op::SIMPLE, std::move(cursor), 0);
+      deliver_rows(Op::SIMPLE, reply, std::move(cursor), 0);
       return;
     }
   }

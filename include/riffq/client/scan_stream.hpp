@@ -72,6 +72,7 @@ class ScanStream {
   bool push_batch();
   bool batch_full();
   void fail(std::string msg);
+  void cancel_server();  // server-side cancel only (the producer drains; next() reports)
 
   std::shared_ptr<PgConnection> conn_;
   std::vector<ColumnSpec> columns_;

@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "riffq/common/pg_error.hpp"
+#include "riffq/session/result_cursor.hpp"
 #include "riffq/types/arrow_c_abi.hpp"
+#include "riffq/types/encode_options.hpp"
 #include "riffq/wire/protocol.hpp"
 
 namespace riffq::session {
@@ -21,6 +23,16 @@ struct QueryArg {
   wire::Format format = wire::Format::TEXT;
 };
 
+// How the rows of an execution will be encoded, so that the replying thread can build the
+// encoder and encode the first rows itself (prefetch_rows), saving two thread hand-offs for
+// small results. Settings cannot change while the call is pending.
+struct PrefetchSpec {
+  bool enabled = false;
+  types::EncodeOptions encode_options;
+  std::vector<int16_t> result_formats;  // Bind's format codes (0, 1 or n of them)
+  int64_t max_rows = 0;                 // Execute's row limit (0 = all)
+};
+
 struct HandlerCall {
   uint64_t connection_id = 0;
   uint64_t sequence = 0;  // echoed back in the reply; stale replies are dropped
@@ -28,6 +40,7 @@ struct HandlerCall {
   bool do_describe = false;
   bool with_args = false;  // extended protocol Execute / Describe portal: pass query_args
   std::vector<QueryArg> args;
+  PrefetchSpec prefetch;
 };
 
 struct HandlerReply {
@@ -38,6 +51,12 @@ struct HandlerReply {
   types::OwnedSchema schema;  // ROWS: fetched by the caller, off the I/O thread
   std::string tag;            // TAG
   PgError error;              // ERROR
+
+  // ROWS after prefetch_rows(): the cursor owns stream and encoder (formats set), and the
+  // first DataRows are already encoded.
+  ResultCursorPtr cursor;
+  std::string prefetched;
+  StreamOutcome prefetch_outcome;
 
   static HandlerReply make_error(PgError e) {
     HandlerReply r;
@@ -52,6 +71,10 @@ struct HandlerReply {
     return r;
   }
 };
+
+// Builds the encoder for a ROWS reply and encodes its first rows (up to a small byte budget)
+// on the calling thread — never an I/O thread. On failure the reply becomes an ERROR.
+void prefetch_rows(HandlerReply& reply, const PrefetchSpec& spec);
 
 struct AdmissionRequest {
   uint64_t connection_id = 0;

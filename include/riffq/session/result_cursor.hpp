@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "riffq/common/pg_error.hpp"
 #include "riffq/types/arrow_c_abi.hpp"
@@ -27,6 +28,7 @@ class RowSink {
 struct StreamOutcome {
   int64_t rows = 0;        // DataRows sent by this pump() call
   bool suspended = false;  // stopped at max_rows (PortalSuspended)
+  bool paused = false;     // stopped at the byte budget; more rows may follow
   std::optional<PgError> error;
 };
 
@@ -37,10 +39,17 @@ struct ResultCursor {
   int64_t batch_offset = 0;
   bool exhausted = false;
 
-  // Sends up to max_rows rows (0 = all). `cancel` is polled between chunks.
-  StreamOutcome pump(int64_t max_rows, RowSink& sink, const std::atomic<bool>& cancel);
+  // Sends up to max_rows rows (0 = all). `cancel` is polled between chunks. With
+  // byte_budget > 0 it stops (paused) once that many bytes were handed to the sink.
+  StreamOutcome pump(int64_t max_rows, RowSink& sink, const std::atomic<bool>& cancel,
+                     size_t byte_budget = 0);
 };
 
 using ResultCursorPtr = std::shared_ptr<ResultCursor>;
+
+// Per-column result formats from Bind's codes (none = text, one = all, else one per column);
+// binary only where the encoder has a binary form, so what is advertised is what is sent.
+std::vector<wire::Format> resolve_formats(const std::vector<int16_t>& codes,
+                                          const types::ResultEncoder& encoder);
 
 }  // namespace riffq::session

@@ -101,6 +101,15 @@ class Session {
     bool described = false;
     bool returns_rows = false;
     std::vector<types::ColumnDescription> columns;  // cached schema (formats all text)
+    std::vector<bool> binary_ok;                     // per column: a binary encoder exists
+    void set_columns(std::vector<types::ColumnDescription> cols, const types::ResultEncoder* enc) {
+      described = true;
+      returns_rows = !cols.empty();
+      binary_ok.assign(cols.size(), true);  // session-answered columns are text: binary-safe
+      for (size_t i = 0; enc && i < cols.size(); ++i) binary_ok[i] = enc->binary_supported(i);
+      for (auto& c : cols) c.format = wire::Format::TEXT;
+      columns = std::move(cols);
+    }
   };
   struct Portal {
     std::shared_ptr<Statement> statement;
@@ -128,7 +137,14 @@ class Session {
   void flush_parameter_status();
   void fatal(const PgError& e);
   void begin_handler_call(Op op, std::string sql, bool do_describe, bool with_args,
-                          std::vector<QueryArg> args);
+                          std::vector<QueryArg> args, PrefetchSpec prefetch = {});
+  PrefetchSpec prefetch_spec(const std::vector<int16_t>& result_formats, int64_t max_rows) const;
+  // The cursor for a ROWS reply (built by prefetch_rows or here), formats applied.
+  ResultCursorPtr cursor_for(HandlerReply& reply, const std::vector<int16_t>& result_formats,
+                             PgError* error) const;
+  // Sends prefetched rows, then either finishes the statement or streams the rest.
+  void deliver_rows(Op op, HandlerReply& reply, ResultCursorPtr cursor, int64_t max_rows);
+  void finish_rows(Op op, StreamOutcome& outcome);
   void begin_stream(Op op, ResultCursorPtr cursor, int64_t max_rows);
   // An encoder for a ROWS reply under the current settings; nullptr and *error if unsupported.
   types::ResultEncoderPtr encoder_for(HandlerReply& reply, PgError* error) const;
@@ -152,7 +168,8 @@ class Session {
   void describe_reply(HandlerReply& reply);
   void execute_reply(HandlerReply& reply);
   void execute_stream_done(StreamOutcome& outcome);
-  std::vector<wire::Format> portal_formats(const Portal& p, size_t ncols, const types::ResultEncoder* enc) const;
+  // The statement's cached columns with the portal's result formats applied.
+  std::vector<types::ColumnDescription> portal_columns(const Portal& p) const;
 
   // session_commands.cpp: statements the core answers itself
   // Returns true when the statement was answered (output written, tx updated).
@@ -197,6 +214,7 @@ class Session {
   std::string current_portal_;
   std::shared_ptr<Statement> describing_;  // statement whose schema a handler call will fill
   int64_t execute_max_rows_ = 0;
+  int64_t prefetched_rows_ = 0;  // rows already sent for the statement being streamed
 };
 
 }  // namespace riffq::session

@@ -50,6 +50,30 @@ TEST(ExtendedQuery, RowLimitSuspendsPortal) {
   EXPECT_EQ(command_tag(msgs[7]), "SELECT 0");  // exhausted portal
 }
 
+TEST(ExtendedQuery, RowLimitSuspendsPortalWithoutPrefetch) {
+  Harness h;
+  h.host.prefetch = false;
+  h.host.responder = [](const HandlerCall&) { return rows({{1, 2}, {3}}); };
+  h.run(query("begin"));
+  auto msgs = h.run(parse("", "select v") + bind("c", "") + execute("c", 2) + execute("c", 0) +
+                    execute("c", 0) + sync());
+  EXPECT_EQ(types_of(msgs), "12DDsDCCZ");
+  EXPECT_EQ(command_tag(msgs[6]), "SELECT 1");
+}
+
+TEST(ExtendedQuery, LargeResultIsPrefetchedThenStreamed) {
+  Harness h;
+  std::vector<int64_t> big(50000);
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<int64_t>(i);
+  h.host.responder = [&](const HandlerCall&) { return rows({big, big}); };
+  auto msgs = h.run(query("select v"));
+  ASSERT_EQ(msgs.size(), 100000u + 3);
+  EXPECT_EQ(command_tag(msgs[msgs.size() - 2]), "SELECT 100000");
+  msgs = h.run(parse("", "select v") + bind("c", "") + execute("c", 70000) + sync());
+  ASSERT_EQ(msgs.size(), 70000u + 4);
+  EXPECT_EQ(msgs[msgs.size() - 2].type, 's');
+}
+
 TEST(ExtendedQuery, ErrorSkipsToSync) {
   Harness h;
   auto msgs = h.run(bind("", "missing") + parse("", "select 1") + execute("") + sync() +

@@ -113,6 +113,7 @@ void FakeHost::settle() {
       reply.sequence = c.sequence;
       if (reply.kind == HandlerReply::Kind::ROWS && !reply.schema.valid())
         reply.stream.st.get_schema(&reply.stream.st, reply.schema.get());
+      if (prefetch) prefetch_rows(reply, c.prefetch);
       session->on_handler_reply(std::move(reply));
       continue;
     }

@@ -40,6 +40,7 @@ class FakeHost : public SessionHost {
   std::string output;
   bool closed = false;
   bool answer_handlers = true;  // false: keep calls pending (cancel tests)
+  bool prefetch = true;         // run prefetch_rows() as the server does (false: stream jobs only)
   Session* session = nullptr;
 
   void send(std::string&& bytes) override { output += bytes; }

@@ -18,6 +18,15 @@ TEST(SimpleQuery, RowsAreStreamedWithDescriptionAndTag) {
   EXPECT_FALSE(h.host.calls[0].with_args);
 }
 
+TEST(SimpleQuery, RowsAreStreamedWithoutPrefetch) {
+  Harness h;
+  h.host.prefetch = false;
+  h.host.responder = [](const HandlerCall&) { return rows({{1, 2}, {3}}); };
+  auto msgs = h.run(query("select v from t"));
+  EXPECT_EQ(types_of(msgs), "TDDDCZ");
+  EXPECT_EQ(command_tag(msgs[4]), "SELECT 3");
+}
+
 TEST(SimpleQuery, EmptyResultStillHasRowDescription) {
   Harness h;
   h.host.responder = [](const HandlerCall&) { return rows({}); };
