@@ -98,12 +98,7 @@ class PyServer {
     (void)catalog_emulation;  // the catalog engine arrives with its own issue
     if (callbacks_->on_query.is_none())
       throw nb::value_error("No callback set. Use on_query() before starting the server.");
-    if (tls) {
-      if (tls_cert_.empty()) throw nb::value_error("start(tls=True) requires set_tls() first");
-      PyErr_SetString(PyExc_NotImplementedError,
-                      "TLS is not available in this build yet; start without tls=True");
-      throw nb::python_error();
-    }
+    if (tls && tls_cert_.empty()) throw nb::value_error("start(tls=True) requires set_tls() first");
     std::string version = server_version.value_or(DEFAULT_SERVER_VERSION);
     if (!valid_server_version(version))
       throw nb::value_error("server_version must begin with a numeric MAJOR.MINOR, e.g. \"15.8\"");
@@ -112,6 +107,10 @@ class PyServer {
     cfg.listen_address = addr_;
     cfg.server_version = version;
     cfg.io_threads = 2;
+    if (tls) {
+      cfg.tls_cert_path = tls_cert_;
+      cfg.tls_key_path = tls_key_;
+    }
     bool main_thread = PyGILState_Check() && nb::module_::import_("threading")
                                                  .attr("current_thread")()
                                                  .is(nb::module_::import_("threading").attr("main_thread")());

@@ -73,7 +73,8 @@ Connection::Connection(std::shared_ptr<ServerShared> shared, asio::io_context& i
       secret_key_(random_key()),
       writer_wake_(strand_),
       input_wake_(strand_),
-      startup_timer_(strand_) {
+      startup_timer_(strand_),
+      flushed_wake_(strand_) {
   client_.connection_id = id;
   asio::error_code ec;
   auto ep = socket_.remote_endpoint(ec);
@@ -89,6 +90,7 @@ Connection::Connection(std::shared_ptr<ServerShared> shared, asio::io_context& i
   sc.server_version = shared_->config.server_version;
   sc.password_required = shared_->app->password_required();
   sc.large_message_limit = shared_->config.large_message_limit;
+  sc.tls_available = shared_->tls != nullptr;
   session_ = std::make_unique<session::Session>(sc, *this, id, static_cast<int32_t>(id & 0x7fffffff),
                                                 secret_key_);
 }
@@ -105,18 +107,60 @@ void Connection::start() {
 asio::awaitable<void> Connection::reader() {
   auto self = shared_from_this();
   std::vector<char> buf(64 * 1024);
+  bool first = true;
   while (!closed_ && !close_requested_) {
     if (!session_->wants_input()) {
       input_wake_.expires_at(asio::steady_timer::time_point::max());
       co_await input_wake_.async_wait(use_tuple);
       continue;
     }
-    auto [ec, n] = co_await socket_.async_read_some(asio::buffer(buf), use_tuple);
+    auto [ec, n] = tls_ ? co_await tls_->async_read_some(asio::buffer(buf), use_tuple)
+                        : co_await socket_.async_read_some(asio::buffer(buf), use_tuple);
     if (ec) break;
-    session_->receive(std::string_view(buf.data(), n));
+    std::string_view data(buf.data(), n);
+    // Direct TLS (PostgreSQL 17 sslnegotiation=direct): a TLS ClientHello instead of a
+    // startup packet.
+    if (first && shared_->tls && n > 0 && static_cast<unsigned char>(buf[0]) == 0x16) {
+      first = false;
+      if (!co_await handshake(data, true)) break;
+      session_->tls_established();
+      continue;
+    }
+    first = false;
+    session_->receive(data);
+    if (tls_requested_ && !tls_) {
+      if (!co_await handshake({}, false)) break;
+    }
     after_event();
   }
   on_closed();
+}
+
+asio::awaitable<bool> Connection::handshake(std::string_view initial, bool direct) {
+  // Let the writer put the 'S' on the wire in plaintext first.
+  while (!direct && !plain_flushed_ && !closed_) {
+    flushed_wake_.expires_at(asio::steady_timer::time_point::max());
+    co_await flushed_wake_.async_wait(use_tuple);
+  }
+  if (closed_) co_return false;
+  handshaking_ = true;
+  tls_.emplace(socket_, *shared_->tls);
+  auto [ec, used] = co_await tls_->async_handshake(asio::ssl::stream_base::server,
+                                                   asio::buffer(initial.data(), initial.size()),
+                                                   use_tuple);
+  handshaking_ = false;
+  if (ec) co_return false;
+  SSL* ssl = tls_->native_handle();
+  if (direct) {
+    const unsigned char* alpn = nullptr;
+    unsigned int alpn_len = 0;
+    SSL_get0_alpn_selected(ssl, &alpn, &alpn_len);
+    if (alpn_len == 0) co_return false;  // direct TLS requires ALPN "postgresql"
+  }
+  if (const char* sni = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name))
+    client_.server_name = std::string(sni);
+  wake_writer();
+  co_return true;
 }
 
 asio::awaitable<void> Connection::writer() {
@@ -124,7 +168,7 @@ asio::awaitable<void> Connection::writer() {
   std::vector<std::string> batch;
   std::vector<asio::const_buffer> buffers;
   while (true) {
-    {
+    if (!handshaking_) {  // nothing may be written while TLS is being set up
       std::lock_guard lock(out_mu_);
       batch.swap(out_q_);
     }
@@ -140,8 +184,13 @@ asio::awaitable<void> Connection::writer() {
       buffers.emplace_back(asio::buffer(b));
       total += b.size();
     }
-    auto [ec, n] = co_await asio::async_write(socket_, buffers, use_tuple);
+    auto [ec, n] = tls_ ? co_await asio::async_write(*tls_, buffers, use_tuple)
+                        : co_await asio::async_write(socket_, buffers, use_tuple);
     batch.clear();
+    if (tls_requested_ && !tls_ && !ec) {
+      plain_flushed_ = true;  // the 'S' is out: the reader may start the handshake
+      flushed_wake_.cancel();
+    }
     {
       std::lock_guard lock(out_mu_);
       out_bytes_ -= std::min(out_bytes_, total);
@@ -208,6 +257,7 @@ void Connection::on_closed() {
   wake_writer();
   input_wake_.cancel();
   startup_timer_.cancel();
+  flushed_wake_.cancel();
   {
     std::lock_guard lock(shared_->mu);
     shared_->connections.erase(client_.connection_id);

@@ -3,10 +3,12 @@
 #pragma once
 
 #include <asio.hpp>
+#include <asio/ssl.hpp>
 #include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,7 @@ class Connection;
 struct ServerShared {
   ServerConfig config;
   std::shared_ptr<Application> app;
+  std::shared_ptr<asio::ssl::context> tls;  // null: TLS not offered
   WorkerPool* pool = nullptr;
 
   std::mutex mu;     // guards open and connections
@@ -57,7 +60,7 @@ class Connection : public session::SessionHost, public std::enable_shared_from_t
   // SessionHost
   void send(std::string&& bytes) override;
   void flush() override {}
-  void start_tls() override {}
+  void start_tls() override { tls_requested_ = true; }
   void admit(session::AdmissionRequest request) override;
   void call_handler(session::HandlerCall call) override;
   void run_stream(session::StreamJob job) override;
@@ -69,6 +72,8 @@ class Connection : public session::SessionHost, public std::enable_shared_from_t
   asio::awaitable<void> reader();
   asio::awaitable<void> writer();
   asio::awaitable<void> startup_deadline();
+  // TLS after an SSLRequest ('S' already queued), or direct TLS (initial = bytes read so far).
+  asio::awaitable<bool> handshake(std::string_view initial, bool direct);
   void after_event();
   void on_closed();
   void wake_writer();
@@ -83,6 +88,11 @@ class Connection : public session::SessionHost, public std::enable_shared_from_t
   asio::steady_timer writer_wake_;
   asio::steady_timer input_wake_;
   asio::steady_timer startup_timer_;
+  asio::steady_timer flushed_wake_;
+  std::optional<asio::ssl::stream<asio::ip::tcp::socket&>> tls_;
+  bool tls_requested_ = false;  // session answered 'S': switch once the 'S' is written
+  bool plain_flushed_ = false;
+  bool handshaking_ = false;
 
   std::mutex out_mu_;  // guards the fields below; workers write rows from other threads
   std::condition_variable out_cv_;

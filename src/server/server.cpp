@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "connection.hpp"
+#include "riffq/server/tls.hpp"
 #include "riffq/wire/backend_messages.hpp"
 
 namespace riffq::server {
@@ -144,6 +145,8 @@ Server::~Server() {
 
 void Server::bind() {
   auto& cfg = impl_->shared->config;
+  if (!cfg.tls_cert_path.empty() || !cfg.tls_key_path.empty())
+    impl_->shared->tls = make_tls_context(cfg.tls_cert_path, cfg.tls_key_path);
   std::string host;
   uint16_t port = 0;
   parse_listen_address(cfg.listen_address, host, port);

@@ -47,9 +47,10 @@ bool Session::decode_input() {
         fatal(decoded.error);
         return false;
       }
-      bool ssl = std::holds_alternative<wire::SSLRequest>(*decoded.value);
+      bool tls_switch = std::holds_alternative<wire::SSLRequest>(*decoded.value) &&
+                        config_.tls_available && !tls_negotiated_;
       handle_startup_packet(std::move(*decoded.value));
-      if (ssl && config_.tls_available) {
+      if (tls_switch) {
         // Bytes after an SSLRequest that arrived before the handshake were not encrypted:
         // refuse them (CVE-2021-23214).
         if (input_pos_ != input_.size()) {
@@ -92,8 +93,12 @@ bool Session::decode_input() {
 void Session::handle_startup_packet(wire::StartupPacket packet) {
   std::string out;
   if (std::holds_alternative<wire::SSLRequest>(packet)) {
-    host_.send(std::string(1, config_.tls_available ? 'S' : 'N'));
-    if (config_.tls_available) host_.start_tls();
+    bool offer = config_.tls_available && !tls_negotiated_;
+    host_.send(std::string(1, offer ? 'S' : 'N'));
+    if (offer) {
+      tls_negotiated_ = true;
+      host_.start_tls();
+    }
     return;
   }
   if (std::holds_alternative<wire::GSSENCRequest>(packet)) {

@@ -30,6 +30,9 @@ struct ServerConfig {
   std::chrono::milliseconds shutdown_grace{3000};
   size_t output_high_watermark = 4u * 1024 * 1024;  // per connection, bytes
   bool handle_signals = false;  // stop on SIGINT / SIGTERM (the caller restores handlers)
+  // TLS: offered when both paths are set (SSLRequest → 'S', and direct TLS with ALPN).
+  std::string tls_cert_path;
+  std::string tls_key_path;
 };
 
 class Server {

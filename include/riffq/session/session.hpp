@@ -73,6 +73,8 @@ class Session {
   void cancel();
   // The socket is gone: stop everything in flight and ignore later completions.
   void transport_closed();
+  // The connection is encrypted (direct TLS): a later SSLRequest is answered 'N'.
+  void tls_established() { tls_negotiated_ = true; }
 
   // Ends the session with a FATAL error (server shutdown, timeouts).
   void terminate(const PgError& error) { fatal(error); }
@@ -196,6 +198,7 @@ class Session {
   uint64_t sequence_ = 0;
   std::shared_ptr<std::atomic<bool>> cancel_flag_;
   bool admitted_ = false;
+  bool tls_negotiated_ = false;
   std::string user_;
   std::string database_;
   std::optional<wire::StartupMessage> startup_;
