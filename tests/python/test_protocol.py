@@ -248,3 +248,53 @@ def test_terminate_closes_and_fires_disconnect(serve):
     while not gone and time.time() < deadline:
         time.sleep(0.02)
     assert len(gone) == 1
+
+
+def _raw_startup(port: int):
+    import socket
+    import struct
+
+    s = socket.create_connection(("127.0.0.1", port), timeout=5)
+    params = b"user\0u\0database\0d\0\0"
+    s.sendall(struct.pack("!II", len(params) + 8, 196608) + params)
+    data = b""
+    while not data.endswith(b"Z\0\0\0\x05I"):
+        chunk = s.recv(4096)
+        assert chunk, "closed during startup"
+        data += chunk
+    return s
+
+
+def _read_all(s) -> bytes:
+    data = b""
+    while True:
+        try:
+            chunk = s.recv(65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def test_oversized_small_message_is_fatal_and_others_keep_working(serve):
+    import struct
+
+    st = serve(echo_handler())
+    s = _raw_startup(st.port)
+    s.sendall(b"D" + struct.pack("!I", 20004) + b"S" + b"x" * 20002)
+    data = _read_all(s)
+    s.close()
+    assert data[:1] == b"E" and b"FATAL" in data
+    with psycopg.connect(st.dsn(), autocommit=True) as conn:
+        assert conn.execute("select 5").fetchone() == (5,)
+
+
+def test_garbage_message_type_is_fatal(serve):
+    st = serve(echo_handler())
+    s = _raw_startup(st.port)
+    s.sendall(b"\x01\x00\x00\x00\x04")
+    data = _read_all(s)
+    s.close()
+    assert b"08P01" in data and b"FATAL" in data
