@@ -401,7 +401,7 @@ class Connection:
                     conn.execute(f"DROP TABLE IF EXISTS {qt}")
                 existing = None
                 if mode == "append":
-                    existing = self._table_types(conn, table)
+                    existing = self._table_types(conn, qt)
                 if existing is None:
                     conn.execute(f"CREATE TABLE {qt} ({ddl})")
                     existing = dict(zip(frame.columns, types))

@@ -104,6 +104,14 @@ def test_write_modes(conn):
     assert conn.read_pq("select count(*) from wm").item() == 2
 
 
+def test_write_mixed_case_table_twice(conn):
+    df = pl.DataFrame({"Id": [1], "Name": ["x"]})
+    conn.execute('drop table if exists "MixedCase"')
+    conn.write_pq(df, "MixedCase")
+    conn.write_pq(df, "MixedCase")
+    assert conn.fetchall('select "Id", "Name" from "MixedCase"') == [(1, "x"), (1, "x")]
+
+
 def test_write_append_casts_to_existing_types(conn):
     conn.execute("drop table if exists typed; create table typed (a int2, b varchar(10), c numeric)")
     conn.write_pq(pl.DataFrame({"a": [1, 2], "b": ["x", "y"], "c": [1.5, 2.25]}), "typed")
