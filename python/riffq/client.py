@@ -538,10 +538,13 @@ def _partition_queries(coord, sql, params, partition_on, n, where):
             cond = f"ctid >= '({lo},0)'::tid" + (f" AND ctid < '({hi},0)'::tid" if i < n - 1 else "")
             out.append((f"SELECT * FROM {table} WHERE {cond}", where, None))
         return out
-    names = pl.DataFrame(coord.scan(sql, _params(params), None, "", -1, 1,
-                                    describe_only=True)).columns
+    d = coord.scan(sql, _params(params), None, "", -1, 1, describe_only=True)
+    names, oids = d.names, d.oids
     if partition_on not in names:
         raise ValueError(f"partition column {partition_on!r} is not in the result")
+    if oids[names.index(partition_on)] not in (20, 21, 23):
+        raise ValueError(f"partition_on={partition_on!r} needs an integer column (int2/int4/"
+                         "int8), or 'ctid' with a plain table")
     alias = f"_c{names.index(partition_on) + 1}"
     bounds = coord.scan(f"SELECT min({alias})::bigint, max({alias})::bigint FROM ({sql}) AS _p("
                         + ",".join(f"_c{i + 1}" for i in range(len(names))) + ")",

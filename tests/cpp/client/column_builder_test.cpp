@@ -9,6 +9,7 @@
 #include "copy_test_util.hpp"
 #include "riffq/client/copy_decoder.hpp"
 #include "riffq/client/copy_writer.hpp"
+#include "riffq/client/pg_connection.hpp"
 
 namespace riffq::client {
 namespace {
@@ -156,6 +157,87 @@ TEST(Writer, EncodeThenDecodeRoundTrips) {
   std::vector<std::string> types;
   ASSERT_TRUE(natural_pg_types(schema.s, &types, &err));
   EXPECT_EQ(types, (std::vector<std::string>{"bigint", "text", "numeric(12,3)"}));
+}
+
+}  // namespace
+}  // namespace riffq::client
+
+namespace riffq::client {
+namespace {
+
+TEST(Builder, InetAndCidrPrintLikePostgres) {
+  ColumnBuilder b(test::spec(ColumnKind::Inet));
+  ASSERT_TRUE(append(b, std::string("\x02\x20\x00\x04\x01\x02\x03\x04", 8)));  // 1.2.3.4
+  ASSERT_TRUE(append(b, std::string("\x02\x08\x01\x04\x0a\x00\x00\x00", 8)));  // 10.0.0.0/8 cidr
+  std::string v6(4 + 16, '\0');
+  v6[0] = 3;
+  v6[1] = static_cast<char>(128);
+  v6[3] = 16;
+  v6[19] = 1;  // ::1
+  ASSERT_TRUE(append(b, v6));
+  EXPECT_FALSE(append(b, std::string("\x02\x21\x00\x04\x01\x02\x03\x04", 8)));  // /33
+  EXPECT_FALSE(append(b, std::string("\x02\x20\x00\x10\x01\x02\x03\x04", 8)));  // bad length
+  types::OwnedArray a;
+  b.finish(a.get());
+  EXPECT_EQ(test::str(a.a, 0), "1.2.3.4");
+  EXPECT_EQ(test::str(a.a, 1), "10.0.0.0/8");
+  EXPECT_EQ(test::str(a.a, 2), "::1");
+}
+
+TEST(Builder, FinishStartsAFreshBatch) {
+  ColumnBuilder b(test::spec(ColumnKind::Text));
+  ASSERT_TRUE(append(b, "one"));
+  b.append_null();
+  types::OwnedArray first, second;
+  b.finish(first.get());
+  ASSERT_TRUE(append(b, "two"));
+  b.finish(second.get());
+  EXPECT_EQ(first.a.length, 2);
+  EXPECT_EQ(first.a.null_count, 1);
+  EXPECT_EQ(second.a.length, 1);
+  EXPECT_EQ(second.a.null_count, 0);
+  EXPECT_EQ(second.a.buffers[0], nullptr);
+  EXPECT_EQ(test::str(second.a, 0), "two");
+}
+
+TEST(Writer, ListsBecomeOneDimensionalArrays) {
+  std::vector<ColumnSpec> specs = {test::list_spec(ColumnKind::Int32, 1)};
+  std::vector<ColumnBuilder> cols;
+  cols.emplace_back(specs[0]);
+  ASSERT_TRUE(append(cols[0], test::int4_array({3}, {1, INT32_MIN, 3})));
+  ASSERT_TRUE(append(cols[0], test::int4_array({}, {})));
+  cols[0].append_null();
+  std::vector<ArrowArray> arrays(1);
+  cols[0].finish(&arrays[0]);
+  types::OwnedArray batch;
+  export_struct_array(arrays, 3, batch.get());
+  types::OwnedSchema schema;
+  export_schema(specs, schema.get());
+  std::string err, wire = test::copy_header();
+  ASSERT_TRUE(encode_copy_batch(schema.s, batch.a, &wire, &err)) << err;
+  wire += test::copy_trailer();
+  std::vector<ColumnBuilder> back;
+  back.emplace_back(specs[0]);
+  CopyBinaryDecoder d(&back);
+  ASSERT_EQ(d.feed(reinterpret_cast<const uint8_t*>(wire.data()), wire.size()), DecodeStatus::Finished) << d.error();
+  types::OwnedArray a;
+  back[0].finish(a.get());
+  const auto* off = static_cast<const int32_t*>(a.a.buffers[1]);
+  EXPECT_EQ(off[1], 3);
+  EXPECT_EQ(off[2], 3);
+  EXPECT_FALSE(test::valid(a.a, 2));
+  EXPECT_FALSE(test::valid(*a.a.children[0], 1));
+  EXPECT_EQ(test::value<int32_t>(*a.a.children[0], 2), 3);
+  std::vector<std::string> types;
+  ASSERT_TRUE(natural_pg_types(schema.s, &types, &err));
+  EXPECT_EQ(types, std::vector<std::string>{"integer[]"});
+}
+
+TEST(Statement, KeywordAndStrip) {
+  EXPECT_EQ(leading_keyword("  -- c\n /* x */ (SELECT 1)"), "select");
+  EXPECT_EQ(leading_keyword("With x as (select 1) table x"), "with");
+  EXPECT_EQ(leading_keyword("/* unterminated"), "");
+  EXPECT_EQ(strip_statement("select 1 ;; \n"), "select 1");
 }
 
 }  // namespace

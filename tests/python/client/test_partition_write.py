@@ -24,6 +24,12 @@ def test_partition_on_column_equals_single(conn, events, n):
     assert_frame_equal(part.sort("id"), single.sort("id"))
 
 
+def test_partition_on_non_integer_column_is_a_clear_error(conn, events):
+    with pytest.raises(ValueError, match="integer column"):
+        conn.read_pq(events, partition_on="h", partitions=2)
+    assert conn.fetchall("select 1") == [(1,)]
+
+
 def test_partition_on_ctid_equals_single(conn, events):
     single = conn.read_pq(events)
     part = conn.read_pq("events", partition_on="ctid", partitions=4)
