@@ -21,7 +21,7 @@ constexpr int64_t kPgEpochMicros = 946684800LL * 1000000LL;
 enum class Enc {
   Bool, I8, U8, I16, U16, I32, U32, I64, U64, F32, F64, Utf8, LargeUtf8, Utf8View,
   Binary, LargeBinary, BinaryView, FixedBinary, Date32, Date64, Time32, Time64, Timestamp,
-  Duration, IntervalMdn, Decimal128, List, LargeList,
+  Duration, IntervalMdn, Decimal128, List, LargeList, Dictionary,
 };
 
 struct FieldEnc {
@@ -32,7 +32,8 @@ struct FieldEnc {
   int width = 0;
   std::string pg_type;
   uint32_t oid = 0;                  // element OID when this is an array element
-  std::shared_ptr<FieldEnc> element;  // List / LargeList
+  std::shared_ptr<FieldEnc> element;  // List / LargeList: the item; Dictionary: the values
+  char index_format = 0;              // Dictionary: the index type's format character
 };
 
 uint32_t oid_of(const std::string& pg_type) {
@@ -62,7 +63,18 @@ bool classify(const ArrowSchema& s, FieldEnc* f, std::string* error) {
     *error = "unsupported Arrow type '" + fmt + "' for column '" + (s.name ? s.name : "") + "'";
     return false;
   };
-  if (s.dictionary != nullptr) return bad();
+  if (s.dictionary != nullptr) {
+    // Dictionary-encoded (polars Categorical / Enum, pandas category): write the values.
+    if (fmt.size() != 1 || std::string("csilCSIL").find(fmt[0]) == std::string::npos) return bad();
+    auto values = std::make_shared<FieldEnc>();
+    if (!classify(*s.dictionary, values.get(), error)) return false;
+    if (values->enc == Enc::Dictionary || values->element) return bad();
+    f->enc = Enc::Dictionary;
+    f->index_format = fmt[0];
+    f->pg_type = values->pg_type;
+    f->element = std::move(values);
+    return true;
+  }
   if (fmt == "+l" || fmt == "+L") {
     if (s.n_children != 1) return bad();
     auto elem = std::make_shared<FieldEnc>();
@@ -309,6 +321,21 @@ bool encode_value(const FieldEnc& f, const ArrowArray& a, int64_t i, std::string
     case Enc::Decimal128:
       put_numeric(out, value_at<__int128>(a, i), f.scale);
       return true;
+    case Enc::Dictionary: {
+      int64_t idx = 0;
+      switch (f.index_format) {
+        case 'c': idx = value_at<int8_t>(a, i); break;
+        case 'C': idx = value_at<uint8_t>(a, i); break;
+        case 's': idx = value_at<int16_t>(a, i); break;
+        case 'S': idx = value_at<uint16_t>(a, i); break;
+        case 'i': idx = value_at<int32_t>(a, i); break;
+        case 'I': idx = value_at<uint32_t>(a, i); break;
+        default: idx = value_at<int64_t>(a, i); break;
+      }
+      if (a.dictionary == nullptr || idx < 0 || idx >= a.dictionary->length)
+        return *error = "dictionary index out of range", false;
+      return encode_value(*f.element, *a.dictionary, idx, out, error);
+    }
     case Enc::List: case Enc::LargeList: {
       int64_t begin, end;
       if (f.enc == Enc::List) {

@@ -143,3 +143,12 @@ def test_write_lists_as_arrays(conn):
                          "where attrelid = 'lists_w'::regclass and attnum > 0 order by attnum") == \
         [("bigint[]",), ("text[]",), ("date[]",)]
     assert_frame_equal(conn.read_pq("select * from lists_w"), df)
+
+
+def test_write_categorical_and_enum_as_text(conn):
+    df = pl.DataFrame({
+        "cat": pl.Series(["a", None, "b", "a"], dtype=pl.Categorical),
+        "en": pl.Series(["x", "y", None, "x"], dtype=pl.Enum(["x", "y"])),
+    })
+    conn.write_pq(df, "cats_w", mode="replace")
+    assert conn.fetchall("select cat, en from cats_w") == [("a", "x"), (None, "y"), ("b", None), ("a", "x")]
