@@ -108,7 +108,10 @@ asio::awaitable<void> Connection::reader() {
   auto self = shared_from_this();
   std::vector<char> buf(64 * 1024);
   bool first = true;
-  while (!closed_ && !close_requested_) {
+  while (!closed_) {
+    // A close requested by the session is graceful: the writer flushes what is queued (the
+    // FATAL error, say), then closes the socket and finishes the connection.
+    if (close_requested_) co_return;
     if (!session_->wants_input()) {
       input_wake_.expires_at(asio::steady_timer::time_point::max());
       co_await input_wake_.async_wait(use_tuple);
