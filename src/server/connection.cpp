@@ -98,14 +98,12 @@ Connection::Connection(std::shared_ptr<ServerShared> shared, asio::io_context& i
 Connection::~Connection() = default;
 
 void Connection::start() {
-  auto self = shared_from_this();
-  asio::co_spawn(strand_, reader(), asio::detached);
-  asio::co_spawn(strand_, writer(), asio::detached);
-  asio::co_spawn(strand_, startup_deadline(), asio::detached);
+  asio::co_spawn(strand_, reader(shared_from_this()), asio::detached);
+  asio::co_spawn(strand_, writer(shared_from_this()), asio::detached);
+  asio::co_spawn(strand_, startup_deadline(shared_from_this()), asio::detached);
 }
 
-asio::awaitable<void> Connection::reader() {
-  auto self = shared_from_this();
+asio::awaitable<void> Connection::reader([[maybe_unused]] std::shared_ptr<Connection> self) {
   std::vector<char> buf(64 * 1024);
   bool first = true;
   while (!closed_) {
@@ -166,8 +164,7 @@ asio::awaitable<bool> Connection::handshake(std::string_view initial, bool direc
   co_return true;
 }
 
-asio::awaitable<void> Connection::writer() {
-  auto self = shared_from_this();
+asio::awaitable<void> Connection::writer([[maybe_unused]] std::shared_ptr<Connection> self) {
   std::vector<std::string> batch;
   std::vector<asio::const_buffer> buffers;
   while (true) {
@@ -207,8 +204,8 @@ asio::awaitable<void> Connection::writer() {
   on_closed();
 }
 
-asio::awaitable<void> Connection::startup_deadline() {
-  auto self = shared_from_this();
+asio::awaitable<void> Connection::startup_deadline(
+    [[maybe_unused]] std::shared_ptr<Connection> self) {
   startup_timer_.expires_after(shared_->config.startup_timeout);
   auto [ec] = co_await startup_timer_.async_wait(use_tuple);
   if (!ec && !session_->admitted() && !closed_) {

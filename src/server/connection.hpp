@@ -69,9 +69,11 @@ class Connection : public session::SessionHost, public std::enable_shared_from_t
 
  private:
   class JobSink;
-  asio::awaitable<void> reader();
-  asio::awaitable<void> writer();
-  asio::awaitable<void> startup_deadline();
+  // Each coroutine takes `self` as a parameter so that its frame owns the connection from the
+  // moment it is created, not only once it first runs.
+  asio::awaitable<void> reader(std::shared_ptr<Connection> self);
+  asio::awaitable<void> writer(std::shared_ptr<Connection> self);
+  asio::awaitable<void> startup_deadline(std::shared_ptr<Connection> self);
   // TLS after an SSLRequest ('S' already queued), or direct TLS (initial = bytes read so far).
   asio::awaitable<bool> handshake(std::string_view initial, bool direct);
   void after_event();
