@@ -69,6 +69,7 @@ class StructEncoder final : public ColumnEncoder {
 // A number as jsonb prints it (numeric_out of the parsed value): exponent forms such as
 // float8's "1e+20" become plain decimals.
 void put_json_number(std::string& b, std::string_view v) {
+  if (v == "-0") v = "0";  // jsonb numbers are numeric, which has no negative zero
   const size_t e = v.find_first_of("eE");
   if (e == std::string_view::npos) {
     b.append(v);
