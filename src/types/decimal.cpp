@@ -12,6 +12,16 @@
 
 namespace riffq::types::detail {
 
+void append_numeric_cell(CellBuffer& out, std::string_view text, bool binary) {
+  if (!binary) {
+    out.append_cell(text);
+    return;
+  }
+  size_t mark = out.begin();
+  put_numeric_binary(out.bytes(), text);
+  out.commit(mark);
+}
+
 void put_numeric_binary(std::string& out, std::string_view text) {
   bool neg = false;
   if (!text.empty() && text[0] == '-') {
@@ -75,13 +85,7 @@ class DecimalEncoder final : public ColumnEncoder {
     for_each_slot(a, offset, count, out, [&](int64_t i) {
       text.clear();
       to_text(values + i * bytes_, text);
-      if (binary) {
-        size_t mark = out.begin();
-        put_numeric_binary(out.bytes(), text);
-        out.commit(mark);
-      } else {
-        out.append_cell(text);
-      }
+      append_numeric_cell(out, text, binary);
     });
     return true;
   }

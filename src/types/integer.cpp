@@ -79,13 +79,7 @@ class UInt64Encoder final : public ColumnEncoder {
       char tmp[24];
       auto r = std::to_chars(tmp, tmp + sizeof tmp, values[i]);
       std::string_view text(tmp, static_cast<size_t>(r.ptr - tmp));
-      if (binary) {
-        size_t mark = out.begin();
-        put_numeric_binary(out.bytes(), text);
-        out.commit(mark);
-      } else {
-        out.append_cell(text);
-      }
+      append_numeric_cell(out, text, binary);
     });
     return true;
   }
