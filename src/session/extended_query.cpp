@@ -1,5 +1,6 @@
 // extended_query.cpp — Parse / Bind / Describe / Execute / Close / Sync.
 #include "riffq/session/session.hpp"
+#include "riffq/types/pg_types.hpp"
 #include "riffq/wire/backend_messages.hpp"
 
 namespace riffq::session {
@@ -42,9 +43,19 @@ void Session::handle_parse(wire::Parse& m) {
     extended_error(PgError::error(sqlstate::PROGRAM_LIMIT_EXCEEDED, "too many parameters"));
     return;
   }
-  st->parameter_types.assign(nparams, TEXT_OID);
-  for (size_t i = 0; i < m.parameter_types.size(); ++i)
-    if (m.parameter_types[i] != 0) st->parameter_types[i] = m.parameter_types[i];
+  // Declared types win; undeclared ones take the type of an explicit cast ($1::int4), as
+  // PostgreSQL infers them, and default to text.
+  st->parameter_types.assign(nparams, 0);
+  for (size_t i = 0; i < m.parameter_types.size(); ++i) st->parameter_types[i] = m.parameter_types[i];
+  for (const auto& cast : st->info->param_casts) {
+    size_t i = static_cast<size_t>(cast.param - 1);
+    if (i >= nparams || st->parameter_types[i] != 0) continue;
+    uint32_t t = types::pg_type_oid(cast.type_name);
+    if (t != 0 && cast.is_array) t = types::pg_array_type(t).oid;
+    st->parameter_types[i] = t;
+  }
+  for (auto& t : st->parameter_types)
+    if (t == 0) t = TEXT_OID;
   statements_[m.statement] = std::move(st);
   std::string out;
   wire::write_empty(out, wire::msg::PARSE_COMPLETE);

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "parameter_casts.hpp"
 #include "riffq/sql/statement.hpp"
 
 namespace riffq::sql {
@@ -174,6 +175,8 @@ StatementInfo analyze_statement(std::string_view sql) {
       nullptr, parsed.parse_tree.len, reinterpret_cast<const uint8_t*>(parsed.parse_tree.data));
   if (tree != nullptr && tree->n_stmts == 1 && tree->stmts[0]->stmt != nullptr) {
     classify(tree->stmts[0]->stmt, info);
+    if (text.find('$') != std::string::npos)
+      info.param_casts = detail::find_parameter_casts(tree->stmts[0]->stmt);
   } else if (tree != nullptr) {
     info.kind = StatementKind::COMMAND;  // several statements: not a single recognisable one
   }

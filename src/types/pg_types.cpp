@@ -102,6 +102,14 @@ uint32_t pg_element_type(uint32_t array_oid) {
   return r ? r->oid : 0;
 }
 
+uint32_t pg_type_oid(std::string_view name) {
+  for (const TypeRow& r : TYPES) {
+    if (r.name == name) return r.oid;
+    if (r.array_oid != 0 && r.array_name == name) return r.array_oid;
+  }
+  return 0;
+}
+
 int16_t pg_typlen(uint32_t type_oid) {
   if (const TypeRow* r = find_element(type_oid)) return r->typlen;
   return -1;  // arrays and unknown types are varlena

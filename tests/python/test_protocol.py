@@ -298,3 +298,32 @@ def test_garbage_message_type_is_fatal(serve):
     data = _read_all(s)
     s.close()
     assert b"08P01" in data and b"FATAL" in data
+
+
+def test_asyncpg_parameters_typed_by_casts(serve):
+    import asyncio
+
+    import asyncpg
+
+    seen = []
+
+    def on_query(sql, callback, *, do_describe, connection_id, query_args=None):
+        seen.append(query_args)
+        if do_describe or query_args is None:
+            callback(pa.table({"v": pa.array([0], pa.int64()), "s": ["x"]}).to_reader())
+        else:
+            n, s = query_args
+            callback(pa.table({"v": pa.array([n + 1], pa.int64()), "s": [s.upper()]}).to_reader())
+
+    st = serve(on_query)
+
+    async def run():
+        conn = await asyncpg.connect(host="127.0.0.1", port=st.port, user="u", database="d")
+        try:
+            row = await conn.fetchrow("select $1::int8 + 1 as v, upper($2::text) as s", 41, "abc")
+            assert tuple(row) == (42, "ABC")
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+    assert [41, "abc"] in seen  # asyncpg sent binary int8 and text, decoded by type

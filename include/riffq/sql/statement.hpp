@@ -50,6 +50,14 @@ enum class StatementKind {
   UNLISTEN,
 };
 
+// A parameter cast in the statement: `$param::type_name[]`. type_name is the parser's name
+// (`int` → "int4", `varchar(10)` → "varchar", `timestamp with time zone` → "timestamptz").
+struct ParamCast {
+  int param = 0;
+  std::string type_name;
+  bool is_array = false;
+};
+
 struct StatementInfo {
   StatementKind kind = StatementKind::UNPARSEABLE;
   std::string name;                 // setting / prepared statement name (lower-cased settings)
@@ -57,6 +65,7 @@ struct StatementInfo {
   bool is_local = false;
   bool set_default = false;         // SET x TO DEFAULT
   int max_param = 0;                // highest $n referenced (0 if none / unknown)
+  std::vector<ParamCast> param_casts;  // explicit casts of parameters, in tree order
   std::string error;                // parser message when UNPARSEABLE
 };
 

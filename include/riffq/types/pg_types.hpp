@@ -56,6 +56,8 @@ PgArrayType pg_array_type(uint32_t element_oid);
 // The element type of an array type (1007 → 23); 0 when `array_oid` is not an array type.
 uint32_t pg_element_type(uint32_t array_oid);
 
+// The OID of a built-in type by name ("int4", "_int4", "timestamptz"); 0 when unknown.
+uint32_t pg_type_oid(std::string_view name);
 // pg_type.typlen: 1, 2, 4, 8, 16 (uuid), -1 (varlena), -2 (cstring); -1 when unknown.
 int16_t pg_typlen(uint32_t type_oid);
 

@@ -39,6 +39,15 @@ TEST(ExtendedQuery, DescribeStatementUsesSchemaOnlyCallAndIsCached) {
   EXPECT_EQ(describe_calls, 1u);
 }
 
+TEST(ExtendedQuery, UndeclaredParametersTakeTheirCastType) {
+  Harness h;
+  auto msgs = h.run(parse("", "select $1::int8, $2::date[], $3, $4::int2", {0, 0, 0, 1043}) +
+                    describe('S', "") + sync());
+  ASSERT_EQ(types_of(msgs).substr(0, 2), "1t");
+  // int8, _date, text (no cast), varchar (declared wins over the cast).
+  EXPECT_EQ(msgs[1].body, std::string("\0\4\0\0\0\x14\0\0\x04\x9e\0\0\0\x19\0\0\x04\x13", 18));
+}
+
 TEST(ExtendedQuery, RowLimitSuspendsPortal) {
   Harness h;
   h.host.responder = [](const HandlerCall&) { return rows({{1, 2, 3}}); };

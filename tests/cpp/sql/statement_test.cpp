@@ -90,6 +90,23 @@ TEST(Analyze, RowsOrNot) {
   EXPECT_EQ(analyze_statement("FROM t SELECT a").kind, StatementKind::UNPARSEABLE);
 }
 
+TEST(Analyze, ParameterCasts) {
+  auto a = analyze_statement(
+      "select $1::int, cast($2 as timestamp with time zone), $3::text[], $4 + 1, "
+      "(select $5::varchar(10) from t where x = any($6::int8[]))");
+  ASSERT_EQ(a.param_casts.size(), 5u);
+  EXPECT_EQ(a.param_casts[0].param, 1);
+  EXPECT_EQ(a.param_casts[0].type_name, "int4");
+  EXPECT_EQ(a.param_casts[1].type_name, "timestamptz");
+  EXPECT_TRUE(a.param_casts[2].is_array);
+  EXPECT_EQ(a.param_casts[2].type_name, "text");
+  EXPECT_EQ(a.param_casts[3].param, 5);
+  EXPECT_EQ(a.param_casts[3].type_name, "varchar");
+  EXPECT_EQ(a.param_casts[4].param, 6);
+  EXPECT_EQ(a.max_param, 6);
+  EXPECT_TRUE(analyze_statement("select $1").param_casts.empty());
+}
+
 TEST(Analyze, MaxParameter) {
   EXPECT_EQ(analyze_statement("select $1, $3 where '$9' = $2").max_param, 3);
   EXPECT_EQ(analyze_statement("select 1").max_param, 0);
