@@ -75,9 +75,13 @@ bool parse_level(std::string_view f, Level* lv) {
 
 class ListEncoder final : public ColumnEncoder {
  public:
-  ListEncoder(std::vector<Level> levels, ColumnEncoderPtr leaf, uint32_t array_oid)
-      : ColumnEncoder({array_oid, -1, -1}), levels_(std::move(levels)), leaf_(std::move(leaf)) {}
+  ListEncoder(std::vector<Level> levels, ColumnEncoderPtr leaf, uint32_t array_oid, bool json)
+      : ColumnEncoder({array_oid, -1, -1}),
+        levels_(std::move(levels)),
+        leaf_(std::move(leaf)),
+        json_(json) {}
   bool binary_supported() const override { return leaf_->binary_supported(); }
+  JsonKind json_kind() const override { return json_ ? JsonKind::JSON : JsonKind::STRING; }
 
   bool encode(const ArrowArray& a, int64_t offset, int64_t count, wire::Format format,
               CellBuffer& out, std::string* error) override {
@@ -147,7 +151,7 @@ class ListEncoder final : public ColumnEncoder {
       if (binary) {
         put_binary(b, row, lo);
       } else if (row.ndim == 0) {
-        b.append("{}");
+        b.append(json_ ? "[]" : "{}");
       } else {
         size_t pos = row.first;
         put_text(b, row, 0, lo, &pos);
@@ -172,22 +176,25 @@ class ListEncoder final : public ColumnEncoder {
     return n;
   }
 
+  // array_out text ("{1,NULL}"), or in JSON mode the JSON array to_jsonb gives ("[1, null]").
   void put_text(std::string& b, const Row& row, int level, int64_t lo, size_t* pos) const {
-    b.push_back('{');
+    b.push_back(json_ ? '[' : '{');
     for (int64_t j = 0; j < row.dims[level]; ++j) {
-      if (j > 0) b.push_back(',');
+      if (j > 0) b.append(json_ ? ", " : ",");
       if (level + 1 < row.ndim) {
         put_text(b, row, level + 1, lo, pos);
       } else {
         const size_t c = static_cast<size_t>(idx_[(*pos)++] - lo);
-        if (leaf_cells_.is_null(c)) {
+        if (json_) {
+          put_json_value(b, leaf_cells_, c, leaf_->json_kind());
+        } else if (leaf_cells_.is_null(c)) {
           b.append("NULL");
         } else {
           put_array_element(b, leaf_cells_.cell(c));
         }
       }
     }
-    b.push_back('}');
+    b.push_back(json_ ? ']' : '}');
   }
 
   void put_binary(std::string& b, const Row& row, int64_t lo) const {
@@ -212,6 +219,7 @@ class ListEncoder final : public ColumnEncoder {
 
   std::vector<Level> levels_;
   ColumnEncoderPtr leaf_;
+  bool json_;
   std::vector<Row> rows_;
   std::vector<int64_t> idx_, cur_, next_;
   CellBuffer leaf_cells_;
@@ -247,7 +255,8 @@ ColumnEncoderPtr make_list_encoder(const ArrowSchema& field, const EncodeOptions
     fail(error, "PostgreSQL type " + std::to_string(leaf->type().oid) + " has no array type");
     return nullptr;
   }
-  return std::make_unique<ListEncoder>(std::move(levels), std::move(leaf), at.oid);
+  return std::make_unique<ListEncoder>(std::move(levels), std::move(leaf), at.oid,
+                                       options.json_values);
 }
 
 }  // namespace riffq::types::detail

@@ -14,8 +14,20 @@ namespace {
 
 class StructEncoder final : public ColumnEncoder {
  public:
-  explicit StructEncoder(std::vector<ColumnEncoderPtr> fields)
-      : ColumnEncoder({oid::RECORD, -1, -1}), fields_(std::move(fields)), cells_(fields_.size()) {}
+  StructEncoder(std::vector<ColumnEncoderPtr> fields, std::vector<std::string> names, bool json)
+      : ColumnEncoder({oid::RECORD, -1, -1}),
+        fields_(std::move(fields)),
+        names_(std::move(names)),
+        json_(json),
+        cells_(fields_.size()) {
+    // jsonb object key order: shorter keys first, then bytewise; the last duplicate wins.
+    for (size_t c = 0; c < names_.size(); ++c) order_.push_back(c);
+    std::stable_sort(order_.begin(), order_.end(), [&](size_t x, size_t y) {
+      if (names_[x].size() != names_[y].size()) return names_[x].size() < names_[y].size();
+      return names_[x] < names_[y];
+    });
+  }
+  JsonKind json_kind() const override { return json_ ? JsonKind::JSON : JsonKind::STRING; }
   bool binary_supported() const override {
     return std::all_of(fields_.begin(), fields_.end(),
                        [](const ColumnEncoderPtr& f) { return f->binary_supported(); });
@@ -48,6 +60,19 @@ class StructEncoder final : public ColumnEncoder {
           put_be32(b, static_cast<uint32_t>(cells_[c].length(row)));
           if (!cells_[c].is_null(row)) b.append(cells_[c].cell(row));
         }
+      } else if (json_) {
+        b.push_back('{');
+        bool first = true;
+        for (size_t j = 0; j < order_.size(); ++j) {
+          const size_t c = order_[j];
+          if (j + 1 < order_.size() && names_[c] == names_[order_[j + 1]]) continue;
+          if (!first) b.append(", ");
+          first = false;
+          put_json_string(b, names_[c]);
+          b.append(": ");
+          put_json_value(b, cells_[c], row, fields_[c]->json_kind());
+        }
+        b.push_back('}');
       } else {
         b.push_back('(');
         for (size_t c = 0; c < fields_.size(); ++c) {
@@ -63,78 +88,11 @@ class StructEncoder final : public ColumnEncoder {
 
  private:
   std::vector<ColumnEncoderPtr> fields_;
+  std::vector<std::string> names_;
+  bool json_;
+  std::vector<size_t> order_;
   std::vector<CellBuffer> cells_;
 };
-
-// A number as jsonb prints it (numeric_out of the parsed value): exponent forms such as
-// float8's "1e+20" become plain decimals.
-void put_json_number(std::string& b, std::string_view v) {
-  if (v == "-0") v = "0";  // jsonb numbers are numeric, which has no negative zero
-  const size_t e = v.find_first_of("eE");
-  if (e == std::string_view::npos) {
-    b.append(v);
-    return;
-  }
-  std::string_view mant = v.substr(0, e);
-  int exp = 0;
-  std::string_view es = v.substr(e + 1);
-  if (!es.empty() && es[0] == '+') es.remove_prefix(1);
-  std::from_chars(es.data(), es.data() + es.size(), exp);
-  if (!mant.empty() && mant[0] == '-') {
-    b.push_back('-');
-    mant.remove_prefix(1);
-  }
-  std::string digits;
-  int point = -1;
-  for (char c : mant) {
-    if (c == '.') {
-      point = static_cast<int>(digits.size());
-    } else {
-      digits.push_back(c);
-    }
-  }
-  if (point < 0) point = static_cast<int>(digits.size());
-  point += exp;  // position of the decimal point within digits
-  if (point <= 0) {
-    b.append("0.");
-    b.append(static_cast<size_t>(-point), '0');
-    b.append(digits);
-  } else if (point >= static_cast<int>(digits.size())) {
-    b.append(digits);
-    b.append(static_cast<size_t>(point) - digits.size(), '0');
-  } else {
-    b.append(digits, 0, static_cast<size_t>(point));
-    b.push_back('.');
-    b.append(digits, static_cast<size_t>(point), std::string::npos);
-  }
-}
-
-// A JSON value from a text cell of a column of the given kind.
-void put_json_value(std::string& b, const CellBuffer& cells, size_t i, JsonKind kind) {
-  if (cells.is_null(i)) {
-    b.append("null");
-    return;
-  }
-  const std::string_view v = cells.cell(i);
-  switch (kind) {
-    case JsonKind::BOOL:
-      b.append(v == "t" ? "true" : "false");
-      return;
-    case JsonKind::NUMBER:
-      if (v == "NaN" || v == "Infinity" || v == "-Infinity") {
-        put_json_string(b, v);
-      } else {
-        put_json_number(b, v);
-      }
-      return;
-    case JsonKind::JSON:
-      b.append(v);
-      return;
-    case JsonKind::STRING:
-      put_json_string(b, v);
-      return;
-  }
-}
 
 class MapEncoder final : public ColumnEncoder {
  public:
@@ -213,12 +171,14 @@ class MapEncoder final : public ColumnEncoder {
 ColumnEncoderPtr make_struct_encoder(const ArrowSchema& field, const EncodeOptions& options,
                                      std::string* error) {
   std::vector<ColumnEncoderPtr> fields;
+  std::vector<std::string> names;
   for (int64_t c = 0; c < field.n_children; ++c) {
     ColumnEncoderPtr e = make_column_encoder(*field.children[c], options, error);
     if (!e) return nullptr;
     fields.push_back(std::move(e));
+    names.emplace_back(field.children[c]->name ? field.children[c]->name : "");
   }
-  return std::make_unique<StructEncoder>(std::move(fields));
+  return std::make_unique<StructEncoder>(std::move(fields), std::move(names), options.json_values);
 }
 
 ColumnEncoderPtr make_map_encoder(const ArrowSchema& field, const EncodeOptions& options,
@@ -230,7 +190,11 @@ ColumnEncoderPtr make_map_encoder(const ArrowSchema& field, const EncodeOptions&
   const ArrowSchema& entries = *field.children[0];
   ColumnEncoderPtr keys = make_column_encoder(*entries.children[0], options, error);
   if (!keys) return nullptr;
-  ColumnEncoderPtr values = make_column_encoder(*entries.children[1], options, error);
+  // Values are rendered as inside jsonb: nested lists/structs as JSON, timestamps in ISO form.
+  EncodeOptions value_options = options;
+  value_options.json_values = true;
+  value_options.date_style = DateStyleKind::ISO;
+  ColumnEncoderPtr values = make_column_encoder(*entries.children[1], value_options, error);
   if (!values) return nullptr;
   return std::make_unique<MapEncoder>(std::move(keys), std::move(values));
 }

@@ -145,6 +145,9 @@ class TimestampEncoder final : public ColumnEncoder {
         options_(options) {}
 
   bool init(std::string* error) { return !with_tz_ || zone_.init(options_.time_zone, error); }
+  JsonKind json_kind() const override {
+    return with_tz_ ? JsonKind::TIMESTAMPTZ : JsonKind::TIMESTAMP;
+  }
 
   bool encode(const ArrowArray& a, int64_t offset, int64_t count, wire::Format format,
               CellBuffer& out, std::string* error) override {

@@ -528,7 +528,7 @@ def _struct_map_cases() -> List[Case]:
     ]
     # map → jsonb: the PostgreSQL equivalent is jsonb_build_object over the typed values, so
     # each value is converted as PostgreSQL's to_jsonb converts that type.
-    def mcase(name, pairs_rows, t, pg_value, xfail=None):
+    def mcase(name, pairs_rows, t, pg_value, xfail=None, settings=()):
         kt, vt = t
         exprs = []
         for row in pairs_rows:
@@ -538,7 +538,7 @@ def _struct_map_cases() -> List[Case]:
             args = ", ".join(f"{q(str(k))}::text, {pg_value(v)}" for k, v in row)
             exprs.append(f"jsonb_build_object({args})")
         return Case(name, pa.array(pairs_rows, pa.map_(kt, vt)), exprs, OID["jsonb"],
-                    xfail=xfail)
+                    settings=list(settings), xfail=xfail)
 
     cases += [
         mcase("map<utf8,int32>", [[("k", 1), ("j", None)], None, [], [("a b", -3)],
@@ -560,18 +560,26 @@ def _struct_map_cases() -> List[Case]:
               date_lit),
         mcase("map<utf8,binary>", [[("b", b"\x00\xff")]], (pa.utf8(), pa.binary()), bytea),
         mcase("map<utf8,list<int32>>", [[("a", [1, None]), ("e", [])]],
-              (pa.utf8(), pa.list_(pa.int32())), lambda v: text_array(v, "int4[]"),
-              xfail='a list value inside a map is sent as a JSON string of PostgreSQL array text '
-                    '({"a": "{1,NULL}"}); PostgreSQL prints a JSON array ({"a": [1, null]})'),
+              (pa.utf8(), pa.list_(pa.int32())), lambda v: text_array(v, "int4[]")),
         mcase("map<utf8,struct<a,b>>", [[("s", {"a": 1, "b": "x"})]],
               (pa.utf8(), pa.struct([("a", pa.int32()), ("b", pa.utf8())])),
-              lambda v: f"jsonb_build_object('a', {v['a']}, 'b', {q(v['b'])}::text)",
-              xfail='a struct value inside a map is sent as a JSON string of record text '
-                    '({"s": "(1,x)"}); PostgreSQL prints a JSON object ({"s": {"a": 1, "b": "x"}})'),
+              lambda v: f"jsonb_build_object('a', {v['a']}, 'b', {q(v['b'])}::text)"),
         mcase("map<utf8,timestamp(us)>", [[("t", 1704164645120000)]],
-              (pa.utf8(), pa.timestamp("us")), lambda v: ts_lit(v, "timestamp"),
-              xfail='a timestamp value inside a map is sent as {"t": "2024-01-02 03:04:05.12"}; '
-                    'PostgreSQL\'s jsonb uses ISO 8601 with a T: {"t": "2024-01-02T03:04:05.12"}'),
+              (pa.utf8(), pa.timestamp("us")), lambda v: ts_lit(v, "timestamp")),
+        mcase("map<utf8,timestamptz(us)>", [[("t", 1704164645120000), ("u", 1704164645000000)]],
+              (pa.utf8(), pa.timestamp("us", tz="UTC")), lambda v: ts_lit(v, "timestamptz")),
+        mcase("map<utf8,timestamptz(us)>-German-Kolkata", [[("t", 1704164645120000)]],
+              (pa.utf8(), pa.timestamp("us", tz="UTC")), lambda v: ts_lit(v, "timestamptz"),
+              settings=["set timezone = 'Asia/Kolkata'", "set datestyle = 'German'"]),
+        mcase("map<utf8,list<list<int64>>>", [[("m", [[1, 2], [3, None]])]],
+              (pa.utf8(), pa.list_(pa.list_(pa.int64()))),
+              lambda v: "'[[1, 2], [3, null]]'::jsonb"),
+        mcase("map<utf8,struct<l:list<utf8>,z:date32,aa:map>>",
+              [[("s", {"l": ["x", None], "z": 19724, "aa": [("k", True)]})]],
+              (pa.utf8(), pa.struct([("l", pa.list_(pa.utf8())), ("z", pa.date32()),
+                                     ("aa", pa.map_(pa.utf8(), pa.bool_()))])),
+              lambda v: "jsonb_build_object('l', ARRAY['x', NULL]::text[], 'z', '2024-01-02'::date, "
+                        "'aa', jsonb_build_object('k', true))"),
     ]
     return cases
 

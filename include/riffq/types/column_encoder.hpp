@@ -83,8 +83,9 @@ struct PgTypeInfo {
   int32_t typmod = -1;
 };
 
-// How a value appears inside JSON (map → jsonb): bare number, true/false, raw JSON or string.
-enum class JsonKind : uint8_t { STRING, NUMBER, BOOL, JSON };
+// How a value appears inside JSON (map → jsonb): bare number, true/false, raw JSON, string, or
+// an ISO timestamp string that to_jsonb writes in XSD form ("2024-01-02T03:04:05+00:00").
+enum class JsonKind : uint8_t { STRING, NUMBER, BOOL, JSON, TIMESTAMP, TIMESTAMPTZ };
 
 class ColumnEncoder {
  public:

@@ -18,6 +18,9 @@ struct EncodeOptions {
   std::string time_zone = "UTC";  // IANA name or a fixed offset PostgreSQL accepts
   int extra_float_digits = 1;     // > 0: shortest round-trip output (PostgreSQL 12+)
   bool bytea_hex = true;          // bytea_output = hex (false: escape)
+  // Values nested in jsonb (map values): lists as JSON arrays, structs as JSON objects, as
+  // to_jsonb renders them. Set by the map encoder for its value column.
+  bool json_values = false;
 };
 
 }  // namespace riffq::types
