@@ -275,7 +275,11 @@ void Session::handle_execute(wire::Execute& m) {
     std::string tag;
     PgError error;
     bool failed = false;
-    if (try_session_command(*st->info, false, nullptr, tag, error, failed)) {
+    if (!st->described)
+      if (auto cols = session_command_columns(*st->info)) st->set_columns(std::move(*cols), nullptr);
+    std::vector<wire::Format> formats;
+    for (const auto& c : portal_columns(*portal)) formats.push_back(c.format);
+    if (try_session_command(*st->info, false, &formats, tag, error, failed, &portal->args)) {
       if (failed) {
         extended_error(error);
         return;

@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "parameter_casts.hpp"
+#include "session_functions.hpp"
 #include "riffq/sql/statement.hpp"
 
 namespace riffq::sql {
@@ -67,6 +68,7 @@ void classify(const PgQuery__Node* n, StatementInfo& info) {
   switch (n->node_case) {
     case PG_QUERY__NODE__NODE_SELECT_STMT:
       info.kind = n->select_stmt->into_clause ? StatementKind::COMMAND : StatementKind::QUERY;
+      if (detail::match_session_select(n->select_stmt, info)) info.kind = StatementKind::SESSION_SELECT;
       return;
     case PG_QUERY__NODE__NODE_EXPLAIN_STMT:
     case PG_QUERY__NODE__NODE_FETCH_STMT:

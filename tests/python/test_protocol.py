@@ -327,3 +327,29 @@ def test_asyncpg_parameters_typed_by_casts(serve):
 
     asyncio.run(run())
     assert [41, "abc"] in seen  # asyncpg sent binary int8 and text, decoded by type
+
+
+def test_session_functions_are_answered_by_the_core(serve):
+    log = []
+    st = serve(echo_handler(log))
+    with psycopg.connect(st.dsn(dbname="sales"), autocommit=True) as conn:
+        cur = conn.execute("select version(), current_schema(), current_database(), current_user, "
+                           "session_user, pg_backend_pid(), current_setting('server_version_num'), "
+                           "current_schemas(true), pg_is_in_recovery()")
+        row = cur.fetchone()
+        assert row[0].startswith("PostgreSQL 15.8 on ")
+        assert row[1:5] == ("public", "sales", "user", "user")
+        assert isinstance(row[5], int) and row[5] == conn.info.backend_pid
+        assert row[6] == "150008"
+        assert row[7] == ["pg_catalog", "public"]
+        assert row[8] is False
+        assert [d.type_code for d in cur.description] == [25, 19, 19, 19, 19, 23, 25, 1003, 16]
+        # The same through the extended protocol, in binary.
+        cur = conn.cursor(binary=True)
+        cur.execute("select current_setting(%s) as tz, pg_backend_pid()", ["TimeZone"])
+        assert cur.fetchone() == ("UTC", conn.info.backend_pid)
+        conn.execute("select set_config('application_name', 'via-set-config', false)")
+        assert conn.info.parameter_status("application_name") == "via-set-config"
+        with pytest.raises(psycopg.errors.UndefinedObject):
+            conn.execute("select current_setting('no.such')")
+    assert log == []  # the handler never saw any of it

@@ -107,7 +107,7 @@ class Session {
     void set_columns(std::vector<types::ColumnDescription> cols, const types::ResultEncoder* enc) {
       described = true;
       returns_rows = !cols.empty();
-      binary_ok.assign(cols.size(), true);  // session-answered columns are text: binary-safe
+      binary_ok.assign(cols.size(), true);  // session-answered columns have binary forms
       for (size_t i = 0; enc && i < cols.size(); ++i) binary_ok[i] = enc->binary_supported(i);
       for (auto& c : cols) c.format = wire::Format::TEXT;
       columns = std::move(cols);
@@ -175,12 +175,17 @@ class Session {
 
   // session_commands.cpp: statements the core answers itself
   // Returns true when the statement was answered (output written, tx updated).
+  // params: the portal's parameters (extended protocol), for session functions given $n.
   bool try_session_command(const sql::StatementInfo& info, bool send_row_description,
                            const std::vector<wire::Format>* formats, std::string& tag,
-                           PgError& error, bool& failed);
+                           PgError& error, bool& failed,
+                           const std::vector<QueryArg>* params = nullptr);
   std::optional<std::vector<types::ColumnDescription>> session_command_columns(
       const sql::StatementInfo& info) const;
   bool blocked_by_failed_transaction(const sql::StatementInfo* info) const;
+  // The value of one session function (version(), current_setting(…), …); false on error.
+  bool session_call_value(const sql::SessionCall& call, const std::vector<QueryArg>* params,
+                          std::optional<std::string>& value, PgError& error);
   void apply_transaction_effect(const sql::StatementInfo* info, bool success);
   std::optional<sql::StatementInfo> analyze_if_session_command(const std::string& sql) const;
 

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +49,18 @@ enum class StatementKind {
   DEALLOCATE,    // name empty = DEALLOCATE ALL
   LISTEN,
   UNLISTEN,
+  SESSION_SELECT,  // SELECT of session functions only: version(), current_schema(), …
+};
+
+// One target of a SESSION_SELECT: a session function with constant arguments.
+struct SessionArg {
+  std::optional<std::string> value;  // a constant as text (nullopt = NULL)
+  int param = 0;                     // > 0: the value of parameter $param instead
+};
+struct SessionCall {
+  std::string function;          // "version", "current_user", …
+  std::vector<SessionArg> args;  // constants or parameters
+  std::string column;            // output column name (alias or function name)
 };
 
 // A parameter cast in the statement: `$param::type_name[]`. type_name is the parser's name
@@ -66,9 +79,13 @@ struct StatementInfo {
   bool set_default = false;         // SET x TO DEFAULT
   int max_param = 0;                // highest $n referenced (0 if none / unknown)
   std::vector<ParamCast> param_casts;  // explicit casts of parameters, in tree order
+  std::vector<SessionCall> session_calls;  // for SESSION_SELECT
   std::string error;                // parser message when UNPARSEABLE
 };
 
 StatementInfo analyze_statement(std::string_view sql);
+
+// A cheap lexical filter: false when sql cannot be a SESSION_SELECT (no parse needed).
+bool may_be_session_select(std::string_view sql);
 
 }  // namespace riffq::sql

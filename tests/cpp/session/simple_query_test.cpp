@@ -85,6 +85,27 @@ TEST(SimpleQuery, SetAndShowAreAnsweredBySession) {
   EXPECT_EQ(error_code(msgs[0]), "22023");
 }
 
+TEST(SimpleQuery, SessionFunctionsAreAnsweredBySession) {
+  Harness h;
+  auto msgs = h.run(query("select version(), current_setting('DateStyle') as ds, current_user, "
+                          "pg_catalog.current_schemas(false)"));
+  ASSERT_EQ(types_of(msgs), "TDCZ");
+  EXPECT_NE(msgs[1].body.find("PostgreSQL 15.8 on "), std::string::npos);
+  EXPECT_NE(msgs[1].body.find("ISO, MDY"), std::string::npos);
+  EXPECT_NE(msgs[1].body.find("alice"), std::string::npos);
+  EXPECT_NE(msgs[1].body.find("{public}"), std::string::npos);
+  EXPECT_EQ(command_tag(msgs[2]), "SELECT 1");
+  EXPECT_TRUE(h.host.calls.empty());
+  msgs = h.run(query("select current_setting('no_such_thing')"));
+  ASSERT_EQ(types_of(msgs), "EZ");
+  EXPECT_EQ(error_code(msgs[0]), "42704");
+  msgs = h.run(query("select set_config('TimeZone', 'Asia/Tokyo', false)"));
+  EXPECT_EQ(types_of(msgs), "TDCSZ");  // ParameterStatus for the changed TimeZone
+  // With a FROM clause it is the handler's query.
+  h.run(query("select version() from t"));
+  EXPECT_EQ(h.host.calls.size(), 1u);
+}
+
 TEST(SimpleQuery, FatalHandlerErrorClosesConnection) {
   Harness h;
   h.host.responder = [](const HandlerCall&) {
