@@ -6,6 +6,8 @@
 #include <openssl/ssl.h>
 #include <pthread.h>
 
+#include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <csignal>
 #include <mutex>
@@ -94,11 +96,17 @@ class PyServer {
   }
   void set_lazy_catalog(nb::object source) { lazy_catalog_ = std::move(source); }
 
-  void start(bool tls, bool catalog_emulation, std::optional<std::string> server_version) {
+  void start(bool tls, bool catalog_emulation, std::optional<std::string> server_version,
+             bool require_tls, size_t max_connections, uint32_t max_message_size,
+             double startup_timeout) {
     (void)catalog_emulation;  // the catalog engine arrives with its own issue
     if (callbacks_->on_query.is_none())
       throw nb::value_error("No callback set. Use on_query() before starting the server.");
     if (tls && tls_cert_.empty()) throw nb::value_error("start(tls=True) requires set_tls() first");
+    if (require_tls && !tls) throw nb::value_error("require_tls=True needs tls=True");
+    if (max_connections == 0) throw nb::value_error("max_connections must be at least 1");
+    if (max_message_size < 1024) throw nb::value_error("max_message_size must be at least 1024 bytes");
+    if (!(startup_timeout > 0)) throw nb::value_error("startup_timeout must be positive");
     std::string version = server_version.value_or(DEFAULT_SERVER_VERSION);
     if (!valid_server_version(version))
       throw nb::value_error("server_version must begin with a numeric MAJOR.MINOR, e.g. \"15.8\"");
@@ -110,7 +118,12 @@ class PyServer {
     if (tls) {
       cfg.tls_cert_path = tls_cert_;
       cfg.tls_key_path = tls_key_;
+      cfg.tls_required = require_tls;
     }
+    cfg.max_connections = max_connections;
+    cfg.large_message_limit = max_message_size;
+    cfg.startup_timeout = std::chrono::duration_cast<std::chrono::seconds>(
+        std::chrono::duration<double>(std::max(1.0, startup_timeout)));
     bool main_thread = PyGILState_Check() && nb::module_::import_("threading")
                                                  .attr("current_thread")()
                                                  .is(nb::module_::import_("threading").attr("main_thread")());
@@ -241,9 +254,14 @@ void bind_server(nb::module_& m) {
            "{name: {\"type\": str, \"nullable\": bool}}.")
       .def("set_lazy_catalog", &PyServer::set_lazy_catalog, "source"_a)
       .def("start", &PyServer::start, "tls"_a = false, "catalog_emulation"_a = false,
-           "server_version"_a = nb::none(),
+           "server_version"_a = nb::none(), nb::kw_only(), "require_tls"_a = false,
+           "max_connections"_a = 1000, "max_message_size"_a = 64u * 1024 * 1024,
+           "startup_timeout"_a = 60.0,
            "Serves until SIGINT/SIGTERM (main thread) or stop(); releases the GIL. Raises OSError "
-           "if the address cannot be bound.")
+           "if the address cannot be bound. Keyword-only limits: require_tls refuses plaintext "
+           "sessions; max_connections (beyond it clients get 53300); max_message_size caps "
+           "Query/Parse/Bind/CopyData messages; startup_timeout (seconds) drops clients that do "
+           "not finish startup and authentication.")
       .def("stop", &PyServer::stop, "Stops a running server (thread-safe); start() then returns.")
       .def("wait_until_serving", &PyServer::wait_until_serving, "timeout"_a = 10.0,
            "Blocks until start() is accepting connections; False on timeout.")

@@ -203,19 +203,24 @@ class RiffqServer:
 
     # -- running -------------------------------------------------------------------------
     def start(self, tls: bool = False, catalog_emulation: bool = False,
-              server_version: Optional[str] = None) -> None:
-        """Serves until SIGINT/SIGTERM (when called from the main thread) or :meth:`stop`."""
+              server_version: Optional[str] = None, **limits: Any) -> None:
+        """Serves until SIGINT/SIGTERM (when called from the main thread) or :meth:`stop`.
+
+        ``limits`` are the keyword-only options of :meth:`riffq.Server.start`:
+        ``require_tls``, ``max_connections``, ``max_message_size``, ``startup_timeout``.
+        """
         self._server.start(tls=tls, catalog_emulation=catalog_emulation,
-                           server_version=server_version)
+                           server_version=server_version, **limits)
 
     def start_in_background(self, tls: bool = False, catalog_emulation: bool = False,
-                            server_version: Optional[str] = None, timeout: float = 10.0) -> "RiffqServer":
+                            server_version: Optional[str] = None, timeout: float = 10.0,
+                            **limits: Any) -> "RiffqServer":
         """Starts serving on a background thread and returns once connections are accepted.
         Raises the start error (e.g. ``OSError`` for a busy port)."""
         def run() -> None:
             try:
                 self.start(tls=tls, catalog_emulation=catalog_emulation,
-                           server_version=server_version)
+                           server_version=server_version, **limits)
             except BaseException as exc:  # reported to the caller below
                 self._thread_error = exc
 

@@ -66,7 +66,7 @@ class Connection::JobSink : public session::RowSink {
 };
 
 Connection::Connection(std::shared_ptr<ServerShared> shared, asio::io_context& io,
-                       asio::ip::tcp::socket socket, uint64_t id)
+                       asio::ip::tcp::socket socket, uint64_t id, bool over_limit)
     : shared_(std::move(shared)),
       socket_(std::move(socket)),
       strand_(asio::make_strand(io)),
@@ -91,6 +91,9 @@ Connection::Connection(std::shared_ptr<ServerShared> shared, asio::io_context& i
   sc.password_required = shared_->app->password_required();
   sc.large_message_limit = shared_->config.large_message_limit;
   sc.tls_available = shared_->tls != nullptr;
+  sc.tls_required = shared_->config.tls_required;
+  if (over_limit)
+    sc.refuse_startup = PgError::fatal(sqlstate::TOO_MANY_CONNECTIONS, "sorry, too many clients already");
   session_ = std::make_unique<session::Session>(sc, *this, id, static_cast<int32_t>(id & 0x7fffffff),
                                                 secret_key_);
 }

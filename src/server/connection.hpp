@@ -44,8 +44,9 @@ class Connection : public session::SessionHost, public std::enable_shared_from_t
  public:
   using Strand = asio::strand<asio::io_context::executor_type>;
 
+  // over_limit: the server is full; the session refuses the startup packet with 53300.
   Connection(std::shared_ptr<ServerShared> shared, asio::io_context& io, asio::ip::tcp::socket socket,
-             uint64_t id);
+             uint64_t id, bool over_limit);
   ~Connection() override;
 
   void start();

@@ -62,20 +62,9 @@ asio::awaitable<void> Server::Impl::accept_loop() {
       continue;  // e.g. EMFILE: keep serving the others
     }
     uint64_t id = shared->next_id.fetch_add(1);
-    if (shared->active.load() >= shared->config.max_connections) {
-      // PostgreSQL answers with 53300 before closing; clients show the message.
-      auto s = std::make_shared<asio::ip::tcp::socket>(std::move(socket));
-      auto msg = std::make_shared<std::string>();
-      wire::write_error_response(
-          *msg, PgError::fatal(sqlstate::TOO_MANY_CONNECTIONS, "sorry, too many clients already"));
-      asio::async_write(*s, asio::buffer(*msg), [s, msg](asio::error_code, size_t) {
-        asio::error_code ignore;
-        s->close(ignore);
-      });
-      continue;
-    }
+    bool over_limit = shared->active.load() >= shared->config.max_connections;
     shared->active.fetch_add(1);
-    auto conn = std::make_shared<Connection>(shared, *io, std::move(socket), id);
+    auto conn = std::make_shared<Connection>(shared, *io, std::move(socket), id, over_limit);
     {
       std::lock_guard lock(shared->mu);
       shared->connections[id] = conn;

@@ -112,6 +112,16 @@ void Session::handle_startup_packet(wire::StartupPacket packet) {
     return;
   }
   auto& m = std::get<wire::StartupMessage>(packet);
+  if (config_.refuse_startup) {
+    fatal(*config_.refuse_startup);
+    return;
+  }
+  if (config_.tls_required && !tls_negotiated_) {
+    // As a pg_hba.conf with only hostssl lines: plaintext sessions are refused.
+    fatal(PgError::fatal(sqlstate::INVALID_AUTHORIZATION,
+                         "TLS is required: connect with sslmode=require"));
+    return;
+  }
   const std::string* user = m.find("user");
   if (user == nullptr || user->empty()) {
     fatal(PgError::fatal(sqlstate::INVALID_AUTHORIZATION,

@@ -122,3 +122,24 @@ def test_mismatched_key_raises_oserror(cert, tmp_path):
     s = riffq.Server("127.0.0.1:1")
     with pytest.raises(OSError):
         s.set_tls(cert[0], str(other))
+
+
+def test_require_tls_refuses_plaintext(cert):
+    st = ServerThread(answer, port=free_port(), tls=True, require_tls=True)
+    st.server.set_tls(*cert)
+    st.start()
+    try:
+        with pytest.raises(psycopg.OperationalError, match="TLS is required"):
+            psycopg.connect(st.dsn() + " sslmode=disable")
+        with psycopg.connect(st.dsn() + " host=localhost sslmode=require", autocommit=True) as c:
+            assert c.execute("select 1").fetchone() == (1,)
+    finally:
+        st.stop()
+
+
+def test_require_tls_needs_tls():
+    import riffq
+    s = riffq.Server(f"127.0.0.1:{free_port()}")
+    s.on_query(answer)
+    with pytest.raises(ValueError, match="require_tls"):
+        s.start(require_tls=True)

@@ -33,6 +33,7 @@ struct ServerConfig {
   // TLS: offered when both paths are set (SSLRequest → 'S', and direct TLS with ALPN).
   std::string tls_cert_path;
   std::string tls_key_path;
+  bool tls_required = false;  // refuse plaintext sessions (needs the TLS paths)
 };
 
 class Server {

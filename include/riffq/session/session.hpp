@@ -39,6 +39,10 @@ struct SessionConfig {
   uint32_t large_message_limit = wire::DEFAULT_LARGE_MESSAGE_LIMIT;
   size_t max_queued_input = 8u * 1024 * 1024;  // stop reading beyond this much queued input
   bool tls_available = false;          // answer SSLRequest with 'S' (TLS comes in the server)
+  bool tls_required = false;           // refuse a StartupMessage that did not come over TLS
+  // Set when the server is full: TLS negotiation and CancelRequest still work, the
+  // StartupMessage gets this FATAL error (as PostgreSQL answers 53300 after the startup packet).
+  std::optional<PgError> refuse_startup;
 };
 
 struct StreamJob {
