@@ -1,6 +1,7 @@
 // prefetch.cpp — encoding the first rows of a result on the thread that delivered it.
 #include <atomic>
 
+#include "riffq/session/copy_out.hpp"
 #include "riffq/session/handler_types.hpp"
 
 namespace riffq::session {
@@ -35,6 +36,14 @@ void prefetch_rows(HandlerReply& reply, const PrefetchSpec& spec) {
   auto cursor = std::make_shared<ResultCursor>();
   cursor->stream = std::move(reply.stream);
   cursor->encoder = std::move(encoder);
+  cursor->copy = spec.copy;
+  cursor->copy_header_pending = spec.copy && spec.copy->format == sql::CopySpec::Format::BINARY;
+  if (spec.copy) {
+    if (auto e = check_copy_columns(*spec.copy, *cursor->encoder)) {
+      reply = HandlerReply::make_error(std::move(*e));
+      return;
+    }
+  }
   StringSink sink(reply.prefetched);
   std::atomic<bool> never{false};
   reply.prefetch_outcome = cursor->pump(spec.max_rows, sink, never, PREFETCH_BYTES);

@@ -1,6 +1,8 @@
 // result_cursor.cpp — pulling Arrow batches and sending them as DataRows in bounded chunks.
 #include "riffq/session/result_cursor.hpp"
 
+#include "riffq/session/copy_out.hpp"
+
 #include <algorithm>
 
 namespace riffq::session {
@@ -36,6 +38,12 @@ StreamOutcome ResultCursor::pump(int64_t max_rows, RowSink& sink, const std::ato
   size_t sent = 0;
   auto flush_chunk = [&]() {
     if (chunk.empty()) return true;
+    if (copy) {
+      std::string rows;
+      rows.reserve(chunk.size());
+      datarows_to_copy_data(chunk, *copy, rows, copy_header_pending);
+      chunk.swap(rows);
+    }
     sent += chunk.size();
     bool ok = sink.write(std::move(chunk));
     chunk = std::string();

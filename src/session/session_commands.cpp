@@ -129,7 +129,7 @@ const char* platform() {
 // Keywords that start a statement the session layer may answer or track.
 bool session_keyword(const std::string& kw) {
   static const char* words[] = {"set",   "reset",  "show",     "discard", "deallocate",
-                                "listen", "unlisten", "begin",  "start",   "commit",
+                                "listen", "unlisten", "begin",  "start",   "commit", "copy",
                                 "end",   "rollback", "abort",  "savepoint", "release"};
   return std::any_of(std::begin(words), std::end(words), [&](const char* w) { return kw == w; });
 }

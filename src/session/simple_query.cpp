@@ -1,4 +1,5 @@
 // simple_query.cpp — the simple query protocol: one Query, many statements, one ReadyForQuery.
+#include "riffq/session/copy_out.hpp"
 #include "riffq/session/session.hpp"
 #include "riffq/wire/backend_messages.hpp"
 
@@ -51,6 +52,15 @@ void Session::next_simple_statement() {
       return;
     }
   }
+  copy_.reset();
+  if (current_info_ && current_info_->kind == sql::StatementKind::COPY_TO_STDOUT) {
+    // COPY (query) TO STDOUT: the handler answers the query; its rows leave as CopyData.
+    copy_ = current_info_->copy;
+    PrefetchSpec spec = prefetch_spec(copy_formats(), 0);
+    spec.copy = copy_;
+    begin_handler_call(Op::SIMPLE, copy_->query, false, false, {}, std::move(spec));
+    return;
+  }
   begin_handler_call(Op::SIMPLE, std::move(text), false, false, {}, prefetch_spec({}, 0));
 }
 
@@ -60,6 +70,11 @@ void Session::simple_handler_reply(HandlerReply& reply) {
       finish_simple_statement_error(reply.error);
       return;
     case HandlerReply::Kind::TAG: {
+      if (copy_) {
+        finish_simple_statement_error(PgError::error(
+            sqlstate::FEATURE_NOT_SUPPORTED, "the query of COPY … TO STDOUT returned no rows"));
+        return;
+      }
       bool was_failed = tx_ == wire::TransactionStatus::FAILED;
       apply_transaction_effect(current_info_ ? &*current_info_ : nullptr, true);
       std::string tag = reply.tag;
@@ -73,13 +88,26 @@ void Session::simple_handler_reply(HandlerReply& reply) {
     }
     case HandlerReply::Kind::ROWS: {
       PgError error;
-      auto cursor = cursor_for(reply, {}, &error);
+      auto cursor = cursor_for(reply, copy_ ? copy_formats() : std::vector<int16_t>{}, &error);
       if (!cursor) {
         finish_simple_statement_error(error);
         return;
       }
       std::string out;
-      wire::write_row_description(out, cursor->encoder->columns());
+      if (copy_) {
+        if (auto e = check_copy_columns(*copy_, *cursor->encoder)) {
+          finish_simple_statement_error(*e);
+          return;
+        }
+        if (!cursor->copy) {  // not prefetched: set up here
+          cursor->copy = copy_;
+          cursor->copy_header_pending = copy_->format == sql::CopySpec::Format::BINARY;
+        }
+        copy_cursor_ = cursor;
+        write_copy_out_start(out, *copy_, cursor->encoder->columns());
+      } else {
+        wire::write_row_description(out, cursor->encoder->columns());
+      }
       host_.send(std::move(out));
       deliver_rows(Op::SIMPLE, reply, std::move(cursor), 0);
       return;
@@ -94,7 +122,14 @@ void Session::simple_stream_done(StreamOutcome& outcome) {
   }
   apply_transaction_effect(current_info_ ? &*current_info_ : nullptr, true);
   std::string out;
-  wire::write_command_complete(out, "SELECT " + std::to_string(outcome.rows));
+  if (copy_) {
+    write_copy_out_end(out, *copy_, copy_cursor_ && copy_cursor_->copy_header_pending);
+    wire::write_command_complete(out, "COPY " + std::to_string(outcome.rows));
+    copy_.reset();
+    copy_cursor_.reset();
+  } else {
+    wire::write_command_complete(out, "SELECT " + std::to_string(outcome.rows));
+  }
   host_.send(std::move(out));
   ++simple_->index;
 }
@@ -113,6 +148,8 @@ void Session::finish_simple_statement_error(const PgError& e) {
 
 void Session::end_simple_query() {
   simple_.reset();
+  copy_.reset();
+  copy_cursor_.reset();
   current_info_.reset();
   send_ready();
 }

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "copy_statement.hpp"
 #include "parameter_casts.hpp"
 #include "session_functions.hpp"
 #include "riffq/sql/statement.hpp"
@@ -64,7 +65,7 @@ int max_param_ref(const std::string& text) {
   return max_param;
 }
 
-void classify(const PgQuery__Node* n, StatementInfo& info) {
+void classify(const PgQuery__Node* n, std::string_view text, StatementInfo& info) {
   switch (n->node_case) {
     case PG_QUERY__NODE__NODE_SELECT_STMT:
       info.kind = n->select_stmt->into_clause ? StatementKind::COMMAND : StatementKind::QUERY;
@@ -150,6 +151,10 @@ void classify(const PgQuery__Node* n, StatementInfo& info) {
       info.kind = StatementKind::DEALLOCATE;
       info.name = n->deallocate_stmt->name ? n->deallocate_stmt->name : "";
       return;
+    case PG_QUERY__NODE__NODE_COPY_STMT:
+      info.kind = detail::match_copy_to_stdout(n->copy_stmt, text, info) ? StatementKind::COPY_TO_STDOUT
+                                                                          : StatementKind::COMMAND;
+      return;
     case PG_QUERY__NODE__NODE_LISTEN_STMT:
       info.kind = StatementKind::LISTEN;
       return;
@@ -176,7 +181,7 @@ StatementInfo analyze_statement(std::string_view sql) {
   PgQuery__ParseResult* tree = pg_query__parse_result__unpack(
       nullptr, parsed.parse_tree.len, reinterpret_cast<const uint8_t*>(parsed.parse_tree.data));
   if (tree != nullptr && tree->n_stmts == 1 && tree->stmts[0]->stmt != nullptr) {
-    classify(tree->stmts[0]->stmt, info);
+    classify(tree->stmts[0]->stmt, text, info);
     if (text.find('$') != std::string::npos)
       info.param_casts = detail::find_parameter_casts(tree->stmts[0]->stmt);
   } else if (tree != nullptr) {

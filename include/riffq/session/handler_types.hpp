@@ -31,6 +31,7 @@ struct PrefetchSpec {
   types::EncodeOptions encode_options;
   std::vector<int16_t> result_formats;  // Bind's format codes (0, 1 or n of them)
   int64_t max_rows = 0;                 // Execute's row limit (0 = all)
+  std::optional<sql::CopySpec> copy;    // COPY TO STDOUT: encode rows as CopyData
 };
 
 struct HandlerCall {

@@ -13,6 +13,7 @@
 
 #include "riffq/common/pg_error.hpp"
 #include "riffq/types/arrow_c_abi.hpp"
+#include "riffq/sql/statement.hpp"
 #include "riffq/types/result_encoder.hpp"
 
 namespace riffq::session {
@@ -35,6 +36,8 @@ struct StreamOutcome {
 struct ResultCursor {
   types::OwnedStream stream;
   types::ResultEncoderPtr encoder;
+  std::optional<sql::CopySpec> copy;  // COPY TO STDOUT: rows leave as CopyData, not DataRow
+  bool copy_header_pending = false;   // binary COPY: the PGCOPY header is not sent yet
   types::OwnedArray batch;  // current batch, partially sent
   int64_t batch_offset = 0;
   bool exhausted = false;

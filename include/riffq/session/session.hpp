@@ -162,6 +162,11 @@ class Session {
   void simple_handler_reply(HandlerReply& reply);
   void simple_stream_done(StreamOutcome& outcome);
   void end_simple_query();
+  // Bind-style result format codes for the current COPY: all binary, or all text.
+  std::vector<int16_t> copy_formats() const {
+    return copy_ && copy_->format == sql::CopySpec::Format::BINARY ? std::vector<int16_t>{1}
+                                                                   : std::vector<int16_t>{};
+  }
 
   // extended_query.cpp
   void handle_parse(wire::Parse& m);
@@ -220,6 +225,8 @@ class Session {
   wire::TransactionStatus tx_ = wire::TransactionStatus::IDLE;
   bool ignore_till_sync_ = false;
   std::optional<SimpleQuery> simple_;
+  std::optional<sql::CopySpec> copy_;  // the simple-query statement is COPY … TO STDOUT
+  ResultCursorPtr copy_cursor_;        // its cursor (for the binary header/trailer at the end)
   std::optional<sql::StatementInfo> current_info_;  // statement being run (tx effects)
   std::map<std::string, std::shared_ptr<Statement>> statements_;
   std::map<std::string, std::shared_ptr<Portal>> portals_;

@@ -50,6 +50,20 @@ enum class StatementKind {
   LISTEN,
   UNLISTEN,
   SESSION_SELECT,  // SELECT of session functions only: version(), current_schema(), …
+  COPY_TO_STDOUT,  // COPY (query) TO STDOUT / COPY table TO STDOUT: rows from the handler
+};
+
+// COPY … TO STDOUT, with the query whose rows are copied (sent to the handler) and the options
+// of PostgreSQL's COPY (text: tab and \N; csv: comma, empty NULL, quoting; binary: PGCOPY).
+struct CopySpec {
+  enum class Format { TEXT, CSV, BINARY };
+  std::string query;
+  Format format = Format::TEXT;
+  char delimiter = '\t';
+  std::string null_string = "\\N";
+  bool header = false;
+  char quote = '"';
+  char escape = '"';
 };
 
 // One target of a SESSION_SELECT: a session function with constant arguments.
@@ -80,6 +94,7 @@ struct StatementInfo {
   int max_param = 0;                // highest $n referenced (0 if none / unknown)
   std::vector<ParamCast> param_casts;  // explicit casts of parameters, in tree order
   std::vector<SessionCall> session_calls;  // for SESSION_SELECT
+  std::optional<CopySpec> copy;            // for COPY_TO_STDOUT
   std::string error;                // parser message when UNPARSEABLE
 };
 
