@@ -45,6 +45,12 @@ class BaseConnection(metaclass=ABCMeta):
     def __init__(self, conn_id: int, executor: ThreadPoolExecutor) -> None:
         self.conn_id = conn_id
         self.executor = executor
+        #: Facts about the client, filled in by :class:`RiffqServer` as they become known.
+        self.ip: Optional[str] = None
+        self.port: Optional[int] = None
+        self.server_name: Optional[str] = None  # TLS SNI
+        self.user: Optional[str] = None
+        self.database: Optional[str] = None
 
     def send_reader(self, reader: Any, callback: Callable[..., None]) -> None:
         """Sends a ``pyarrow.RecordBatchReader`` (or any object implementing
@@ -169,6 +175,7 @@ class RiffqServer:
                     database: Optional[str] = None, callback: Callable[..., None] = _noop) -> None:
         """Forwards an authentication request to the connection object."""
         conn = self.get_connection(connection_id)
+        conn.user, conn.database, conn.ip = user, database, host
         conn.handle_auth(user, password, host, database=database, callback=callback)
 
     def handle_connect(self, connection_id: int, ip: str, port: int,
@@ -177,6 +184,8 @@ class RiffqServer:
         """Forwards a connect notification. Subclasses written as in the original README,
         ``handle_connect(self, ip, port, callback)``, keep working."""
         conn = self.get_connection(connection_id)
+        conn.ip, conn.port, conn.server_name = ip, port, server_name
+        logger.debug("connection %s from %s:%s", connection_id, ip, port)
         if _accepts_keyword(conn.handle_connect, "server_name"):
             conn.handle_connect(ip, port, callback=callback, server_name=server_name)
         else:
@@ -193,6 +202,7 @@ class RiffqServer:
         """Forwards a disconnect notification and releases the connection object."""
         with self._lock:
             conn = self.connections.pop(connection_id, None)
+        logger.debug("connection %s closed", connection_id)
         if conn is None:
             logger.debug("disconnect for unknown connection %s", connection_id)
             return

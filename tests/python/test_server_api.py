@@ -311,6 +311,22 @@ def test_sigterm_stops_server_and_runs_shutdown_callback(tmp_path):
     assert out.split() == ["shutdown-callback", "returned"]
 
 
+class FactsConnection(riffq.BaseConnection):
+    def handle_auth(self, user, password, host, database=None, callback=callable):
+        callback(True)
+
+    def handle_query(self, sql, callback=callable, **kwargs):
+        facts = f"{self.user}|{self.database}|{self.ip}|{self.port > 0}|{self.server_name}"
+        self.send_reader(one_row(facts, "facts"), callback)
+
+
+def test_connection_facts_on_the_connection_object():
+    with riffq.RiffqServer(f"127.0.0.1:{free_port()}", connection_cls=FactsConnection) as server:
+        dsn = f"host=127.0.0.1 port={server.port} user=alice password=p dbname=sales"
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            assert conn.execute("select facts").fetchone() == ("alice|sales|127.0.0.1|True|None",)
+
+
 class LegacyConnection(riffq.BaseConnection):
     """Written as in the original README: handle_connect(self, ip, port, callback)."""
 
