@@ -202,6 +202,25 @@ class PyServer {
     return cv_.wait_for(lock, std::chrono::duration<double>(timeout), [&] { return serving_; });
   }
 
+  nb::dict stats() {
+    server::StatsSnapshot s;
+    {
+      std::lock_guard lock(mu_);
+      if (server_) s = server_->stats();
+    }
+    nb::dict d;
+    d["connections_total"] = s.connections_total;
+    d["connections_active"] = s.connections_active;
+    d["queries"] = s.queries;
+    d["errors"] = s.errors;
+    d["rows"] = s.rows;
+    d["bytes_sent"] = s.bytes_sent;
+    d["latency_p50_ms"] = s.latency_p50_ms;
+    d["latency_p95_ms"] = s.latency_p95_ms;
+    d["latency_p99_ms"] = s.latency_p99_ms;
+    return d;
+  }
+
   int port() {
     std::lock_guard lock(mu_);
     return server_ && serving_ ? server_->port() : 0;
@@ -265,6 +284,11 @@ void bind_server(nb::module_& m) {
       .def("stop", &PyServer::stop, "Stops a running server (thread-safe); start() then returns.")
       .def("wait_until_serving", &PyServer::wait_until_serving, "timeout"_a = 10.0,
            "Blocks until start() is accepting connections; False on timeout.")
+      .def("stats", &PyServer::stats,
+           "Counters of the running server: connections_total, connections_active, queries, "
+           "errors, rows, bytes_sent, and statement latency percentiles latency_p50_ms / "
+           "latency_p95_ms / latency_p99_ms (log2 buckets, within a factor of 1.4). Empty "
+           "counts when not running.")
       .def_prop_ro("port", &PyServer::port, "The bound port while serving, else 0.");
 }
 

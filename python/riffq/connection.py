@@ -255,6 +255,10 @@ class RiffqServer:
             self._thread.join(timeout)
             self._thread = None
 
+    def stats(self) -> Dict[str, Any]:
+        """Counters and latency percentiles of the running server (see :meth:`riffq.Server.stats`)."""
+        return self._server.stats()
+
     @property
     def port(self) -> int:
         """The bound port while serving (useful with port 0), else 0."""

@@ -76,6 +76,7 @@ Connection::Connection(std::shared_ptr<ServerShared> shared, asio::io_context& i
       startup_timer_(strand_),
       flushed_wake_(strand_) {
   client_.connection_id = id;
+  shared_->stats.connection_opened();
   asio::error_code ec;
   auto ep = socket_.remote_endpoint(ec);
   if (!ec) {
@@ -189,6 +190,7 @@ asio::awaitable<void> Connection::writer([[maybe_unused]] std::shared_ptr<Connec
     }
     auto [ec, n] = tls_ ? co_await asio::async_write(*tls_, buffers, use_tuple)
                         : co_await asio::async_write(socket_, buffers, use_tuple);
+    shared_->stats.bytes(n);
     batch.clear();
     if (tls_requested_ && !tls_ && !ec) {
       plain_flushed_ = true;  // the 'S' is out: the reader may start the handshake
@@ -322,25 +324,46 @@ void Connection::admit(session::AdmissionRequest request) {
   });
 }
 
+void Connection::statement_finished(bool error, uint64_t rows) {
+  if (error) shared_->stats.error();
+  shared_->stats.rows(rows);
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                                  query_start_);
+  shared_->stats.latency_us(static_cast<uint64_t>(us.count()));
+}
+
 void Connection::call_handler(session::HandlerCall call) {
+  if (!call.do_describe) {
+    shared_->stats.query_started();
+    query_start_ = std::chrono::steady_clock::now();
+  }
+  bool counted = !call.do_describe;
   std::weak_ptr<Connection> weak = weak_from_this();
   auto shared = shared_;
   ClientInfo client = client_;
-  shared_->pool->post([weak, shared, client, call = std::move(call)]() mutable {
+  shared_->pool->post([weak, shared, client, counted, call = std::move(call)]() mutable {
     auto once = std::make_shared<std::atomic<bool>>(false);
     uint64_t seq = call.sequence;
     auto prefetch = std::make_shared<session::PrefetchSpec>(call.prefetch);
     shared->app->query(client, std::move(call),
-                       [weak, shared, once, seq, prefetch](session::HandlerReply reply) {
+                       [weak, shared, once, seq, prefetch, counted](session::HandlerReply reply) {
                          if (once->exchange(true)) return;
                          reply.sequence = seq;
                          prepare_reply(reply);
                          // Encode the first rows here, on the replying thread: small
                          // results then need no stream job at all.
                          session::prefetch_rows(reply, *prefetch);
+                         // Statements that end here (no stream job) are counted now.
+                         bool done = reply.kind != session::HandlerReply::Kind::ROWS ||
+                                     (reply.cursor && !reply.prefetch_outcome.paused);
+                         bool failed = reply.kind == session::HandlerReply::Kind::ERROR ||
+                                       (reply.cursor && reply.prefetch_outcome.error.has_value());
+                         uint64_t rows = reply.cursor ? static_cast<uint64_t>(reply.prefetch_outcome.rows) : 0;
                          auto holder = std::make_shared<session::HandlerReply>(std::move(reply));
-                         shared->post_to(weak, [weak, holder]() {
+                         shared->post_to(weak, [weak, holder, counted, done, failed, rows]() {
                            if (auto c = weak.lock()) {
+                             if (counted && done) c->statement_finished(failed, rows);
+                             else if (counted) c->shared_->stats.rows(rows);
                              c->session_->on_handler_reply(std::move(*holder));
                              c->after_event();
                            }
@@ -358,6 +381,7 @@ void Connection::run_stream(session::StreamJob job) {
     std::weak_ptr<Connection> weak = self;
     self->shared_->post_to(weak, [weak, outcome = std::move(outcome)]() mutable {
       if (auto c = weak.lock()) {
+        c->statement_finished(outcome.error.has_value(), static_cast<uint64_t>(outcome.rows));
         c->session_->on_stream_done(std::move(outcome));
         c->after_event();
       }

@@ -14,6 +14,7 @@
 
 #include "riffq/server/application.hpp"
 #include "riffq/server/server.hpp"
+#include "riffq/server/server_stats.hpp"
 #include "riffq/server/worker_pool.hpp"
 #include "riffq/session/session.hpp"
 
@@ -34,6 +35,7 @@ struct ServerShared {
   std::map<uint64_t, std::weak_ptr<Connection>> connections;
   std::atomic<uint64_t> next_id{1};
   std::atomic<size_t> active{0};
+  ServerStats stats;
 
   // Posts fn to the connection's strand unless the server is shutting down.
   template <typename F>
@@ -78,6 +80,7 @@ class Connection : public session::SessionHost, public std::enable_shared_from_t
   // TLS after an SSLRequest ('S' already queued), or direct TLS (initial = bytes read so far).
   asio::awaitable<bool> handshake(std::string_view initial, bool direct);
   void after_event();
+  void statement_finished(bool error, uint64_t rows);
   void on_closed();
   void wake_writer();
 
@@ -107,6 +110,7 @@ class Connection : public session::SessionHost, public std::enable_shared_from_t
   bool closed_ = false;
   bool draining_ = false;
   bool app_knows_ = false;  // the application was asked to admit this connection
+  std::chrono::steady_clock::time_point query_start_;  // of the statement in flight
 };
 
 template <typename F>

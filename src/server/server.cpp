@@ -213,4 +213,8 @@ void Server::run() {
 
 void Server::stop() { impl_->stop_requested.store(true); }
 
+StatsSnapshot Server::stats() const {
+  return impl_->shared->stats.snapshot(impl_->shared->active.load());
+}
+
 }  // namespace riffq::server

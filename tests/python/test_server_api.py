@@ -370,3 +370,25 @@ def test_query_args_and_unchanged_sql_in_extended_protocol(serve):
     assert sql == "SELECT $1::int AS \"MixedCase\", 'Keep Case' AS x WHERE $2 = 'a'"
     assert args == [41, "a"]
     assert sum(1 for s in seen if not s[1]) == 1  # the handler ran the query once
+
+
+def test_stats_count_queries_rows_errors_and_latency(serve):
+    def on_query(sql, callback, **kw):
+        if "fail" in sql:
+            callback(("ERROR", "42P01", "nope"), is_error=True)
+        else:
+            callback(pa.table({"v": list(range(10))}).to_reader())
+
+    st = serve(on_query)
+    with psycopg.connect(st.dsn(), autocommit=True) as conn:
+        for _ in range(5):
+            assert len(conn.execute("select v").fetchall()) == 10
+        with pytest.raises(psycopg.errors.UndefinedTable):
+            conn.execute("select fail")
+        s = st.server.stats()
+        assert s["connections_active"] == 1 and s["connections_total"] >= 1
+    assert s["queries"] == 6
+    assert s["rows"] == 50
+    assert s["errors"] == 1
+    assert s["bytes_sent"] > 0
+    assert 0 < s["latency_p50_ms"] <= s["latency_p95_ms"] <= s["latency_p99_ms"] < 5000

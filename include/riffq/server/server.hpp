@@ -17,6 +17,7 @@
 #include <string>
 
 #include "riffq/server/application.hpp"
+#include "riffq/server/server_stats.hpp"
 
 namespace riffq::server {
 
@@ -47,6 +48,8 @@ class Server {
   void run();
   void stop();
   uint16_t port() const;
+  // Counters and latency percentiles so far (thread-safe).
+  StatsSnapshot stats() const;
 
   struct Impl;
 
