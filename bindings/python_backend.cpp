@@ -162,7 +162,13 @@ void PythonApplication::query(const server::ClientInfo& client, session::Handler
   try {
     nb::object py_cb = nb::cast(cb);
     if (call.with_args) {
-      nb::list args = decode_query_args(call.args);
+      nb::list args;
+      try {
+        args = decode_query_args(call.args);
+      } catch (nb::python_error& e) {  // e.g. int("abc"): the client's value, not the handler's
+        std::string text = exception_text(e);
+        throw std::invalid_argument(text);
+      }
       callbacks_->on_query(call.sql, py_cb, "do_describe"_a = call.do_describe,
                            "connection_id"_a = client.connection_id, "query_args"_a = args);
     } else {
@@ -175,6 +181,11 @@ void PythonApplication::query(const server::ClientInfo& client, session::Handler
     e.restore();
     log_exception("query handler raised");
     cb->fail(PgError::error(sqlstate::INTERNAL_ERROR, text));
+  } catch (const std::exception& e) {
+    // A parameter that cannot be decoded (or any other C++-side failure): never let it escape
+    // into the worker thread.
+    cb->fail(PgError::error(sqlstate::INVALID_TEXT_REPRESENTATION,
+                            std::string("invalid query parameter: ") + e.what()));
   }
 }
 

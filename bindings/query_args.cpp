@@ -1,18 +1,40 @@
 // query_args.cpp — decoding Bind parameters (text or binary) into Python objects.
 #include "query_args.hpp"
 
+#include <nanobind/stl/string.h>
+
+#include <cstdint>
 #include <cstring>
+#include <stdexcept>
 #include <string>
 
 namespace nb = nanobind;
+using namespace nb::literals;
 
 namespace riffq::bindings {
 namespace {
 
 enum Oid : uint32_t {
-  BOOL = 16, BYTEA = 17, INT8 = 20, INT2 = 21, INT4 = 23, TEXT = 25, OID = 26,
-  FLOAT4 = 700, FLOAT8 = 701, VARCHAR = 1043, BPCHAR = 1042, NUMERIC = 1700,
+  BOOL = 16, BYTEA = 17, INT8 = 20, INT2 = 21, INT4 = 23, TEXT = 25, OID = 26, JSON = 114,
+  FLOAT4 = 700, FLOAT8 = 701, VARCHAR = 1043, BPCHAR = 1042, DATE = 1082, TIME = 1083,
+  TIMESTAMP = 1114, TIMESTAMPTZ = 1184, NUMERIC = 1700, UUID = 2950, JSONB = 3802,
 };
+
+// 2000-01-01, the PostgreSQL epoch of date / timestamp binary values.
+constexpr int32_t PG_EPOCH_DAY_ORDINAL = 730120;  // datetime.date(2000, 1, 1).toordinal()
+
+nb::object module(const char* name) { return nb::module_::import_(name); }
+
+// PostgreSQL's text forms of dates and times are ISO 8601 under the default DateStyle; Python's
+// fromisoformat (3.11+) reads them, including "+05:30" and "+00" offsets.
+nb::object iso(const char* type, const std::string& s) {
+  std::string v = s;
+  if (std::strcmp(type, "datetime") == 0 && v.size() > 3) {
+    size_t sign = v.find_first_of("+-", 19);
+    if (sign != std::string::npos && v.size() - sign == 3) v += ":00";  // "+00" → "+00:00"
+  }
+  return module("datetime").attr(type).attr("fromisoformat")(v);
+}
 
 uint64_t load_be(const std::string& s) {
   uint64_t v = 0;
@@ -42,9 +64,58 @@ nb::object decode_text(uint32_t oid, const std::string& s) {
       if (s.rfind("\\x", 0) == 0)
         return nb::module_::import_("builtins").attr("bytes").attr("fromhex")(s.substr(2));
       return nb::bytes(s.data(), s.size());
+    case DATE:
+      return iso("date", s);
+    case TIME:
+      return iso("time", s);
+    case TIMESTAMP:
+    case TIMESTAMPTZ:
+      return iso("datetime", s);
+    case UUID:
+      return module("uuid").attr("UUID")(s);
+    case JSON:
+    case JSONB:
+      return module("json").attr("loads")(s);
     default:
       return nb::str(s.data(), s.size());
   }
+}
+
+// numeric_send → decimal text: Int16 ndigits, weight, sign, dscale, then base-10000 digits.
+std::string numeric_text(const std::string& s) {
+  auto u16 = [&](size_t at) {
+    return static_cast<uint16_t>((static_cast<unsigned char>(s[at]) << 8) | static_cast<unsigned char>(s[at + 1]));
+  };
+  if (s.size() < 8) throw std::invalid_argument("numeric value too short");
+  const int ndigits = u16(0);
+  const int weight = static_cast<int16_t>(u16(2));
+  const uint16_t sign = u16(4);
+  const int dscale = u16(6);
+  if (s.size() != 8 + 2 * static_cast<size_t>(ndigits)) throw std::invalid_argument("bad numeric length");
+  if (sign == 0xC000) return "NaN";
+  if (sign == 0xD000) return "Infinity";
+  if (sign == 0xF000) return "-Infinity";
+  std::string out = sign == 0x4000 ? "-" : "";
+  // Integer part: digit groups 0..weight.
+  if (weight < 0) {
+    out += "0";
+  } else {
+    for (int i = 0; i <= weight; ++i) {
+      int d = i < ndigits ? u16(8 + 2 * i) : 0;
+      std::string g = std::to_string(d);
+      out += i == 0 ? g : std::string(4 - g.size(), '0') + g;
+    }
+  }
+  if (dscale > 0) {
+    std::string frac;
+    for (int i = weight + 1; static_cast<int>(frac.size()) < dscale; ++i) {
+      int d = (i >= 0 && i < ndigits) ? u16(8 + 2 * i) : 0;
+      std::string g = std::to_string(d);
+      frac += std::string(4 - g.size(), '0') + g;
+    }
+    out += "." + frac.substr(0, static_cast<size_t>(dscale));
+  }
+  return out;
 }
 
 nb::object decode_binary(uint32_t oid, const std::string& s) {
@@ -82,6 +153,34 @@ nb::object decode_binary(uint32_t oid, const std::string& s) {
       break;
     case TEXT: case VARCHAR: case BPCHAR:
       return nb::str(s.data(), s.size());
+    case NUMERIC:
+      return module("decimal").attr("Decimal")(numeric_text(s));
+    case DATE:
+      if (s.size() == 4)
+        return module("datetime").attr("date").attr("fromordinal")(
+            static_cast<int32_t>(load_be(s)) + PG_EPOCH_DAY_ORDINAL);
+      break;
+    case TIMESTAMP:
+    case TIMESTAMPTZ:
+      if (s.size() == 8) {
+        nb::object dt = module("datetime");
+        nb::object base = dt.attr("datetime")(2000, 1, 1);
+        const int64_t us = static_cast<int64_t>(load_be(s));
+        if (us == INT64_MAX || us == INT64_MIN) return nb::str(us > 0 ? "infinity" : "-infinity");
+        nb::object delta = dt.attr("timedelta")("microseconds"_a = us);
+        nb::object v = base.attr("__add__")(delta);
+        if (oid == TIMESTAMPTZ) v = v.attr("replace")("tzinfo"_a = dt.attr("timezone").attr("utc"));
+        return v;
+      }
+      break;
+    case UUID:
+      if (s.size() == 16) return module("uuid").attr("UUID")("bytes"_a = nb::bytes(s.data(), 16));
+      break;
+    case JSON:
+      return module("json").attr("loads")(s);
+    case JSONB:
+      if (!s.empty() && s[0] == 1) return module("json").attr("loads")(s.substr(1));
+      break;
     default:
       return nb::bytes(s.data(), s.size());
   }

@@ -1,0 +1,91 @@
+"""query_args: Bind parameters decoded by type and format code into Python values (SPEC §4.2),
+from psycopg (declared types, text and binary) and asyncpg (types from $n::casts, binary)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+import asyncpg
+import psycopg
+import pyarrow as pa
+import pytest
+from psycopg.types.json import Json
+
+
+def capture(seen):
+    def on_query(sql, callback, *, do_describe, connection_id, query_args=None):
+        if query_args is not None and not do_describe:
+            seen.append(query_args)
+        callback(pa.table({"ok": [1]}).to_reader())
+
+    return on_query
+
+
+VALUES = [
+    42, -7, 2**40, 1.25, Decimal("12.340"), True, None, "text é", b"\x00\xff",
+    dt.date(2024, 2, 29), dt.date(1, 1, 1), dt.datetime(2024, 1, 2, 3, 4, 5, 6),
+    dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc),
+    uuid.UUID("12345678-1234-5678-1234-567812345678"),
+]
+
+
+@pytest.mark.parametrize("binary", [False, True], ids=["text", "binary"])
+def test_psycopg_parameters(serve, binary):
+    seen = []
+    st = serve(capture(seen))
+    placeholders = ", ".join(["%b" if binary else "%t"] * len(VALUES))
+    with psycopg.connect(st.dsn(), autocommit=True) as conn:
+        conn.execute(f"select {placeholders}", VALUES)
+        conn.execute("select %s, %s", [Json({"a": [1, None]}), Json([1, 2])])
+    got = seen[0]
+    assert got[:6] == VALUES[:6]
+    assert got[6] is None
+    assert got[7:9] == VALUES[7:9]
+    assert got[9:11] == VALUES[9:11]
+    assert got[11] == VALUES[11]
+    assert got[12] == VALUES[12] and got[12].tzinfo is not None
+    assert got[13] == VALUES[13]
+    assert seen[1] == [{"a": [1, None]}, [1, 2]]
+
+
+def test_asyncpg_parameters_by_cast(serve):
+    seen = []
+    st = serve(capture(seen))
+
+    async def run():
+        conn = await asyncpg.connect(host="127.0.0.1", port=st.port, user="u", database="d")
+        try:
+            await conn.fetch("select $1::date, $2::timestamptz, $3::uuid, $4::jsonb, $5::numeric, $6::bool",
+                             dt.date(2020, 5, 17), dt.datetime(2020, 5, 17, 1, 2, 3, tzinfo=dt.timezone.utc),
+                             uuid.UUID(int=5), '{"k": 1}', Decimal("1.5"), False)
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+    assert seen[0] == [dt.date(2020, 5, 17), dt.datetime(2020, 5, 17, 1, 2, 3, tzinfo=dt.timezone.utc),
+                       uuid.UUID(int=5), {"k": 1}, Decimal("1.5"), False]
+
+
+@pytest.mark.parametrize("binary", [False, True], ids=["text", "binary"])
+def test_numeric_parameters(serve, binary):
+    seen = []
+    st = serve(capture(seen))
+    values = [Decimal("-0.0001"), Decimal("123456789.000001"), Decimal("0"), Decimal("1E+20"),
+              Decimal("NaN"), Decimal("-99999.9"), Decimal("0.50")]
+    ph = ", ".join(["%b" if binary else "%t"] * len(values))
+    with psycopg.connect(st.dsn(), autocommit=True) as conn:
+        conn.execute(f"select {ph}", values)
+    got = seen[0]
+    assert got[4].is_nan()
+    assert [g for i, g in enumerate(got) if i != 4] == [v for i, v in enumerate(values) if i != 4]
+
+
+def test_undecodable_parameter_is_an_error_not_a_crash(serve):
+    st = serve(capture([]))
+    with psycopg.connect(st.dsn(), autocommit=True) as conn:
+        with pytest.raises(psycopg.errors.InvalidTextRepresentation):
+            conn.execute("select %s::int", ["not a number"])
+        assert conn.execute("select 1").fetchone() == (1,)
