@@ -124,6 +124,8 @@ void PythonApplication::admit(const server::ClientInfo& client,
       e.restore();
       log_exception("connect callback raised");
       cb->call(nb::bool_(false), nb::none(), nb::none(), nb::none());
+    } catch (const std::exception&) {
+      cb->call(nb::bool_(false), nb::none(), nb::none(), nb::none());
     }
   };
   if (!request.password || callbacks->on_authentication.is_none()) {
@@ -151,6 +153,8 @@ void PythonApplication::admit(const server::ClientInfo& client,
   } catch (nb::python_error& e) {
     e.restore();
     log_exception("authentication callback raised");
+    cb->call(nb::bool_(false), nb::none(), nb::none(), nb::none());
+  } catch (const std::exception&) {  // e.g. a user name that is not valid UTF-8
     cb->call(nb::bool_(false), nb::none(), nb::none(), nb::none());
   }
 }
@@ -197,6 +201,7 @@ void PythonApplication::disconnected(const server::ClientInfo& client) {
   } catch (nb::python_error& e) {
     e.restore();
     log_exception("disconnect callback raised");
+  } catch (const std::exception&) {
   }
 }
 

@@ -2,6 +2,8 @@
 #include "riffq/server/worker_pool.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <exception>
 
 namespace riffq::server {
 
@@ -52,7 +54,14 @@ void WorkerPool::worker_main() {
     auto task = std::move(tasks_.front());
     tasks_.pop_front();
     lock.unlock();
-    task();
+    try {
+      task();
+    } catch (const std::exception& e) {
+      // A task must report its own errors; one that escapes must not take the process down.
+      std::fprintf(stderr, "riffq: worker task failed: %s\n", e.what());
+    } catch (...) {
+      std::fprintf(stderr, "riffq: worker task failed\n");
+    }
     task = nullptr;  // destroy captured state outside the lock
     lock.lock();
   }

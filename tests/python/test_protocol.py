@@ -353,3 +353,21 @@ def test_session_functions_are_answered_by_the_core(serve):
         with pytest.raises(psycopg.errors.UndefinedObject):
             conn.execute("select current_setting('no.such')")
     assert log == []  # the handler never saw any of it
+
+
+def test_invalid_utf8_query_is_an_error_not_a_crash(serve):
+    import struct
+
+    st = serve(echo_handler())
+    s = _raw_startup(st.port)
+    sql = b"select '\xff\xfe'\x00"
+    s.sendall(b"Q" + struct.pack("!I", len(sql) + 4) + sql)
+    data = b""
+    while not data.endswith(b"Z\x00\x00\x00\x05I"):
+        chunk = s.recv(4096)
+        assert chunk
+        data += chunk
+    s.close()
+    assert data[:1] == b"E" and b"XX000" in data
+    with psycopg.connect(st.dsn(), autocommit=True) as conn:
+        assert conn.execute("select 3").fetchone() == (3,)
