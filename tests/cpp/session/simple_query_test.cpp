@@ -106,6 +106,43 @@ TEST(SimpleQuery, SessionFunctionsAreAnsweredBySession) {
   EXPECT_EQ(h.host.calls.size(), 1u);
 }
 
+TEST(SimpleQuery, CopyToStdoutText) {
+  Harness h;
+  h.host.responder = [](const HandlerCall& c) {
+    EXPECT_EQ(c.sql, "select v from t");
+    return rows({{1, 2}, {3}});
+  };
+  auto msgs = h.run(query("copy (select v from t) to stdout"));
+  ASSERT_EQ(types_of(msgs), "HdddcCZ");
+  EXPECT_EQ(msgs[0].body, std::string("\0\0\1\0\0", 5));  // text, 1 column, text
+  EXPECT_EQ(msgs[1].body, "1\n");
+  EXPECT_EQ(command_tag(msgs[5]), "COPY 3");
+}
+
+TEST(SimpleQuery, CopyToStdoutBinaryCarriesHeaderWithFirstRow) {
+  for (bool prefetch : {true, false}) {
+    Harness h;
+    h.host.prefetch = prefetch;
+    h.host.responder = [](const HandlerCall&) { return rows({{7}}); };
+    auto msgs = h.run(query("copy (select v from t) to stdout (format binary)"));
+    ASSERT_EQ(types_of(msgs), "HddcCZ");
+    const std::string sig("PGCOPY\n\xff\r\n\0", 11);
+    EXPECT_EQ(msgs[1].body.substr(0, 11), sig);
+    // header (11 + 8) then the tuple: 1 field, length 8, value 7.
+    EXPECT_EQ(msgs[1].body.substr(19), std::string("\0\1\0\0\0\x08\0\0\0\0\0\0\0\x07", 14));
+    EXPECT_EQ(msgs[2].body, std::string("\xff\xff", 2));  // trailer
+  }
+}
+
+TEST(SimpleQuery, CopyOfAnEmptyResultStillHasTheBinaryHeader) {
+  Harness h;
+  h.host.responder = [](const HandlerCall&) { return rows({}); };
+  auto msgs = h.run(query("copy (select v from t) to stdout with (format binary)"));
+  ASSERT_EQ(types_of(msgs), "HdcCZ");
+  EXPECT_EQ(msgs[1].body.size(), 11u + 8u + 2u);
+  EXPECT_EQ(command_tag(msgs[3]), "COPY 0");
+}
+
 TEST(SimpleQuery, FatalHandlerErrorClosesConnection) {
   Harness h;
   h.host.responder = [](const HandlerCall&) {
