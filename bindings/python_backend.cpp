@@ -47,6 +47,10 @@ QueryCallback::~QueryCallback() {
 
 void QueryCallback::fail(PgError e) {
   if (used.exchange(true)) return;
+  if (parked != nullptr && std::this_thread::get_id() == dispatcher) {
+    *parked = session::HandlerReply::make_error(std::move(e));
+    return;
+  }
   nb::gil_scoped_release release;
   reply(session::HandlerReply::make_error(std::move(e)));
 }
@@ -75,6 +79,10 @@ void QueryCallback::call(nb::handle result, bool is_tag, bool is_error) {
       r = session::HandlerReply::make_error(PgError::error(sqlstate::INTERNAL_ERROR, error));
   }
   if (used.exchange(true)) return;
+  if (parked != nullptr && std::this_thread::get_id() == dispatcher) {
+    *parked = std::move(r);  // delivered by PythonApplication::query without the GIL
+    return;
+  }
   nb::gil_scoped_release release;  // schema fetch and hand-off happen without the GIL
   reply(std::move(r));
 }
@@ -161,8 +169,22 @@ void PythonApplication::admit(const server::ClientInfo& client,
 
 void PythonApplication::query(const server::ClientInfo& client, session::HandlerCall call,
                               server::QueryReplyFn reply) {
-  nb::gil_scoped_acquire gil;
-  auto cb = std::make_shared<QueryCallback>(std::move(reply));
+  std::optional<session::HandlerReply> parked;
+  server::QueryReplyFn deliver = reply;
+  {
+    nb::gil_scoped_acquire gil;
+    auto cb = std::make_shared<QueryCallback>(std::move(reply));
+    cb->parked = &parked;
+    cb->dispatcher = std::this_thread::get_id();
+    call_handler(client, call, cb);
+    cb->parked = nullptr;  // later calls (other threads, or after return) reply directly
+  }
+  if (parked) deliver(std::move(*parked));
+}
+
+void PythonApplication::call_handler(const server::ClientInfo& client,
+                                     const session::HandlerCall& call,
+                                     const std::shared_ptr<QueryCallback>& cb) {
   try {
     nb::object py_cb = nb::cast(cb);
     if (call.with_args) {

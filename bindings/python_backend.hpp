@@ -7,6 +7,8 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <thread>
 
 #include "riffq/server/application.hpp"
 
@@ -15,6 +17,8 @@ namespace riffq::bindings {
 namespace nb = nanobind;
 
 // The Python callables; swapped under the GIL only.
+struct QueryCallback;
+
 struct PythonCallbacks {
   nb::object on_query;
   nb::object on_connect;
@@ -44,6 +48,9 @@ class PythonApplication : public server::Application {
   void disconnected(const server::ClientInfo& client) override;
 
  private:
+  // Calls the Python query callback (GIL held); errors become the callback's error reply.
+  void call_handler(const server::ClientInfo& client, const session::HandlerCall& call,
+                    const std::shared_ptr<QueryCallback>& cb);
   std::shared_ptr<PythonCallbacks> callbacks_;
   bool password_required_;
 };
@@ -52,6 +59,11 @@ class PythonApplication : public server::Application {
 struct QueryCallback {
   server::QueryReplyFn reply;
   std::atomic<bool> used{false};
+  // While the handler runs on the dispatching thread, a reply made from inside it is parked
+  // here and delivered after the handler returns and the GIL is released: one GIL round trip
+  // less per query. Only touched with the GIL held.
+  std::optional<session::HandlerReply>* parked = nullptr;
+  std::thread::id dispatcher;
   explicit QueryCallback(server::QueryReplyFn r) : reply(std::move(r)) {}
   ~QueryCallback();
   void call(nb::handle result, bool is_tag, bool is_error);
