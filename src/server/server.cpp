@@ -194,6 +194,7 @@ void Server::run() {
   if (signals) {
     asio::error_code ignore;
     signals->cancel(ignore);
+    signals.reset();  // before the io_context it belongs to is destroyed below
   }
   std::vector<std::shared_ptr<Connection>> remaining;
   {
