@@ -3,6 +3,7 @@
 #include "connection.hpp"
 
 #include <asio/experimental/as_tuple.hpp>
+#include <memory>
 #include <random>
 
 #include "riffq/wire/backend_messages.hpp"
@@ -108,7 +109,10 @@ void Connection::start() {
 }
 
 asio::awaitable<void> Connection::reader([[maybe_unused]] std::shared_ptr<Connection> self) {
-  std::vector<char> buf(64 * 1024);
+  // Not zero-filled: an idle connection then keeps only the pages reads actually touched.
+  constexpr size_t READ_BUFFER = 64 * 1024;
+  auto storage = std::make_unique_for_overwrite<char[]>(READ_BUFFER);
+  char* buf = storage.get();
   bool first = true;
   while (!closed_) {
     // A close requested by the session is graceful: the writer flushes what is queued (the
@@ -119,10 +123,10 @@ asio::awaitable<void> Connection::reader([[maybe_unused]] std::shared_ptr<Connec
       co_await input_wake_.async_wait(use_tuple);
       continue;
     }
-    auto [ec, n] = tls_ ? co_await tls_->async_read_some(asio::buffer(buf), use_tuple)
-                        : co_await socket_.async_read_some(asio::buffer(buf), use_tuple);
+    auto [ec, n] = tls_ ? co_await tls_->async_read_some(asio::buffer(buf, READ_BUFFER), use_tuple)
+                        : co_await socket_.async_read_some(asio::buffer(buf, READ_BUFFER), use_tuple);
     if (ec) break;
-    std::string_view data(buf.data(), n);
+    std::string_view data(buf, n);
     // Direct TLS (PostgreSQL 17 sslnegotiation=direct): a TLS ClientHello instead of a
     // startup packet.
     if (first && shared_->tls && n > 0 && static_cast<unsigned char>(buf[0]) == 0x16) {
