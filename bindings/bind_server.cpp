@@ -72,6 +72,23 @@ class PyServer {
     tls_key_ = key;
   }
 
+  void set_scram_users(nb::dict users) {
+    auto map = std::make_shared<session::ScramUsers>();
+    for (auto [k, v] : users) {
+      std::string user = nb::cast<std::string>(k);
+      std::string secret = nb::cast<std::string>(v);
+      if (auto verifier = session::ScramVerifier::parse(secret)) {
+        (*map)[user] = *verifier;
+      } else if (secret.rfind("SCRAM-SHA-256$", 0) == 0) {
+        throw nb::value_error(("malformed SCRAM verifier for user " + user).c_str());
+      } else {
+        nb::gil_scoped_release release;  // PBKDF2 once per user, here rather than per login
+        (*map)[user] = session::ScramVerifier::from_password(secret);
+      }
+    }
+    scram_users_ = std::move(map);
+  }
+
   void register_database(const std::string& db) { databases_.push_back(db); }
   void register_schema(const std::string& db, const std::string& schema) {
     schemas_.emplace_back(db, schema);
@@ -120,6 +137,7 @@ class PyServer {
       cfg.tls_key_path = tls_key_;
       cfg.tls_required = require_tls;
     }
+    cfg.scram_users = scram_users_;
     cfg.max_connections = max_connections;
     cfg.large_message_limit = max_message_size;
     cfg.startup_timeout = std::chrono::duration_cast<std::chrono::seconds>(
@@ -232,6 +250,7 @@ class PyServer {
   nb::object shutdown_cb_ = nb::none();
   nb::object lazy_catalog_ = nb::none();
   std::string tls_cert_, tls_key_;
+  std::shared_ptr<const session::ScramUsers> scram_users_;
   std::vector<std::string> databases_;
   std::vector<std::pair<std::string, std::string>> schemas_;
   std::vector<RegisteredTable> tables_;
@@ -265,6 +284,11 @@ void bind_server(nb::module_& m) {
            "Sets a zero-argument callable run after the server stopped, before start() returns.")
       .def("set_tls", &PyServer::set_tls, "cert_path"_a, "key_path"_a,
            "Loads a PEM certificate chain and private key; raises OSError on failure.")
+      .def("set_scram_users", &PyServer::set_scram_users, "users"_a,
+           "Turns on SCRAM-SHA-256 authentication: users maps a user name to a password (hashed "
+           "once, here) or to a stored verifier \"SCRAM-SHA-256$iter:salt$StoredKey:ServerKey\" "
+           "(as in pg_authid). Takes precedence over on_authentication's cleartext passwords; "
+           "on_connect still runs. Unknown users and wrong passwords get 28P01.")
       .def("register_database", &PyServer::register_database, "database_name"_a)
       .def("register_schema", &PyServer::register_schema, "database_name"_a, "schema_name"_a)
       .def("register_table", &PyServer::register_table, "database_name"_a, "schema_name"_a,

@@ -51,6 +51,11 @@ class Server:
         Loads a PEM certificate chain and private key; raises OSError on failure.
         """
 
+    def set_scram_users(self, users: dict) -> None:
+        """
+        Turns on SCRAM-SHA-256 authentication: users maps a user name to a password (hashed once, here) or to a stored verifier "SCRAM-SHA-256$iter:salt$StoredKey:ServerKey" (as in pg_authid). Takes precedence over on_authentication's cleartext passwords; on_connect still runs. Unknown users and wrong passwords get 28P01.
+        """
+
     def register_database(self, database_name: str) -> None: ...
 
     def register_schema(self, database_name: str, schema_name: str) -> None: ...

@@ -139,6 +139,11 @@ class RiffqServer:
                 raise OSError(f"Certificate not found in {path}")
         self._server.set_tls(crt, key)
 
+    def set_scram_users(self, users: Dict[str, str]) -> None:
+        """Turns on SCRAM-SHA-256 authentication for these users (password or stored
+        verifier); ``handle_auth`` is then not called, ``handle_connect`` still is."""
+        self._server.set_scram_users(users)
+
     def set_lazy_catalog(self, source: Any) -> None:
         """Installs a lazy (callback-driven) catalog source for catalog emulation."""
         self._server.set_lazy_catalog(source)

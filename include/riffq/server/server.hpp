@@ -18,6 +18,7 @@
 
 #include "riffq/server/application.hpp"
 #include "riffq/server/server_stats.hpp"
+#include "riffq/session/scram.hpp"
 
 namespace riffq::server {
 
@@ -35,6 +36,9 @@ struct ServerConfig {
   std::string tls_cert_path;
   std::string tls_key_path;
   bool tls_required = false;  // refuse plaintext sessions (needs the TLS paths)
+  // SCRAM-SHA-256 users; when set, clients authenticate with SCRAM instead of a cleartext
+  // password.
+  std::shared_ptr<const session::ScramUsers> scram_users;
 };
 
 class Server {

@@ -26,6 +26,7 @@
 
 #include "riffq/session/handler_types.hpp"
 #include "riffq/session/result_cursor.hpp"
+#include "riffq/session/scram.hpp"
 #include "riffq/session/settings.hpp"
 #include "riffq/sql/statement.hpp"
 #include "riffq/wire/frame_decoder.hpp"
@@ -43,6 +44,9 @@ struct SessionConfig {
   // Set when the server is full: TLS negotiation and CancelRequest still work, the
   // StartupMessage gets this FATAL error (as PostgreSQL answers 53300 after the startup packet).
   std::optional<PgError> refuse_startup;
+  // When set, clients authenticate with SCRAM-SHA-256 against these verifiers (instead of a
+  // cleartext password); admission then runs without a password.
+  std::shared_ptr<const ScramUsers> scram_users;
 };
 
 struct StreamJob {
@@ -136,6 +140,8 @@ class Session {
   bool decode_input();
   void handle_startup_packet(wire::StartupPacket packet);
   void handle_password(const wire::PasswordMessage& m);
+  void handle_sasl(const wire::PasswordMessage& m);
+  void request_admission(std::optional<std::string> password);
   void finish_startup();
   void dispatch(wire::FrontendMessage& m);
   void send_error(const PgError& e);
@@ -213,6 +219,8 @@ class Session {
   std::shared_ptr<std::atomic<bool>> cancel_flag_;
   bool admitted_ = false;
   bool tls_negotiated_ = false;
+  std::unique_ptr<ScramExchange> scram_;
+  bool scram_first_done_ = false;
   std::string user_;
   std::string database_;
   std::optional<wire::StartupMessage> startup_;
