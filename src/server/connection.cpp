@@ -75,7 +75,8 @@ Connection::Connection(std::shared_ptr<ServerShared> shared, asio::io_context& i
       writer_wake_(strand_),
       input_wake_(strand_),
       startup_timer_(strand_),
-      flushed_wake_(strand_) {
+      flushed_wake_(strand_),
+      idle_timer_(strand_) {
   client_.connection_id = id;
   shared_->stats.connection_opened();
   asio::error_code ec;
@@ -137,6 +138,7 @@ asio::awaitable<void> Connection::reader([[maybe_unused]] std::shared_ptr<Connec
       continue;
     }
     first = false;
+    last_activity_ = std::chrono::steady_clock::now();
     session_->receive(data);
     if (tls_requested_ && !tls_) {
       if (!co_await handshake({}, false)) break;
@@ -218,9 +220,28 @@ asio::awaitable<void> Connection::startup_deadline(
     [[maybe_unused]] std::shared_ptr<Connection> self) {
   startup_timer_.expires_after(shared_->config.startup_timeout);
   auto [ec] = co_await startup_timer_.async_wait(use_tuple);
-  if (!ec && !session_->admitted() && !closed_) {
+  if (!session_->admitted()) {
     // Like PostgreSQL's authentication_timeout: drop clients that never finish startup.
-    close();
+    if (!ec && !closed_) close();
+    co_return;
+  }
+  if (shared_->config.idle_timeout.count() > 0) co_await idle_deadline();
+}
+
+asio::awaitable<void> Connection::idle_deadline() {
+  const auto timeout = shared_->config.idle_timeout;
+  while (!closed_ && !close_requested_) {
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_activity_ >= timeout) {
+      if (!session_->busy() && session_->transaction_status() == wire::TransactionStatus::IDLE) {
+        session_->terminate(PgError::fatal("57P05", "terminating connection due to idle-session timeout"));
+        co_return;
+      }
+      last_activity_ = now;  // busy or in a transaction: not idle
+      continue;
+    }
+    idle_timer_.expires_at(last_activity_ + timeout);
+    co_await idle_timer_.async_wait(use_tuple);
   }
 }
 
@@ -268,6 +289,7 @@ void Connection::on_closed() {
   input_wake_.cancel();
   startup_timer_.cancel();
   flushed_wake_.cancel();
+  idle_timer_.cancel();
   {
     std::lock_guard lock(shared_->mu);
     shared_->connections.erase(client_.connection_id);

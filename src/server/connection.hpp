@@ -77,6 +77,7 @@ class Connection : public session::SessionHost, public std::enable_shared_from_t
   asio::awaitable<void> reader(std::shared_ptr<Connection> self);
   asio::awaitable<void> writer(std::shared_ptr<Connection> self);
   asio::awaitable<void> startup_deadline(std::shared_ptr<Connection> self);
+  asio::awaitable<void> idle_deadline();
   // TLS after an SSLRequest ('S' already queued), or direct TLS (initial = bytes read so far).
   asio::awaitable<bool> handshake(std::string_view initial, bool direct);
   void after_event();
@@ -95,6 +96,8 @@ class Connection : public session::SessionHost, public std::enable_shared_from_t
   asio::steady_timer input_wake_;
   asio::steady_timer startup_timer_;
   asio::steady_timer flushed_wake_;
+  asio::steady_timer idle_timer_;
+  std::chrono::steady_clock::time_point last_activity_ = std::chrono::steady_clock::now();
   std::optional<asio::ssl::stream<asio::ip::tcp::socket&>> tls_;
   bool tls_requested_ = false;  // session answered 'S': switch once the 'S' is written
   bool plain_flushed_ = false;

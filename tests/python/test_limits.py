@@ -71,3 +71,29 @@ def test_bad_limits_are_rejected(kwargs):
     s.on_query(answer)
     with pytest.raises(ValueError):
         s.start(**kwargs)
+
+
+def test_idle_timeout_closes_idle_sessions_only(serve):
+    def handler(sql, callback, **kw):
+        word = sql.split()[0].lower()
+        if word in ("begin", "commit"):
+            callback(word.upper(), is_tag=True)
+        else:
+            callback(pa.table({"x": [1]}).to_reader())
+
+    st = serve(handler, idle_timeout=0.5)
+    idle = psycopg.connect(st.dsn(), autocommit=True)
+    in_tx = psycopg.connect(st.dsn(), autocommit=True)
+    in_tx.execute("begin")
+    active = psycopg.connect(st.dsn(), autocommit=True)
+    t0 = time.time()
+    while time.time() - t0 < 1.5:  # keeps talking: never idle long enough
+        active.execute("select 1")
+        time.sleep(0.1)
+    with pytest.raises(psycopg.OperationalError, match="idle-session timeout|closed|terminat"):
+        idle.execute("select 1")
+    assert in_tx.execute("select 1").fetchone() == (1,)  # inside a transaction: kept
+    in_tx.execute("commit")
+    assert active.execute("select 1").fetchone() == (1,)
+    for c in (idle, in_tx, active):
+        c.close()

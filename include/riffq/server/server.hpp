@@ -29,6 +29,9 @@ struct ServerConfig {
   size_t max_connections = 1000;
   uint32_t large_message_limit = 64u * 1024 * 1024;
   std::chrono::seconds startup_timeout{60};
+  // Close sessions idle outside a transaction this long (0 = never), as PostgreSQL's
+  // idle_session_timeout: FATAL 57P05.
+  std::chrono::milliseconds idle_timeout{0};
   std::chrono::milliseconds shutdown_grace{3000};
   size_t output_high_watermark = 4u * 1024 * 1024;  // per connection, bytes
   bool handle_signals = false;  // stop on SIGINT / SIGTERM (the caller restores handlers)
