@@ -371,3 +371,11 @@ def test_invalid_utf8_query_is_an_error_not_a_crash(serve):
     assert data[:1] == b"E" and b"XX000" in data
     with psycopg.connect(st.dsn(), autocommit=True) as conn:
         assert conn.execute("select 3").fetchone() == (3,)
+
+
+@pytest.mark.skipif(psycopg.pq.version() < 180000, reason="protocol 3.2 requests need libpq 18")
+def test_protocol_3_2_request_is_negotiated_down(serve):
+    st = serve(echo_handler())
+    with psycopg.connect(st.dsn() + " max_protocol_version=3.2", autocommit=True) as conn:
+        assert conn.pgconn.protocol_version == 3
+        assert conn.execute("select 7").fetchone() == (7,)
