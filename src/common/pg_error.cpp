@@ -1,6 +1,8 @@
 // pg_error.cpp — severity names for ErrorResponse / NoticeResponse.
 #include "riffq/common/pg_error.hpp"
 
+#include "riffq/common/ascii.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -21,8 +23,7 @@ const char* severity_name(Severity s) {
 }
 
 Severity parse_severity(const std::string& s) {
-  std::string u(s);
-  std::transform(u.begin(), u.end(), u.begin(), [](unsigned char c) { return std::toupper(c); });
+  std::string u = ascii_upper(s);
   if (u == "FATAL") return Severity::FATAL;
   if (u == "PANIC") return Severity::PANIC;
   if (u == "WARNING") return Severity::WARNING;

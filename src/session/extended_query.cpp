@@ -196,9 +196,7 @@ void Session::handle_describe(wire::Describe& m) {
       queue_.pop_front();
       current_info_ = st->info;
       if (blocked_by_failed_transaction(st->info ? &*st->info : nullptr)) {
-        extended_error(PgError::error(sqlstate::IN_FAILED_TRANSACTION,
-                                      "current transaction is aborted, commands ignored until "
-                                      "end of transaction block"));
+        extended_error(failed_transaction_error());
         return;
       }
       begin_handler_call(Op::DESCRIBE_EXECUTE, st->sql, false, true, portal->args,
@@ -266,9 +264,7 @@ void Session::handle_execute(wire::Execute& m) {
   auto& st = portal->statement;
   current_info_ = st->info;
   if (blocked_by_failed_transaction(st->info ? &*st->info : nullptr)) {
-    extended_error(PgError::error(sqlstate::IN_FAILED_TRANSACTION,
-                                  "current transaction is aborted, commands ignored until end "
-                                  "of transaction block"));
+    extended_error(failed_transaction_error());
     return;
   }
   if (st->info && is_session_kind(st->info->kind)) {

@@ -151,6 +151,12 @@ bool Session::blocked_by_failed_transaction(const sql::StatementInfo* info) cons
          info->kind != StatementKind::SAVEPOINT;
 }
 
+PgError Session::failed_transaction_error() {
+  return PgError::error(sqlstate::IN_FAILED_TRANSACTION,
+                        "current transaction is aborted, commands ignored until end of "
+                        "transaction block");
+}
+
 void Session::apply_transaction_effect(const sql::StatementInfo* info, bool success) {
   if (info == nullptr || !success) return;
   switch (info->kind) {

@@ -1,6 +1,8 @@
 // settings.cpp — per-session run-time parameters (SET / RESET / SHOW / ParameterStatus).
 #include "riffq/session/settings.hpp"
 
+#include "riffq/common/ascii.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -8,18 +10,6 @@
 
 namespace riffq::session {
 namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-std::string upper(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return s;
-}
 
 struct Builtin {
   const char* name;
@@ -160,7 +150,7 @@ bool parse_date_style(const std::string& value, types::DateStyleKind& style,
     std::stringstream ws(token);
     std::string w;
     while (ws >> w) {
-      w = lower(w);
+      w = ascii_lower(w);
       if (w == "iso") {
         style = types::DateStyleKind::ISO;
       } else if (w == "sql") {
@@ -192,7 +182,7 @@ bool parse_date_style(const std::string& value, types::DateStyleKind& style,
 SessionSettings::SessionSettings(const std::string& server_version) {
   for (const auto& b : BUILTINS) {
     Param p{b.name, b.value, b.value, b.reported};
-    params_[lower(b.name)] = p;
+    params_[ascii_lower(b.name)] = p;
   }
   params_["server_version"].value = params_["server_version"].boot_value = server_version;
   params_["server_version_num"].value = params_["server_version_num"].boot_value =
@@ -201,12 +191,12 @@ SessionSettings::SessionSettings(const std::string& server_version) {
 }
 
 SessionSettings::Param* SessionSettings::find(const std::string& name) {
-  auto it = params_.find(lower(name));
+  auto it = params_.find(ascii_lower(name));
   return it == params_.end() ? nullptr : &it->second;
 }
 
 const SessionSettings::Param* SessionSettings::find(const std::string& name) const {
-  auto it = params_.find(lower(name));
+  auto it = params_.find(ascii_lower(name));
   return it == params_.end() ? nullptr : &it->second;
 }
 
@@ -216,7 +206,7 @@ bool SessionSettings::is_known(const std::string& name) const {
 
 std::string SessionSettings::display_name(const std::string& name) const {
   const Param* p = find(name);
-  return p ? p->display : lower(name);
+  return p ? p->display : ascii_lower(name);
 }
 
 void SessionSettings::apply_startup(const std::vector<std::pair<std::string, std::string>>& params) {
@@ -246,7 +236,7 @@ bool SessionSettings::validate(const std::string& key, std::string& value, PgErr
     static const char* orders[] = {"MDY", "DMY", "YMD"};
     value = std::string(styles[static_cast<int>(style)]) + ", " + orders[static_cast<int>(order)];
   } else if (key == "intervalstyle") {
-    std::string v = lower(value);
+    std::string v = ascii_lower(value);
     if (v != "postgres" && v != "postgres_verbose" && v != "sql_standard" && v != "iso_8601")
       return fail();
     value = v;
@@ -264,11 +254,11 @@ bool SessionSettings::validate(const std::string& key, std::string& value, PgErr
     }
     value = std::to_string(n);
   } else if (key == "bytea_output") {
-    std::string v = lower(value);
+    std::string v = ascii_lower(value);
     if (v != "hex" && v != "escape") return fail();
     value = v;
   } else if (key == "client_encoding") {
-    std::string v = upper(value);
+    std::string v = ascii_upper(value);
     v.erase(std::remove(v.begin(), v.end(), '-'), v.end());
     if (v == "UNICODE" || v == "AUTO") v = "UTF8";
     if (std::find(std::begin(ENCODINGS), std::end(ENCODINGS), v) == std::end(ENCODINGS))
@@ -288,7 +278,7 @@ bool SessionSettings::validate(const std::string& key, std::string& value, PgErr
 }
 
 bool SessionSettings::set(const std::string& name, const std::string& value, PgError* error) {
-  std::string key = lower(name);
+  std::string key = ascii_lower(name);
   if (key == "time zone") key = "timezone";
   Param* p = find(key);
   if (p == nullptr) {
@@ -321,7 +311,7 @@ bool SessionSettings::reset(const std::string& name, PgError* error) {
   }
   if (p->value != p->boot_value) {
     p->value = p->boot_value;
-    if (p->reported) changed_.push_back(lower(name));
+    if (p->reported) changed_.push_back(ascii_lower(name));
   }
   refresh_encode_options();
   return true;
@@ -338,7 +328,7 @@ void SessionSettings::reset_all() {
 }
 
 const std::string* SessionSettings::get(const std::string& name) const {
-  std::string key = lower(name);
+  std::string key = ascii_lower(name);
   if (key == "time zone") key = "timezone";
   const Param* p = find(key);
   return p ? &p->value : nullptr;

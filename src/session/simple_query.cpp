@@ -31,9 +31,7 @@ void Session::next_simple_statement() {
   current_info_ = analyze_if_session_command(text);
   if (blocked_by_failed_transaction(current_info_ ? &*current_info_ : nullptr)) {
     finish_simple_statement_error(
-        PgError::error(sqlstate::IN_FAILED_TRANSACTION,
-                       "current transaction is aborted, commands ignored until end of "
-                       "transaction block"));
+        failed_transaction_error());
     return;
   }
   if (current_info_) {

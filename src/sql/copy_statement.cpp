@@ -2,6 +2,8 @@
 // sees what the client wrote) and the format options.
 #include "copy_statement.hpp"
 
+#include "riffq/common/ascii.hpp"
+
 #include <pg_query.h>
 
 #include <algorithm>
@@ -70,8 +72,7 @@ bool option_text(const PgQuery__Node* arg, std::string& out) {
 }
 
 bool truthy(const std::string& v) {
-  std::string l(v);
-  std::transform(l.begin(), l.end(), l.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::string l = ascii_lower(v);
   return l == "true" || l == "on" || l == "1" || l == "t" || l == "yes";
 }
 

@@ -2,8 +2,9 @@
 // layer answers itself so that even the simplest handler serves them (SPEC §5).
 #include "session_functions.hpp"
 
+#include "riffq/common/ascii.hpp"
+
 #include <algorithm>
-#include <cctype>
 #include <string>
 
 namespace riffq::sql::detail {
@@ -110,11 +111,13 @@ bool match_target(const PgQuery__ResTarget* t, SessionCall& call) {
 }  // namespace
 
 bool mentions_session_function(std::string_view sql) {
-  static const char* needles[] = {"version",  "current_", "session_user", "pg_backend_pid",
-                                  "set_config", "pg_is_in_recovery", "user"};
-  std::string lower(sql.substr(0, 4096));
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  // Runs before every simple-query SELECT: only parse when a session function can be there.
+  // "current_" covers current_user/_role/_schema/_setting/_database/_catalog; a FROM clause
+  // rules a session select out (a bare `SELECT user` is left to the handler).
+  static const char* needles[] = {"current_", "session_user", "version", "pg_backend_pid",
+                                  "set_config", "pg_is_in_recovery"};
+  const std::string lower = ascii_lower(sql.substr(0, 4096));
+  if (lower.find("from") != std::string::npos) return false;
   return std::any_of(std::begin(needles), std::end(needles),
                      [&](const char* n) { return lower.find(n) != std::string::npos; });
 }

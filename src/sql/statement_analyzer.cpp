@@ -9,16 +9,11 @@
 #include "copy_statement.hpp"
 #include "parameter_casts.hpp"
 #include "session_functions.hpp"
+#include "riffq/common/ascii.hpp"
 #include "riffq/sql/statement.hpp"
 
 namespace riffq::sql {
 namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 // Renders a SET argument (A_Const or a cast of one) as PostgreSQL's flatten_set_variable_args
 // would: strings unquoted, numbers as written.
@@ -107,7 +102,7 @@ void classify(const PgQuery__Node* n, std::string_view text, StatementInfo& info
       }
     case PG_QUERY__NODE__NODE_VARIABLE_SET_STMT: {
       const PgQuery__VariableSetStmt* s = n->variable_set_stmt;
-      info.name = lower(s->name ? s->name : "");
+      info.name = ascii_lower(s->name ? s->name : "");
       info.is_local = s->is_local;
       switch (s->kind) {
         case PG_QUERY__VARIABLE_SET_KIND__VAR_SET_VALUE:
@@ -139,7 +134,7 @@ void classify(const PgQuery__Node* n, std::string_view text, StatementInfo& info
       }
     }
     case PG_QUERY__NODE__NODE_VARIABLE_SHOW_STMT:
-      info.name = lower(n->variable_show_stmt->name ? n->variable_show_stmt->name : "");
+      info.name = ascii_lower(n->variable_show_stmt->name ? n->variable_show_stmt->name : "");
       info.kind = info.name == "all" ? StatementKind::SHOW_ALL : StatementKind::SHOW;
       return;
     case PG_QUERY__NODE__NODE_DISCARD_STMT:

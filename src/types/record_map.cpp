@@ -12,6 +12,17 @@
 namespace riffq::types::detail {
 namespace {
 
+// Sorts indexes into jsonb's object key order: shorter keys first, then bytewise (stable, so
+// of equal keys the last one stays last, and callers keep only that one).
+template <typename KeyOf>
+void jsonb_key_order(std::vector<size_t>& order, KeyOf key_of) {
+  std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) {
+    const std::string_view kx = key_of(x), ky = key_of(y);
+    if (kx.size() != ky.size()) return kx.size() < ky.size();
+    return kx < ky;
+  });
+}
+
 class StructEncoder final : public ColumnEncoder {
  public:
   StructEncoder(std::vector<ColumnEncoderPtr> fields, std::vector<std::string> names, bool json)
@@ -20,12 +31,8 @@ class StructEncoder final : public ColumnEncoder {
         names_(std::move(names)),
         json_(json),
         cells_(fields_.size()) {
-    // jsonb object key order: shorter keys first, then bytewise; the last duplicate wins.
     for (size_t c = 0; c < names_.size(); ++c) order_.push_back(c);
-    std::stable_sort(order_.begin(), order_.end(), [&](size_t x, size_t y) {
-      if (names_[x].size() != names_[y].size()) return names_[x].size() < names_[y].size();
-      return names_[x] < names_[y];
-    });
+    jsonb_key_order(order_, [&](size_t c) { return std::string_view(names_[c]); });
   }
   JsonKind json_kind() const override { return json_ ? JsonKind::JSON : JsonKind::STRING; }
   bool binary_supported() const override {
@@ -132,11 +139,7 @@ class MapEncoder final : public ColumnEncoder {
         if (key_cells_.is_null(c)) return fail(error, "map key cannot be null");
         order_.push_back(c);
       }
-      std::stable_sort(order_.begin(), order_.end(), [&](size_t x, size_t y) {
-        const std::string_view kx = key_cells_.cell(x), ky = key_cells_.cell(y);
-        if (kx.size() != ky.size()) return kx.size() < ky.size();
-        return kx < ky;
-      });
+      jsonb_key_order(order_, [&](size_t c) { return key_cells_.cell(c); });
       const size_t mark = out.begin();
       if (binary) b.push_back('\x01');  // jsonb binary format version
       b.push_back('{');

@@ -198,6 +198,7 @@ class Session {
   std::optional<std::vector<types::ColumnDescription>> session_command_columns(
       const sql::StatementInfo& info) const;
   bool blocked_by_failed_transaction(const sql::StatementInfo* info) const;
+  static PgError failed_transaction_error();
   // The value of one session function (version(), current_setting(…), …); false on error.
   bool session_call_value(const sql::SessionCall& call, const std::vector<QueryArg>* params,
                           std::optional<std::string>& value, PgError& error);

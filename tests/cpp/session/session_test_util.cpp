@@ -5,9 +5,15 @@
 
 #include "riffq/wire/message_reader.hpp"
 #include "riffq/wire/message_writer.hpp"
+#include "wire/wire_test_util.hpp"
 
 namespace riffq::session::test {
 namespace {
+
+using wire::test::be16;
+using wire::test::be32;
+using wire::test::cstr;
+using wire::test::typed;
 
 struct VectorStream {
   types::OwnedSchema schema;
@@ -49,29 +55,6 @@ struct Sink : RowSink {
     return true;
   }
 };
-
-std::string msg(char type, const std::string& body) {
-  std::string out;
-  wire::MessageWriter w(&out);
-  w.begin(type);
-  w.put_bytes(body);
-  w.end();
-  return out;
-}
-
-std::string cstr(const std::string& s) { return s + std::string(1, '\0'); }
-
-std::string be16(int16_t v) {
-  std::string s(2, '\0');
-  wire::MessageWriter::store_be16(s.data(), static_cast<uint16_t>(v));
-  return s;
-}
-
-std::string be32(int32_t v) {
-  std::string s(4, '\0');
-  wire::MessageWriter::store_be32(s.data(), static_cast<uint32_t>(v));
-  return s;
-}
 
 }  // namespace
 
@@ -157,25 +140,15 @@ Harness::Harness(bool password_required, bool start) {
 }
 
 std::string startup_packet(const std::vector<std::pair<std::string, std::string>>& params) {
-  std::string out;
-  wire::MessageWriter w(&out);
-  w.begin_untyped();
-  w.put_int32(wire::PROTOCOL_3_0);
-  for (auto& [k, v] : params) {
-    w.put_cstring(k);
-    w.put_cstring(v);
-  }
-  w.put_int8(0);
-  w.end();
-  return out;
+  return wire::test::startup(params);
 }
 
-std::string query(const std::string& sql) { return msg('Q', cstr(sql)); }
+std::string query(const std::string& sql) { return typed('Q', cstr(sql)); }
 
 std::string parse(const std::string& name, const std::string& sql, std::vector<uint32_t> types) {
   std::string body = cstr(name) + cstr(sql) + be16(static_cast<int16_t>(types.size()));
   for (auto t : types) body += be32(static_cast<int32_t>(t));
-  return msg('P', body);
+  return typed('P', body);
 }
 
 std::string bind(const std::string& portal, const std::string& stmt,
@@ -185,13 +158,13 @@ std::string bind(const std::string& portal, const std::string& stmt,
   for (auto& p : params) body += p ? be32(static_cast<int32_t>(p->size())) + *p : be32(-1);
   body += be16(static_cast<int16_t>(result_formats.size()));
   for (auto f : result_formats) body += be16(f);
-  return msg('B', body);
+  return typed('B', body);
 }
 
-std::string describe(char kind, const std::string& name) { return msg('D', std::string(1, kind) + cstr(name)); }
-std::string execute(const std::string& portal, int32_t max_rows) { return msg('E', cstr(portal) + be32(max_rows)); }
-std::string sync() { return msg('S', ""); }
-std::string password(const std::string& pw) { return msg('p', cstr(pw)); }
+std::string describe(char kind, const std::string& name) { return typed('D', std::string(1, kind) + cstr(name)); }
+std::string execute(const std::string& portal, int32_t max_rows) { return typed('E', cstr(portal) + be32(max_rows)); }
+std::string sync() { return typed('S', ""); }
+std::string password(const std::string& pw) { return typed('p', cstr(pw)); }
 
 std::string types_of(const std::vector<Message>& msgs) {
   std::string s;

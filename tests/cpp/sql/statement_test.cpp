@@ -107,6 +107,16 @@ TEST(Analyze, ParameterCasts) {
   EXPECT_TRUE(analyze_statement("select $1").param_casts.empty());
 }
 
+TEST(Analyze, SessionSelectFilterIsCheap) {
+  // The filter runs before every simple-query SELECT: ordinary queries must not be parsed.
+  EXPECT_FALSE(may_be_session_select("select * from users where version = 2"));
+  EXPECT_FALSE(may_be_session_select("insert into t values (current_date)"));
+  EXPECT_TRUE(may_be_session_select("SELECT version()"));
+  EXPECT_TRUE(may_be_session_select("select current_setting('TimeZone')"));
+  EXPECT_EQ(analyze_statement("select version(), current_user").kind, StatementKind::SESSION_SELECT);
+  EXPECT_EQ(analyze_statement("select version() + 1").kind, StatementKind::QUERY);
+}
+
 TEST(Analyze, MaxParameter) {
   EXPECT_EQ(analyze_statement("select $1, $3 where '$9' = $2").max_param, 3);
   EXPECT_EQ(analyze_statement("select 1").max_param, 0);
