@@ -1,4 +1,5 @@
 // extended_query.cpp — Parse / Bind / Describe / Execute / Close / Sync.
+#include "riffq/common/utf8.hpp"
 #include "riffq/session/session.hpp"
 #include "riffq/types/pg_types.hpp"
 #include "riffq/wire/backend_messages.hpp"
@@ -25,6 +26,10 @@ void Session::extended_error(const PgError& e) {
 }
 
 void Session::handle_parse(wire::Parse& m) {
+  if (auto bad = check_client_utf8(m.sql)) {
+    extended_error(*bad);
+    return;
+  }
   if (!m.statement.empty() && statements_.count(m.statement)) {
     extended_error(PgError::error(sqlstate::DUPLICATE_PREPARED_STATEMENT,
                                   "prepared statement \"" + m.statement + "\" already exists"));

@@ -1,4 +1,5 @@
 // simple_query.cpp — the simple query protocol: one Query, many statements, one ReadyForQuery.
+#include "riffq/common/utf8.hpp"
 #include "riffq/session/copy_out.hpp"
 #include "riffq/session/session.hpp"
 #include "riffq/wire/backend_messages.hpp"
@@ -6,6 +7,11 @@
 namespace riffq::session {
 
 void Session::start_simple_query(std::string sql) {
+  if (auto bad = check_client_utf8(sql)) {  // as PostgreSQL, before anything is parsed
+    send_error(*bad);
+    send_ready();
+    return;
+  }
   if (sql::is_empty_query(sql)) {
     std::string out;
     wire::write_empty(out, wire::msg::EMPTY_QUERY_RESPONSE);

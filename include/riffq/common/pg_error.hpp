@@ -25,6 +25,7 @@ inline constexpr const char* UNDEFINED_OBJECT = "42704";
 inline constexpr const char* INVALID_PARAMETER_VALUE = "22023";
 inline constexpr const char* INVALID_TEXT_REPRESENTATION = "22P02";
 inline constexpr const char* NUMERIC_VALUE_OUT_OF_RANGE = "22003";
+inline constexpr const char* CHARACTER_NOT_IN_REPERTOIRE = "22021";
 inline constexpr const char* DATETIME_FIELD_OVERFLOW = "22008";
 inline constexpr const char* OBJECT_NOT_IN_STATE = "55000";
 inline constexpr const char* QUERY_CANCELED = "57014";
