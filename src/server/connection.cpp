@@ -71,13 +71,13 @@ Connection::Connection(std::shared_ptr<ServerShared> shared, asio::io_context& i
     : shared_(std::move(shared)),
       socket_(std::move(socket)),
       strand_(asio::make_strand(io)),
+      key_(id),
       secret_key_(random_key()),
       writer_wake_(strand_),
       input_wake_(strand_),
       startup_timer_(strand_),
       flushed_wake_(strand_),
       idle_timer_(strand_) {
-  client_.connection_id = id;
   shared_->stats.connection_opened();
   asio::error_code ec;
   auto ep = socket_.remote_endpoint(ec);
@@ -292,7 +292,7 @@ void Connection::on_closed() {
   idle_timer_.cancel();
   {
     std::lock_guard lock(shared_->mu);
-    shared_->connections.erase(client_.connection_id);
+    shared_->connections.erase(key_);
   }
   shared_->active.fetch_sub(1);
   if (app_knows_) {
@@ -333,6 +333,9 @@ void Connection::cancel_from_request(int32_t secret_key) {
 }
 
 void Connection::admit(session::AdmissionRequest request) {
+  // Ids count the connections the application hears of, from 1 per server: port probes and
+  // sockets that never finish startup take none.
+  client_.connection_id = shared_->next_client_id.fetch_add(1);
   app_knows_ = true;
   std::weak_ptr<Connection> weak = weak_from_this();
   auto shared = shared_;

@@ -32,8 +32,9 @@ struct ServerShared {
 
   std::mutex mu;     // guards open and connections
   bool open = true;  // false once the io_context is going away: posts are dropped
-  std::map<uint64_t, std::weak_ptr<Connection>> connections;
-  std::atomic<uint64_t> next_id{1};
+  std::map<uint64_t, std::weak_ptr<Connection>> connections;  // by key (= backend pid)
+  std::atomic<uint64_t> next_id{1};         // every accepted socket: registry key, backend pid
+  std::atomic<uint64_t> next_client_id{1};  // connections that finished startup: the app's id
   std::atomic<size_t> active{0};
   ServerStats stats;
 
@@ -88,7 +89,8 @@ class Connection : public session::SessionHost, public std::enable_shared_from_t
   std::shared_ptr<ServerShared> shared_;
   asio::ip::tcp::socket socket_;
   Strand strand_;
-  ClientInfo client_;
+  uint64_t key_;      // in shared_->connections; probes take one too
+  ClientInfo client_;  // connection_id stays 0 until startup completes (admit)
   int32_t secret_key_;
   std::unique_ptr<session::Session> session_;
 

@@ -5,6 +5,12 @@
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
 #include <thread>
@@ -56,9 +62,15 @@ class TestApp : public Application {
  public:
   std::atomic<int> disconnects{0};
   std::vector<QueryReplyFn> parked;
+  std::vector<uint64_t> admitted_ids;
   std::mutex mu;
   bool password_required() const override { return false; }
-  void admit(const ClientInfo&, const session::AdmissionRequest& r, AdmissionReplyFn reply) override {
+  void admit(const ClientInfo& client, const session::AdmissionRequest& r,
+             AdmissionReplyFn reply) override {
+    {
+      std::lock_guard lock(mu);
+      admitted_ids.push_back(client.connection_id);
+    }
     session::AdmissionReply a;
     a.ok = r.user != "blocked";
     if (!a.ok) a.error = PgError::fatal(sqlstate::INVALID_AUTHORIZATION, "blocked user");
@@ -172,16 +184,69 @@ TEST_F(ServerTest, CancelRequestStopsAPendingQuery) {
   app_->parked.clear();  // replies reference the server: drop them
 }
 
+// The fields of the ErrorResponse a server sends to an idle libpq connection before closing it.
+struct IdleError {
+  std::string severity, sqlstate, message;
+};
+
+IdleError read_idle_error(PGconn* c) {
+  IdleError e;
+  // libpq hands an ErrorResponse read while idle to the notice receiver.
+  PQsetNoticeReceiver(
+      c,
+      [](void* arg, const PGresult* r) {
+        auto field = [r](int code) {
+          const char* v = PQresultErrorField(r, code);
+          return std::string(v ? v : "");
+        };
+        *static_cast<IdleError*>(arg) = {field(PG_DIAG_SEVERITY_NONLOCALIZED),
+                                         field(PG_DIAG_SQLSTATE), field(PG_DIAG_MESSAGE_PRIMARY)};
+      },
+      &e);
+  while (e.sqlstate.empty()) {
+    bool open = PQconsumeInput(c) == 1;
+    PQisBusy(c);  // parses what was read
+    if (!open || !e.sqlstate.empty()) break;
+    pollfd p{PQsocket(c), POLLIN, 0};
+    if (::poll(&p, 1, 10000) != 1) break;  // neither spoke nor closed
+  }
+  return e;
+}
+
 TEST_F(ServerTest, StopTerminatesIdleSessionsWith57P01) {
   PGconn* c = connect();
   ASSERT_EQ(PQstatus(c), CONNECTION_OK);
   server_->stop();
   thread_.join();
-  PGresult* r = PQexec(c, "count 1");
-  EXPECT_NE(PQresultStatus(r), PGRES_TUPLES_OK);
-  PQclear(r);
-  PQfinish(c);
   thread_ = std::thread([] {});  // TearDown joins
+  IdleError e = read_idle_error(c);
+  EXPECT_EQ(e.severity, "FATAL");
+  EXPECT_EQ(e.sqlstate, "57P01");
+  EXPECT_EQ(e.message, "terminating connection due to administrator command");
+  PQfinish(c);
+}
+
+// A socket that connects and closes without a startup packet (a port probe).
+void probe(uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ::close(fd);
+}
+
+TEST_F(ServerTest, ConnectionIdsStartAtOneAndProbesTakeNone) {
+  probe(server_->port());
+  for (int i = 0; i < 2; ++i) {
+    PGconn* c = connect();
+    ASSERT_EQ(PQstatus(c), CONNECTION_OK);
+    PQfinish(c);
+  }
+  std::lock_guard lock(app_->mu);
+  EXPECT_EQ(app_->admitted_ids, (std::vector<uint64_t>{1, 2}));
 }
 
 TEST(ServerAddress, ParsesHostPortForms) {
