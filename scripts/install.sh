@@ -3,11 +3,11 @@
 # current Python, reusing build/ and ccache for fast rebuilds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/pip_quiet.sh
 PY="${PYTHON:-python3}"
 # A development copy of the extension next to the sources must not shadow the built one.
 rm -f python/riffq/_riffq*.so python/riffq/_client*.so
 export CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)}"
-"$PY" -m pip install -q --disable-pip-version-check --no-build-isolation \
-  -Cbuild-dir=build/python -Ccmake.define.RIFFQ_WERROR=ON . \
-  2>&1 | grep -v -E "^WARNING: (Running pip as|Location .* is ignored)" || true
-"$PY" -c "import riffq, riffq._riffq; print('riffq', riffq.__version__, 'installed')"
+pip_quiet "$PY" -m pip install -q --disable-pip-version-check --no-build-isolation \
+  -Cbuild-dir=build/python -Ccmake.define.RIFFQ_WERROR=ON .
+"$PY" -c "import riffq, riffq._riffq, riffq._client; print('riffq', riffq.__version__, 'installed')"

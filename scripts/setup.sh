@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Installs everything riffq needs to build, test and run, idempotently: Debian packages
-# (compiler toolchain, Asio, OpenSSL, libpq, libpg_query, GoogleTest, PostgreSQL 15, Java for
-# JDBC tests) and Python packages (build backend, test clients).
+# (compiler toolchain, Asio, OpenSSL, libpq, libpg_query, GoogleTest, PostgreSQL 15, a JDK and
+# pgjdbc for the JDBC tests) and Python packages (build backend, test clients). Any failed
+# install fails the script.
 set -euo pipefail
+source "$(dirname "$0")/pip_quiet.sh"
 
 APT_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config openssl
   libasio-dev libssl-dev libpq-dev libpg-query-dev libprotobuf-c-dev
   libgtest-dev libgmock-dev libhowardhinnant-date-dev
-  postgresql postgresql-client
-  default-jre-headless libpostgresql-jdbc-java
+  postgresql-15 postgresql-client-15
+  default-jdk-headless libpostgresql-jdbc-java
 )
 
 missing=()
@@ -26,8 +28,8 @@ fi
 
 PY="${PYTHON:-python3}"
 echo "== installing Python packages"
-"$PY" -m pip install -q --disable-pip-version-check \
+# pyarrow >= 19: the arrow.uuid and arrow.json extension types the type tests cover.
+pip_quiet "$PY" -m pip install -q --disable-pip-version-check \
   "scikit-build-core>=0.10" "nanobind>=2.4" "cmake>=3.22" ninja \
-  "pytest>=8" "pytest-timeout" "pyarrow>=14" "duckdb>=1.1,<2" "polars>=1.0" "pandas>=2" \
-  "psycopg[binary]>=3.1" "psycopg2-binary>=2.9" "asyncpg>=0.29" "psutil>=5" \
-  2>&1 | grep -v -E "^WARNING: (Running pip as|Location .* is ignored)" || true
+  "pytest>=8" "pytest-timeout" "pyarrow>=19" "duckdb>=1.1,<2" "polars>=1.0" "pandas>=2" \
+  "psycopg[binary]>=3.2" "psycopg2-binary>=2.9" "asyncpg>=0.29" "psutil>=5"

@@ -24,4 +24,6 @@ fi
 
 echo "== Python package + tests"
 bash scripts/install.sh
-python3 -m pytest -q tests/python "$@"
+# -rs lists every skipped test with its reason; conftest.py fails the run for a skip that is
+# not on its allow-list.
+python3 -m pytest -q -rs tests/python "$@"
