@@ -118,3 +118,71 @@ def test_copy_error_from_the_handler(serve):
             with c.cursor().copy("copy (select 1) to stdout") as cp:
                 list(cp)
         assert c.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+
+
+# Types whose COPY encodings have the most room to differ: timestamptz (session time zone),
+# interval (months kept apart), bytea, arrays with NULLs and quoting, json, uuid and records.
+RICH_PG_DDL = ("create table rich (id int8, tz timestamptz, iv interval, b bytea, ia int4[], "
+               "ta text[], j json, u uuid, ra int4, rb text, rnull bool)")
+RICH_PG_QUERY = ("select id, tz, iv, b, ia, ta, j, u, "
+                 "case when rnull then null else row(ra, rb) end as r from rich order by id")
+RICH_ROWS = [
+    (1, dt.datetime(2024, 1, 2, 3, 4, 5, 123456, tzinfo=dt.timezone.utc), (1, 2, 3_000_004_000),
+     b"\x00\x01\xff", [1, None, 3], ["a", None, 'with "quote", comma', ""], '{"a": [1, 2]}',
+     "00000000-0000-0000-0000-000000000001", 1, "x", False),
+    (2, dt.datetime(1969, 12, 31, 23, 59, 59, 999999, tzinfo=dt.timezone.utc), (-14, 0, 0),
+     b"", [], [], "null", "123e4567-e89b-12d3-a456-426614174000", None, "has space", False),
+    (3, None, None, None, None, None, None, None, None, None, True),
+    (4, dt.datetime(2262, 4, 11, 23, 47, 16, tzinfo=dt.timezone.utc), (0, -3, -4_000_000),
+     b"\\", [-2147483648], ["NULL", "{}"], '"s"', "ffffffff-ffff-ffff-ffff-ffffffffffff", -5, "",
+     False),
+]
+
+
+def rich_arrow_table() -> pa.Table:
+    import uuid
+
+    cols = list(zip(*RICH_ROWS))
+    ivs = [None if v is None else pa.MonthDayNano(v) for v in cols[2]]
+    uuids = [None if u is None else uuid.UUID(u).bytes for u in cols[7]]
+    rec = [None if n else {"ra": a, "rb": b} for a, b, n in zip(cols[8], cols[9], cols[10])]
+    return pa.table({
+        "id": pa.array(cols[0], pa.int64()),
+        "tz": pa.array(cols[1], pa.timestamp("us", tz="UTC")),
+        "iv": pa.array(ivs, pa.month_day_nano_interval()),
+        "b": pa.array(cols[3], pa.binary()),
+        "ia": pa.array(cols[4], pa.list_(pa.int32())),
+        "ta": pa.array(cols[5], pa.list_(pa.utf8())),
+        "j": pa.array(cols[6], pa.json_()),
+        "u": pa.array(uuids, pa.uuid()),
+        "r": pa.array(rec, pa.struct([("ra", pa.int32()), ("rb", pa.utf8())])),
+    })
+
+
+@pytest.fixture(scope="module")
+def pg_with_rich(pg):
+    with psycopg.connect(pg.dsn(), autocommit=True) as c:
+        c.execute("drop table if exists rich")
+        c.execute(RICH_PG_DDL)
+        with c.cursor() as cur:
+            cur.executemany("insert into rich values (%s, %s, %s::text::interval, %s, %s, %s, "
+                            "%s, %s, %s, %s, %s)",
+                            [r[:2] + (None if r[2] is None else _interval_text(r[2]),) + r[3:]
+                             for r in RICH_ROWS])
+    return pg
+
+
+def _interval_text(v) -> str:
+    months, days, nanos = v
+    return f"{months} months {days} days {nanos // 1000} microseconds"
+
+
+@pytest.mark.parametrize("options", ["", "(format csv)", "(format binary)"])
+def test_copy_rich_types_match_postgresql(pg_with_rich, serve, options):
+    table = rich_arrow_table()
+    st = serve(lambda sql, callback, **kw: callback(table.to_reader(max_chunksize=3)))
+    utc = " options='-c TimeZone=UTC'"
+    sql = f"copy ({RICH_PG_QUERY}) to stdout {options}"
+    expected = copy_bytes(pg_with_rich.dsn() + utc, sql)
+    got = copy_bytes(st.dsn() + utc, sql)
+    assert got == expected

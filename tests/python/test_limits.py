@@ -3,34 +3,40 @@ breaks a limit is refused, everyone else keeps being served."""
 
 from __future__ import annotations
 
-import socket
+import threading
 import time
 
 import psycopg
 import pyarrow as pa
 import pytest
 
-from test_protocol import _raw_startup, _read_all
+from support import wire
+from support.wire import WireClient
 
 
 def answer(sql, callback, **kw):
     callback(pa.table({"x": [len(sql)]}).to_reader())
 
 
-def test_max_connections(serve):
+def test_max_connections_53300(serve):
     st = serve(answer, max_connections=2)
     a = psycopg.connect(st.dsn(), autocommit=True)
     b = psycopg.connect(st.dsn(), autocommit=True)
+    with WireClient(st.port) as c:
+        c.send(wire.startup_packet({"user": "u", "database": "d"}))
+        errs = wire.errors(c.messages_until_close())
+    assert [(e["S"], e["C"], e["M"]) for e in errs] == \
+        [("FATAL", "53300", "sorry, too many clients already")]
     with pytest.raises(psycopg.OperationalError, match="too many clients"):
         psycopg.connect(st.dsn())
     a.close()
-    deadline = time.time() + 5
+    deadline = time.monotonic() + 10
     while True:  # the slot frees once the server saw the disconnect
         try:
             c = psycopg.connect(st.dsn(), autocommit=True)
             break
         except psycopg.OperationalError:
-            assert time.time() < deadline
+            assert time.monotonic() < deadline, "the closed connection's slot never came back"
             time.sleep(0.05)
     assert c.execute("select 1").fetchone() == (8,)
     assert b.execute("select 1").fetchone() == (8,)
@@ -38,27 +44,25 @@ def test_max_connections(serve):
     c.close()
 
 
-def test_max_message_size(serve):
+def test_max_message_size_54000(serve):
     st = serve(answer, max_message_size=4096)
     with psycopg.connect(st.dsn(), autocommit=True) as ok:
         assert ok.execute("select 1 -- " + "x" * 1000).fetchone()[0] > 1000
-        big = psycopg.connect(st.dsn(), autocommit=True)
-        with pytest.raises(psycopg.OperationalError):
-            big.execute("select 1 -- " + "x" * 5000)
-        big.close()
+        with WireClient(st.port) as big:
+            big.startup()
+            big.send(wire.query("select 1 -- " + "x" * 5000))
+            errs = wire.errors(big.messages_until_close())
+        assert [(e["S"], e["C"]) for e in errs] == [("FATAL", "54000")]
         assert ok.execute("select 2").fetchone() == (8,)  # others are unaffected
 
 
 def test_startup_timeout_drops_silent_clients(serve):
     st = serve(answer, startup_timeout=1.0)
-    s = socket.create_connection(("127.0.0.1", st.port), timeout=10)
-    t0 = time.time()
-    data = _read_all(s)  # returns when the server closes the connection
-    s.close()
-    assert data == b""
-    assert 0.5 < time.time() - t0 < 8
-    conn = _raw_startup(st.port)  # a client that completes startup is not affected
-    conn.close()
+    with WireClient(st.port, timeout=30) as silent:
+        msgs = silent.messages_until_close()  # returns when the server closes; a hang fails
+    assert msgs == []  # closed without a word, as PostgreSQL's authentication_timeout
+    with WireClient(st.port) as c:  # a client that completes startup is not affected
+        assert wire.kinds(c.startup())[-1:] == b"Z"
 
 
 @pytest.mark.parametrize("kwargs", [{"max_connections": 0}, {"max_message_size": 10},
@@ -73,7 +77,7 @@ def test_bad_limits_are_rejected(kwargs):
         s.start(**kwargs)
 
 
-def test_idle_timeout_closes_idle_sessions_only(serve):
+def test_idle_timeout_57p05_closes_idle_sessions_only(serve):
     def handler(sql, callback, **kw):
         word = sql.split()[0].lower()
         if word in ("begin", "commit"):
@@ -82,18 +86,35 @@ def test_idle_timeout_closes_idle_sessions_only(serve):
             callback(pa.table({"x": [1]}).to_reader())
 
     st = serve(handler, idle_timeout=0.5)
-    idle = psycopg.connect(st.dsn(), autocommit=True)
+    idle = WireClient(st.port, timeout=30)
+    idle.startup()
     in_tx = psycopg.connect(st.dsn(), autocommit=True)
     in_tx.execute("begin")
     active = psycopg.connect(st.dsn(), autocommit=True)
-    t0 = time.time()
-    while time.time() - t0 < 1.5:  # keeps talking: never idle long enough
-        active.execute("select 1")
-        time.sleep(0.1)
-    with pytest.raises(psycopg.OperationalError, match="idle-session timeout|closed|terminat"):
-        idle.execute("select 1")
+    gone = threading.Event()
+    closing = []
+
+    def watch_idle():  # reads until the server closes the idle session
+        closing.extend(idle.messages_until_close())
+        gone.set()
+
+    watcher = threading.Thread(target=watch_idle)
+    watcher.start()
+    queries = 0
+    deadline = time.monotonic() + 30
+    while not gone.is_set():  # keeps talking: never idle for long
+        assert time.monotonic() < deadline, "the idle session was never closed"
+        assert active.execute("select 1").fetchone() == (1,)
+        queries += 1
+        gone.wait(0.05)
+    watcher.join(10)
+    assert queries > 1
+    errs = wire.errors(closing)
+    assert [(e["S"], e["C"]) for e in errs] == [("FATAL", "57P05")]
+    assert errs[0]["M"] == "terminating connection due to idle-session timeout"
     assert in_tx.execute("select 1").fetchone() == (1,)  # inside a transaction: kept
     in_tx.execute("commit")
-    assert active.execute("select 1").fetchone() == (1,)
-    for c in (idle, in_tx, active):
+    assert active.execute("select 1").fetchone() == (1,)  # active throughout: kept
+    for c in (in_tx, active):
         c.close()
+    idle.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 import threading
 import time
@@ -15,7 +16,9 @@ import pyarrow as pa
 import pytest
 from psycopg.pq import TransactionStatus
 
+from support import wire
 from support.servers import ServerThread
+from support.wire import WireClient
 
 
 def reader_of(**cols):
@@ -167,13 +170,22 @@ def test_startup_parameters_are_echoed(serve):
 def test_prepared_statement_describe_is_cached(serve):
     log = []
     st = serve(echo_handler(log))
-    with psycopg.connect(st.dsn(), autocommit=True) as conn:
-        for _ in range(4):
-            assert conn.execute("select 8 where %s = 1", [1], prepare=True).fetchone() == (8,)
+    with WireClient(st.port) as c:
+        c.startup()
+        c.send(wire.parse("s1", "select 8") + wire.SYNC)
+        assert wire.kinds(c.messages_until_ready()) == b"1Z"
+        for _ in range(3):  # asyncpg and pgjdbc describe a statement before each use
+            c.send(wire.describe(b"S", "s1") + wire.SYNC)
+            msgs = c.messages_until_ready()
+            assert wire.kinds(msgs) == b"tTZ"
+        for _ in range(2):
+            c.send(wire.bind("", "s1") + wire.execute() + wire.SYNC)
+            msgs = c.messages_until_ready()
+            assert wire.kinds(msgs) == b"2DCZ"
     describes = [kw for s, kw in log if kw.get("do_describe")]
     executes = [kw for s, kw in log if not kw.get("do_describe")]
-    assert len(executes) == 4
-    assert len(describes) <= 1  # schema cached per statement
+    assert len(describes) == 1  # the schema is asked for once and cached per statement
+    assert len(executes) == 2
 
 
 def test_extended_protocol_error_skips_to_sync_and_recovers(serve):
@@ -211,31 +223,63 @@ def test_insert_describe_does_not_run_handler_twice(serve):
 
 def test_cancel_a_query_whose_handler_never_answers(serve):
     kept = []
-    st = serve(lambda sql, callback, **kw: kept.append(callback))  # never calls back
+
+    def on_query(sql, callback, **kw):
+        if "never" in sql:
+            kept.append(callback)  # never calls back
+        else:
+            echo_handler()(sql, callback, **kw)
+
+    st = serve(on_query)
     with psycopg.connect(st.dsn(), autocommit=True) as conn:
         threading.Timer(0.3, conn.cancel).start()
-        t0 = time.time()
-        with pytest.raises(psycopg.errors.QueryCanceled):
-            conn.execute("select 1")
-        assert time.time() - t0 < 10
-        kept[0](reader_of(v=1).__arrow_c_stream__())  # a late answer is dropped
-        st2 = conn.execute  # the session still works afterwards
-    assert kept
+        with pytest.raises(psycopg.errors.QueryCanceled) as ei:
+            conn.execute("select 1 never")
+        assert ei.value.sqlstate == "57014"
+        assert len(kept) == 1
+        kept[0](reader_of(v=1).__arrow_c_stream__())  # a late answer is dropped ...
+        assert conn.execute("select 2").fetchone() == (2,)  # ... and the session goes on
+        assert conn.info.transaction_status == TransactionStatus.IDLE
 
 
 def test_disconnect_while_handler_pending_does_not_wedge_server(serve):
     kept = []
     gone = threading.Event()
-    st = serve(lambda sql, callback, **kw: kept.append(callback),
-               on_disconnect=lambda *a: gone.set())
+
+    def on_query(sql, callback, **kw):
+        if "never" in sql:
+            kept.append(callback)
+        else:
+            echo_handler()(sql, callback, **kw)
+
+    st = serve(on_query, on_disconnect=lambda *a: gone.set())
     conn = psycopg.connect(st.dsn(), autocommit=True)
-    t = threading.Thread(target=lambda: pytest.raises(Exception, conn.execute, "select 1"))
+    outcome = []
+
+    def run():
+        try:
+            conn.execute("select 1 never")
+            outcome.append("answered")
+        except psycopg.Error as exc:
+            outcome.append(exc)
+
+    t = threading.Thread(target=run)
     t.start()
-    time.sleep(0.3)
-    conn.pgconn.finish()  # drop the socket under the running query
-    assert gone.wait(5)
+    deadline = time.monotonic() + 10
+    while not kept and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert kept, "the query never reached the handler"
+    line = socket.socket(fileno=os.dup(conn.pgconn.socket))
+    line.shutdown(socket.SHUT_RDWR)  # the line drops under the running query
+    line.close()
+    assert gone.wait(10), "the server never saw the disconnect"
     kept[0](reader_of(v=1).__arrow_c_stream__())  # late reply to a closed connection: ignored
-    t.join(5)
+    t.join(10)
+    assert not t.is_alive()
+    assert len(outcome) == 1 and isinstance(outcome[0], psycopg.OperationalError)
+    conn.close()
+    with psycopg.connect(st.dsn(), autocommit=True) as other:  # the server still serves
+        assert other.execute("select 4").fetchone() == (4,)
 
 
 def test_terminate_closes_and_fires_disconnect(serve):
@@ -250,54 +294,28 @@ def test_terminate_closes_and_fires_disconnect(serve):
     assert len(gone) == 1
 
 
-def _raw_startup(port: int):
-    import socket
-    import struct
-
-    s = socket.create_connection(("127.0.0.1", port), timeout=5)
-    params = b"user\0u\0database\0d\0\0"
-    s.sendall(struct.pack("!II", len(params) + 8, 196608) + params)
-    data = b""
-    while not data.endswith(b"Z\0\0\0\x05I"):
-        chunk = s.recv(4096)
-        assert chunk, "closed during startup"
-        data += chunk
-    return s
-
-
-def _read_all(s) -> bytes:
-    data = b""
-    while True:
-        try:
-            chunk = s.recv(65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        data += chunk
-    return data
-
-
-def test_oversized_small_message_is_fatal_and_others_keep_working(serve):
+def test_oversized_small_message_is_fatal_54000_and_others_keep_working(serve):
     import struct
 
     st = serve(echo_handler())
-    s = _raw_startup(st.port)
-    s.sendall(b"D" + struct.pack("!I", 20004) + b"S" + b"x" * 20002)
-    data = _read_all(s)
-    s.close()
-    assert data[:1] == b"E" and b"FATAL" in data
+    with WireClient(st.port) as c:
+        c.startup()
+        c.send(b"D" + struct.pack("!I", 20004) + b"S" + b"x" * 20002)
+        msgs = c.messages_until_close()
+    errs = wire.errors(msgs)
+    assert len(errs) == 1 and errs[0]["S"] == "FATAL" and errs[0]["C"] == "54000"
     with psycopg.connect(st.dsn(), autocommit=True) as conn:
         assert conn.execute("select 5").fetchone() == (5,)
 
 
 def test_garbage_message_type_is_fatal(serve):
     st = serve(echo_handler())
-    s = _raw_startup(st.port)
-    s.sendall(b"\x01\x00\x00\x00\x04")
-    data = _read_all(s)
-    s.close()
-    assert b"08P01" in data and b"FATAL" in data
+    with WireClient(st.port) as c:
+        c.startup()
+        c.send(b"\x01\x00\x00\x00\x04")
+        msgs = c.messages_until_close()
+    errs = wire.errors(msgs)
+    assert len(errs) == 1 and errs[0]["S"] == "FATAL" and errs[0]["C"] == "08P01"
 
 
 def test_asyncpg_parameters_typed_by_casts(serve):
@@ -356,26 +374,30 @@ def test_session_functions_are_answered_by_the_core(serve):
 
 
 def test_invalid_utf8_query_is_an_error_not_a_crash(serve):
-    import struct
-
     st = serve(echo_handler())
-    s = _raw_startup(st.port)
-    sql = b"select '\xff\xfe'\x00"
-    s.sendall(b"Q" + struct.pack("!I", len(sql) + 4) + sql)
-    data = b""
-    while not data.endswith(b"Z\x00\x00\x00\x05I"):
-        chunk = s.recv(4096)
-        assert chunk
-        data += chunk
-    s.close()
-    assert data[:1] == b"E" and b"XX000" in data
+    with WireClient(st.port) as c:
+        c.startup()
+        c.send(wire.query(b"select '\xff\xfe'"))
+        msgs = c.messages_until_ready()
+    assert wire.kinds(msgs) == b"EZ"
+    err = wire.errors(msgs)[0]
+    assert err["S"] == "ERROR" and err["C"] == "22021"  # as PostgreSQL: invalid byte sequence
     with psycopg.connect(st.dsn(), autocommit=True) as conn:
         assert conn.execute("select 3").fetchone() == (3,)
 
 
-@pytest.mark.skipif(psycopg.pq.version() < 180000, reason="protocol 3.2 requests need libpq 18")
 def test_protocol_3_2_request_is_negotiated_down(serve):
+    import struct
+
     st = serve(echo_handler())
-    with psycopg.connect(st.dsn() + " max_protocol_version=3.2", autocommit=True) as conn:
-        assert conn.pgconn.protocol_version == 3
-        assert conn.execute("select 7").fetchone() == (7,)
+    with WireClient(st.port) as c:  # what libpq 18 sends with max_protocol_version=3.2
+        msgs = c.startup(version=wire.PROTOCOL_3_2, **{"_pq_.compression": "on"})
+        c.send(wire.query("select 7"))
+        answer = c.messages_until_ready()
+    assert wire.kinds(msgs)[:2] == b"vR"  # NegotiateProtocolVersion before authentication
+    body = msgs[0][1]
+    assert struct.unpack("!II", body[:8]) == (wire.PROTOCOL_3_0, 1)  # 3.0, one option refused
+    assert body[8:] == b"_pq_.compression\0"
+    assert wire.kinds(answer) == b"TDCZ"
+    with WireClient(st.port) as c:  # a 3.0 request is answered without it
+        assert b"v" not in wire.kinds(c.startup())

@@ -13,7 +13,7 @@ import psycopg
 import pyarrow as pa
 import pytest
 
-from test_protocol import _raw_startup
+from support.wire import WireClient
 
 BIG = pa.table({"i": pa.array(range(200_000), pa.int64()),
                 "s": pa.array([f"row {i:08d} with some padding text" for i in range(200_000)])})
@@ -33,7 +33,9 @@ def abusive_client(port: int, kind: str, rng: random.Random) -> None:
             s.sendall(struct.pack("!I", 40)[:3])  # a length word cut short, then gone
             s.close()
             return
-        s = _raw_startup(port)
+        c = WireClient(port, timeout=5)
+        c.startup()
+        s = c.sock
         if kind == "mid-stream":
             s.sendall(b"Q" + struct.pack("!I", 4 + 11) + b"select big\0")
             s.recv(rng.randint(1, 200_000))

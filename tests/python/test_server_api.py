@@ -15,7 +15,9 @@ import pytest
 
 import riffq
 from support.pg_cluster import free_port
+from support import wire
 from support.servers import ServerThread
+from support.wire import WireClient
 
 
 def one_row(value=1, name="x"):
@@ -102,8 +104,7 @@ def test_connection_ids_start_at_one_per_server_and_probes_do_not_disconnect(ser
         deadline = time.time() + 5
         while len(gone) < 2 and time.time() < deadline:
             time.sleep(0.02)
-        assert seen[0] >= 1
-        assert seen == sorted(set(seen)) and len(seen) == 2
+        assert seen == [1, 2]  # the probe took no id
         assert sorted(gone) == seen  # the probe fired no disconnect
 
 
@@ -212,17 +213,27 @@ def test_authentication_callback(serve):
     with pytest.raises(psycopg.OperationalError, match="go away"):
         psycopg.connect(st.dsn(user="custom", password="x"))
     assert calls[0][1:] == ("alice", "pw", "127.0.0.1", "sales")
-    assert calls[0][0] >= 1
+    assert [c[0] for c in calls] == [1, 2, 3]  # ids count connections from 1
 
 
 def test_connect_callback_rejects(serve):
+    calls = []
+
     def on_connect(connection_id, ip, port, *, callback, server_name):
-        assert server_name is None and ip == "127.0.0.1" and port > 0
+        calls.append((connection_id, ip, port, server_name))
         callback(False)
 
     st = serve(answer_one, on_connect=on_connect)
+    with WireClient(st.port) as c:  # the ErrorResponse itself: libpq hides the SQLSTATE
+        c.send(wire.startup_packet({"user": "u", "database": "d"}))
+        msgs = c.messages_until_close()
+    assert [(e["S"], e["C"], e["M"]) for e in wire.errors(msgs)] == \
+        [("FATAL", "28000", "Connection rejected")]
     with pytest.raises(psycopg.OperationalError, match="Connection rejected"):
         psycopg.connect(st.dsn())
+    assert len(calls) == 2
+    for (cid, ip, port, server_name), expected_id in zip(calls, (1, 2)):
+        assert cid == expected_id and ip == "127.0.0.1" and port > 0 and server_name is None
 
 
 def test_register_table_validation():
@@ -285,8 +296,14 @@ def test_stop_from_another_thread_runs_shutdown_callback():
 def test_stop_terminates_idle_sessions_with_57p01():
     st = ServerThread(answer_one, port=free_port()).start()
     conn = psycopg.connect(st.dsn(), autocommit=True)
+    raw = WireClient(st.port)
+    raw.startup()
     st.stop()
-    with pytest.raises(psycopg.OperationalError):
+    errs = wire.errors(raw.messages_until_close())
+    raw.close()
+    assert [(e["S"], e["C"]) for e in errs] == [("FATAL", "57P01")]
+    assert errs[0]["M"] == "terminating connection due to administrator command"
+    with pytest.raises(psycopg.OperationalError, match="administrator command|closed"):
         conn.execute("select 1")
     conn.close()
 

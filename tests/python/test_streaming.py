@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Dict, List
+from typing import List
 
 import duckdb
 import pandas as pd
@@ -27,8 +27,6 @@ import pytest
 from support.pg_cluster import free_port
 from support.servers import wait_port
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-RESULTS_FILE = os.path.join(REPO, "bench", "results", "streaming_memory.txt")
 MB = 1024 * 1024
 
 BIG_ROWS = 10_000_000
@@ -48,9 +46,13 @@ SCHEMA = pa.schema([("id", pa.int64()), ("x", pa.float64()), ("s", pa.utf8())])
 WORDS = pa.array([f"row-{i:04d}-{'abcdefghij'[i % 10] * 6}" for i in range(1000)])
 
 
+PRODUCED = [0]  # batches generated so far, over all queries ("select produced" tells)
+
+
 def batches():
     # generated lazily, one batch at a time, as the server pulls them
     for start in range(0, N_ROWS, BATCH):
+        PRODUCED[0] += 1
         ids = np.arange(start, min(start + BATCH, N_ROWS), dtype=np.int64)
         yield pa.record_batch([pa.array(ids), pa.array(ids * 0.25 + 0.5),
                                WORDS.take(pa.array(ids % 1000))], schema=SCHEMA)
@@ -58,7 +60,10 @@ def batches():
 
 def on_query(sql, callback, **kwargs):
     q = sql.strip().rstrip(";").strip().lower()
-    if q == "select * from big":
+    if q == "select produced":
+        callback(pa.table({"n": pa.array([PRODUCED[0]], pa.int64())}).to_reader()
+                 .__arrow_c_stream__())
+    elif q == "select * from big":
         callback(pa.RecordBatchReader.from_batches(SCHEMA, batches()).__arrow_c_stream__())
     elif q.startswith("select ") and q[7:].isdigit():
         callback(pa.table({"n": pa.array([int(q[7:])], pa.int64())}).to_reader()
@@ -72,21 +77,11 @@ server.on_query(on_query)
 server.start()
 '''
 
-_results: Dict[str, List[str]] = {}
-
-
 def record(section: str, lines: List[str]) -> None:
-    """Prints measured numbers and (re)writes bench/results/streaming_memory.txt."""
+    """Prints what a test observed (pytest -s shows it); timings belong to bench/."""
+    print(f"[{section}]")
     for line in lines:
         print(line)
-    _results[section] = lines
-    os.makedirs(os.path.dirname(RESULTS_FILE), exist_ok=True)
-    with open(RESULTS_FILE, "w") as f:
-        f.write(f"# riffq streaming measurements ({time.strftime('%Y-%m-%d %H:%M:%S')}, "
-                f"{os.cpu_count()} cores, python {sys.version.split()[0]}, "
-                f"pyarrow {pa.__version__})\n")
-        for name, body in _results.items():
-            f.write(f"\n[{name}]\n" + "".join(line + "\n" for line in body))
 
 
 class BigServer:
@@ -166,7 +161,6 @@ def test_ten_million_rows_stream_with_flat_server_memory(big_server):
     n = 0
     bad: List[tuple] = []
     with RssSampler(big_server) as sampler:
-        t0 = time.perf_counter()
         with psycopg.connect(big_server.dsn(), autocommit=True) as conn:
             cur = conn.cursor()
             for row in cur.stream("select * from big", size=10_000):
@@ -176,15 +170,12 @@ def test_ten_million_rows_stream_with_flat_server_memory(big_server):
                     if row != (n, n * 0.25 + 0.5, f"row-{n % 1000:04d}-{'abcdefghij'[n % 10] * 6}"):
                         bad.append((n, row))
                 n += 1
-        elapsed = time.perf_counter() - t0
     growth = sampler.peak - baseline
     record("10M rows, psycopg3 cursor.stream (chunks of 10000), server in its own process", [
         f"rows: {n}",
         f"server RSS baseline: {baseline / MB:.1f} MB",
         f"server RSS peak during stream: {sampler.peak / MB:.1f} MB",
         f"server RSS growth: {growth / MB:.1f} MB (bound {MAX_RSS_GROWTH / MB:.0f} MB)",
-        f"elapsed: {elapsed:.2f} s, {n / elapsed / 1e6:.2f} M rows/s (client-bound: Python "
-        f"iterates every row)",
     ])
     assert not bad, f"wrong rows: {bad}"
     assert n == BIG_ROWS
@@ -196,53 +187,50 @@ def test_ten_million_rows_stream_with_flat_server_memory(big_server):
 # ---------------------------------------------------------------------------------------------
 
 
+def _produced(server: BigServer) -> int:
+    with psycopg.connect(server.dsn(), autocommit=True) as conn:
+        return conn.execute("select produced").fetchone()[0]
+
+
 @pytest.mark.timeout(300)
 def test_stalled_reader_does_not_slow_other_clients(big_server):
     baseline = big_server.rss()
+    total_batches = -(-BIG_ROWS // 65_536)
+    before = _produced(big_server)
     stalled = psycopg.pq.PGconn.connect(big_server.dsn().encode())
     assert stalled.status == psycopg.pq.ConnStatus.OK, stalled.get_error_message()
     try:
         stalled.send_query(b"select * from big")
         while stalled.flush() != 0:
             time.sleep(0.01)
-        time.sleep(1.5)  # the server fills the socket buffers and must then wait
-
-        latencies: List[float] = []
+        # The server fills the socket buffers and must then wait: production stops.
+        deadline = time.monotonic() + 60
+        last = -1
+        while (now := _produced(big_server)) != last:
+            assert time.monotonic() < deadline, "production never settled"
+            last = now
+            time.sleep(0.5)
+        paused_at = now - before
         with RssSampler(big_server) as sampler:
             with psycopg.connect(big_server.dsn(), autocommit=True) as conn:
-                for i in range(200):
-                    t0 = time.perf_counter()
-                    got = conn.execute(f"select {i}").fetchall()
-                    latencies.append(time.perf_counter() - t0)
-                    assert got == [(i,)]
-            cpu0 = sum(big_server.ps.cpu_times()[:2])
-            time.sleep(1.0)
-            idle_cpu = sum(big_server.ps.cpu_times()[:2]) - cpu0
-        # the stalled client is still mid-result: nothing more than some rows arrived
+                for i in range(200):  # every quick query is answered meanwhile
+                    assert conn.execute(f"select {i}").fetchall() == [(i,)]
+        # the stalled client is still mid-result, and nothing more was produced for it
         stalled.consume_input()
         assert stalled.is_busy(), "the stalled query should still be in progress"
+        assert _produced(big_server) - before == paused_at
     finally:
         stalled.finish()
 
-    latencies.sort()
-    p50 = latencies[len(latencies) // 2]
-    p95 = latencies[int(len(latencies) * 0.95) - 1]
     growth = sampler.peak - baseline
     record("stalled reader (select * from big, never read) + 200 quick queries on another "
            "connection", [
-               f"quick queries: {len(latencies)}, p50 {p50 * 1000:.2f} ms, p95 {p95 * 1000:.2f} ms, "
-               f"max {latencies[-1] * 1000:.2f} ms",
+               f"batches produced for the stalled client: {paused_at} of {total_batches}",
                f"server RSS baseline {baseline / MB:.1f} MB, peak while stalled "
                f"{sampler.peak / MB:.1f} MB, growth {growth / MB:.1f} MB",
-               f"server CPU during 1 s of stall: {idle_cpu:.3f} s",
            ])
-    assert latencies[-1] < 5.0, f"a quick query took {latencies[-1]:.1f} s"
+    assert 0 < paused_at < total_batches // 4, "the server ran ahead of a client that does not read"
     assert growth < MAX_RSS_GROWTH, "the server buffers the stalled client's result"
-    assert idle_cpu < 0.5, "the server keeps producing for a client that does not read"
-
-    # the server is still healthy after the stalled client went away
-    with psycopg.connect(big_server.dsn(), autocommit=True) as conn:
-        assert conn.execute("select 42").fetchall() == [(42,)]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -37,12 +37,6 @@ from support.arrow_results import table_handler
 from support.pg_cluster import free_port
 from support.servers import ServerThread
 
-def test_extension_types_available():
-    """uuid and json are covered only when pyarrow has their extension types."""
-    if not (hasattr(pa, "uuid") and hasattr(pa, "json_")):
-        pytest.skip(f"pyarrow {pa.__version__} lacks pa.uuid()/pa.json_(); those cases are absent")
-    assert {"uuid", "json"} <= {c.id for c in CASES}
-
 
 def params(cases, marks_for=lambda c: c.xfail):
     out = []

@@ -1,4 +1,5 @@
-"""Fixtures for the riffq.client tests: one throwaway PostgreSQL cluster per session."""
+"""Fixtures for the riffq.client tests: a connection to the session's PostgreSQL 15 cluster
+(the `pg` fixture of tests/python/conftest.py)."""
 
 import os
 import sys
@@ -10,29 +11,8 @@ _TESTS_PY = os.path.dirname(_HERE)
 if _TESTS_PY not in sys.path:
     sys.path.insert(0, _TESTS_PY)
 
-from support.pg_cluster import PgCluster  # noqa: E402
-
-pytest.importorskip("polars")
-
-
-def _client_available() -> bool:
-    try:
-        import riffq.client  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-@pytest.fixture(scope="session")
-def pg():
-    if not _client_available():
-        pytest.skip("riffq._client extension not built")
-    try:
-        cluster = PgCluster().start()
-    except Exception as e:  # noqa: BLE001
-        pytest.skip(f"no PostgreSQL server: {e}")
-    yield cluster
-    cluster.stop()
+import polars  # noqa: E402,F401  (a test dependency: missing means a broken set-up)
+import riffq.client  # noqa: E402,F401  (fails loudly when the _client extension is not built)
 
 
 @pytest.fixture()

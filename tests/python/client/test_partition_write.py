@@ -2,6 +2,7 @@
 
 import datetime as dt
 import decimal
+import math
 
 import polars as pl
 import pytest
@@ -44,30 +45,38 @@ def test_partitioned_lazy_with_filter(conn, events):
 
 
 def test_partitions_share_one_snapshot(pg, conn):
-    pg.psql("drop table if exists snap; create table snap as select g as id from generate_series(1, 1000) g")
+    # Rows keep moving between partitions (the partition column changes under a concurrent
+    # writer, one committed transaction per move). Partitions read under one snapshot see each
+    # row exactly once; partitions with snapshots of their own see a moved row twice or never.
+    pg.psql("drop table if exists snap; create table snap as "
+            "select g as id, g % 4 as part from generate_series(1, 4000) g")
     import threading
 
+    import riffq.client
+
     stop = threading.Event()
+    moves = [0]
 
     def writer():
-        import riffq.client
-        w = riffq.client.connect(pg.dsn())
-        i = 1001
-        while not stop.is_set():
-            w.execute(f"insert into snap values ({i})")
-            i += 1
-        w.close()
+        with riffq.client.connect(pg.dsn()) as w:
+            i = 0
+            while not stop.is_set():
+                w.execute(f"update snap set part = (part + 1) % 4 where id = {i % 4000 + 1}")
+                i += 1
+                moves[0] = i
 
     th = threading.Thread(target=writer)
     th.start()
     try:
-        for _ in range(3):
-            df = conn.read_pq("select * from snap", partition_on="id", partitions=4)
-            ids = df["id"].sort().to_list()
-            assert ids == list(range(1, len(ids) + 1))  # a consistent prefix, no gaps
+        while moves[0] < 50:  # the writer is running
+            stop.wait(0.01)
+        for _ in range(6):
+            df = conn.read_pq("select id, part from snap", partition_on="part", partitions=4)
+            assert sorted(df["id"].to_list()) == list(range(1, 4001))  # each row once
     finally:
         stop.set()
         th.join()
+    assert moves[0] > 50
 
 
 def test_write_round_trip_all_types(conn):
@@ -96,6 +105,59 @@ def test_write_round_trip_all_types(conn):
     expect = df.with_columns(pl.col("i8").cast(pl.Int16), pl.col("u32").cast(pl.Int64))
     assert_frame_equal(back, expect, check_dtypes=False)
     assert back.schema["dec"] == pl.Decimal(10, 3)
+
+
+def test_write_is_read_back_by_postgresql_itself(pg, conn):
+    """write_pq's binary COPY FROM encoder, judged by PostgreSQL and psycopg, not our reader."""
+    import psycopg
+
+    df = pl.DataFrame({
+        "k": [1, 2, 3],
+        "i16": pl.Series([-32768, None, 7], dtype=pl.Int16),
+        "i64": pl.Series([2**62, -1, None], dtype=pl.Int64),
+        "f32": pl.Series([1.5, float("nan"), None], dtype=pl.Float32),
+        "f64": pl.Series([float("-inf"), -0.5, 1e300], dtype=pl.Float64),
+        "b": [True, None, False],
+        "s": ["héllo\ttab", None, "x" * 40],
+        "bin": [b"\x00\xff", b"", None],
+        "d": [dt.date(2020, 2, 29), None, dt.date(1, 1, 1)],
+        "ts": [dt.datetime(1999, 12, 31, 23, 59, 59, 999999), None, dt.datetime(1900, 1, 1)],
+        "tsz": pl.Series([dt.datetime(2001, 2, 3, 4, 5, 6), None, dt.datetime(1960, 1, 1)],
+                         dtype=pl.Datetime("us", "UTC")),
+        "t": [dt.time(0, 0), dt.time(23, 59, 59, 999999), None],
+        "dur": [dt.timedelta(days=-1, microseconds=1), None, dt.timedelta(hours=30)],
+        "dec": pl.Series([decimal.Decimal("-12.345"), None, decimal.Decimal("0.001")],
+                         dtype=pl.Decimal(12, 3)),
+        "li": pl.Series([[1, None], [], None], dtype=pl.List(pl.Int64)),
+        "ls": pl.Series([["a b", None, '"q"'], None, []], dtype=pl.List(pl.String)),
+    })
+    conn.write_pq(df, "pg_reads", mode="replace")
+    with psycopg.connect(pg.dsn(), options="-c TimeZone=UTC") as c:
+        types = c.execute("select array_agg(format_type(atttypid, atttypmod) order by attnum) "
+                          "from pg_attribute where attrelid = 'pg_reads'::regclass and attnum > 0"
+                          ).fetchone()[0]
+        rows = c.execute("select * from pg_reads order by k").fetchall()
+        text = c.execute("select f64::text, dur::text, tsz::text from pg_reads order by k").fetchall()
+    assert types == [
+        "bigint", "smallint", "bigint", "real", "double precision", "boolean", "text", "bytea",
+        "date", "timestamp without time zone", "timestamp with time zone",
+        "time without time zone", "interval", "numeric(12,3)", "bigint[]", "text[]"]
+    utc = dt.timezone.utc
+    assert [r[:3] for r in rows] == [(1, -32768, 2**62), (2, None, -1), (3, 7, None)]
+    assert rows[0][3] == 1.5 and math.isnan(rows[1][3]) and rows[2][3] is None
+    assert [r[4:] for r in rows] == [
+        (float("-inf"), True, "héllo\ttab", b"\x00\xff", dt.date(2020, 2, 29),
+         dt.datetime(1999, 12, 31, 23, 59, 59, 999999), dt.datetime(2001, 2, 3, 4, 5, 6, tzinfo=utc),
+         dt.time(0, 0), dt.timedelta(days=-1, microseconds=1), decimal.Decimal("-12.345"),
+         [1, None], ["a b", None, '"q"']),
+        (-0.5, None, None, b"", None, None, None, dt.time(23, 59, 59, 999999), None, None, [], None),
+        (1e300, False, "x" * 40, None, dt.date(1, 1, 1), dt.datetime(1900, 1, 1),
+         dt.datetime(1960, 1, 1, tzinfo=utc), None, dt.timedelta(hours=30),
+         decimal.Decimal("0.001"), None, []),
+    ]
+    # A duration has no days or months: PostgreSQL keeps it as time, as for '-86399.999999 s'.
+    assert text == [("-Infinity", "-23:59:59.999999", "2001-02-03 04:05:06+00"),
+                    ("-0.5", None, None), ("1e+300", "30:00:00", "1960-01-01 00:00:00+00")]
 
 
 def test_write_modes(conn):

@@ -1,13 +1,12 @@
 """A throwaway PostgreSQL cluster for differential tests.
 
-Runs Debian's PostgreSQL binaries (``/usr/lib/postgresql/<ver>/bin``) as the ``postgres``
+Runs Debian's PostgreSQL 15 binaries (``/usr/lib/postgresql/15/bin``) as the ``postgres``
 user when the tests run as root (initdb refuses root), in a temporary directory, on a free
 loopback port, with trust authentication. ``stop()`` removes everything.
 """
 
 from __future__ import annotations
 
-import glob
 import os
 import pwd
 import shutil
@@ -24,11 +23,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+PG_MAJOR = 15  # the differential tests compare with PostgreSQL 15 (SPEC), never the newest
+
+
 def pg_bindir() -> str | None:
-    """Directory of the newest installed PostgreSQL server binaries, or None."""
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-                        key=lambda p: int(p.split("/")[4]))
-    return os.path.dirname(candidates[-1]) if candidates else None
+    """Directory of the PostgreSQL 15 server binaries, or None."""
+    path = f"/usr/lib/postgresql/{PG_MAJOR}/bin"
+    return path if os.access(os.path.join(path, "initdb"), os.X_OK) else None
 
 
 class PgCluster:
@@ -37,7 +38,8 @@ class PgCluster:
     def __init__(self) -> None:
         self.bindir = pg_bindir()
         if self.bindir is None:
-            raise RuntimeError("PostgreSQL server binaries not found (apt-get install postgresql)")
+            raise RuntimeError(f"/usr/lib/postgresql/{PG_MAJOR}/bin/initdb not found "
+                               f"(apt-get install postgresql-{PG_MAJOR})")
         self.port = free_port()
         self.host = "127.0.0.1"
         self.user = "postgres"
@@ -65,14 +67,15 @@ class PgCluster:
                 "-c max_connections=200 -c shared_buffers=128MB")
         self._cmd([os.path.join(self.bindir, "pg_ctl"), "-D", self.datadir, "-o", opts,
                    "-l", os.path.join(self._tmp, "log"), "-w", "start"])
-        deadline = time.time() + 30
-        while time.time() < deadline:
+        deadline = time.monotonic() + 30
+        while True:
             try:
                 socket.create_connection((self.host, self.port), timeout=1).close()
-                break
+                return self
             except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"PostgreSQL did not accept connections on port {self.port}")
                 time.sleep(0.1)
-        return self
 
     def stop(self) -> None:
         try:
