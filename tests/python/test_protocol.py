@@ -221,6 +221,7 @@ def test_insert_describe_does_not_run_handler_twice(serve):
     assert log == [False]  # no schema-only call for a statement that returns no rows
 
 
+@pytest.mark.timeout(60)  # a cancel that does not work hangs the query
 def test_cancel_a_query_whose_handler_never_answers(serve):
     kept = []
 
@@ -242,6 +243,7 @@ def test_cancel_a_query_whose_handler_never_answers(serve):
         assert conn.info.transaction_status == TransactionStatus.IDLE
 
 
+@pytest.mark.timeout(60)
 def test_disconnect_while_handler_pending_does_not_wedge_server(serve):
     kept = []
     gone = threading.Event()

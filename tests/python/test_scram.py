@@ -60,10 +60,19 @@ def test_asyncpg_logs_in(scram_server):
 
 
 @pytest.mark.parametrize("user,password", [("alice", "nope"), ("mallory", "wonderland")])
-def test_wrong_password_and_unknown_user_look_the_same(scram_server, user, password):
+def test_wrong_password_and_unknown_user_look_the_same_28p01(scram_server, user, password):
     with pytest.raises(psycopg.OperationalError,
                        match=f'password authentication failed for user "{user}"'):
         psycopg.connect(scram_server.dsn(user=user, password=password))
+
+    async def run():  # asyncpg reads the ErrorResponse itself: the SQLSTATE is visible
+        await asyncpg.connect(host="127.0.0.1", port=scram_server.port, user=user,
+                              password=password, database="d")
+
+    with pytest.raises(asyncpg.InvalidPasswordError) as ei:
+        asyncio.run(run())
+    assert ei.value.sqlstate == "28P01"
+    assert ei.value.args[0] == f'password authentication failed for user "{user}"'
     assert scram_server.connects == []
 
 

@@ -97,6 +97,7 @@ def _backend_state(pg, pid):
 ENDLESS = "select generate_series(1, 1000000000000) as g, repeat('x', 100) as pad"
 
 
+@pytest.mark.timeout(60)  # without a cancel the result never ends: a hang fails
 def test_early_stop_cancels_server_query(pg, conn):
     pid = conn.fetchall("select pg_backend_pid()")[0][0]
     # A result that never ends: only a cancelled server query lets head() return.
@@ -107,6 +108,7 @@ def test_early_stop_cancels_server_query(pg, conn):
     assert conn.fetchall("select 1") == [(1,)]  # the connection is usable afterwards
 
 
+@pytest.mark.timeout(60)  # without a cancel the result never ends: a hang fails
 def test_cancel_running_scan(pg, conn):
     pid = conn.fetchall("select pg_backend_pid()")[0][0]
     gen = conn._batches(ENDLESS, batch_size=1000)
@@ -216,6 +218,7 @@ def test_async_api(pg):
     assert rows == [(1, "a")] and x == 2 and ok
 
 
+@pytest.mark.timeout(60)  # without a cancel the result never ends: a hang fails
 def test_cancel_from_another_thread(conn):
     timer = threading.Timer(0.5, conn.cancel)
     timer.start()
@@ -273,6 +276,7 @@ def test_pushed_query_is_wrapped(conn):
     assert "WHERE _c1 > 7" in scan.sql and scan.sql.startswith("COPY (")
 
 
+@pytest.mark.timeout(60)  # without a cancel the result never ends: a hang fails
 def test_close_with_an_unconsumed_scan_does_not_hang(pg):
     c = riffq.client.connect(pg.dsn())
     pid = c.fetchall("select pg_backend_pid()")[0][0]
