@@ -165,6 +165,17 @@ TEST(SimpleQuery, CancelWhileHandlerPendingAnswers57014) {
   EXPECT_FALSE(h.session->busy());
 }
 
+TEST(SimpleQuery, InvalidUtf8QueryIs22021AndNeverReachesTheHandler) {
+  Harness h;
+  auto msgs = h.run(query("select '\xff\xfe'"));
+  ASSERT_EQ(types_of(msgs), "EZ");
+  EXPECT_EQ(error_code(msgs[0]), "22021");
+  EXPECT_TRUE(h.host.calls.empty());
+  msgs = h.run(query("select 1"));  // the session goes on
+  EXPECT_EQ(types_of(msgs), "CZ");
+  EXPECT_EQ(h.host.calls.size(), 1u);
+}
+
 TEST(SimpleQuery, StreamErrorMidwayIsReported) {
   Harness h;
   h.host.responder = [](const HandlerCall&) {
