@@ -26,8 +26,10 @@ import psycopg
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "python"))
+sys.path.insert(0, os.path.dirname(HERE))
 
 import riffq.client  # noqa: E402
+from report import grouped_bars, save_table  # noqa: E402
 from support.pg_cluster import PgCluster  # noqa: E402
 
 ENDLESS = "select generate_series(1, 1000000000000) as g, repeat('x', 100) as pad"
@@ -83,8 +85,6 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
-    outdir = os.path.join(ROOT, "bench", "results")
-    os.makedirs(outdir, exist_ok=True)
     cases = [("early stop after 5 rows, then select 1", early_stop_riffq, early_stop_psycopg),
              ("cancel of pg_sleep(30) to error", cancel_riffq, cancel_psycopg)]
     rows = []
@@ -96,29 +96,10 @@ def main() -> None:
     header = f"{'test':42} {'riffq.client ms':>15} {'psycopg 3 ms':>13} {'ratio':>6}"
     lines = [header, "-" * len(header)]
     lines += [f"{n:42} {r:>15.2f} {p:>13.2f} {r / p:>5.2f}x" for n, r, p in rows]
-    text = "\n".join(lines)
-    print(text)
-    with open(os.path.join(outdir, "cancel.txt"), "w") as f:
-        f.write(text + "\n")
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("(matplotlib not installed: no chart)")
-        return
-    fig, ax = plt.subplots(figsize=(8, 4))
-    xs = range(len(rows))
-    ax.bar([x - 0.2 for x in xs], [r for _, r, _ in rows], 0.4, label="riffq.client")
-    ax.bar([x + 0.2 for x in xs], [p for _, _, p in rows], 0.4, label="psycopg 3")
-    ax.set_xticks(list(xs))
-    ax.set_xticklabels([n for n, _, _ in rows], fontsize=8)
-    ax.set_ylabel("ms (median)")
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(os.path.join(outdir, "cancel.png"), dpi=110)
-    print(f"chart: {os.path.join(outdir, 'cancel.png')}")
+    save_table("cancel", "\n".join(lines))
+    grouped_bars("cancel", [n for n, _, _ in rows],
+                 {"riffq.client": [r for _, r, _ in rows], "psycopg 3": [p for _, _, p in rows]},
+                 "ms (median)")
 
 
 if __name__ == "__main__":

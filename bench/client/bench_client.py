@@ -24,6 +24,9 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.dirname(HERE))
+
+from report import pyplot  # noqa: E402
 
 LINEITEM_SQL = """
 create unlogged table lineitem as
@@ -209,12 +212,8 @@ def report(results) -> None:
 
 
 def chart(results, path) -> None:
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("matplotlib not installed: no chart")
+    plt = pyplot()
+    if plt is None:
         return
     tables = list(dict.fromkeys(r["table"] for r in results))
     fig, axes = plt.subplots(1, len(tables), figsize=(6 * len(tables), 4.5))

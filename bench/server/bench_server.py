@@ -24,7 +24,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "python"))
 sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.dirname(HERE))
 
+from report import pyplot, save_table  # noqa: E402
 from support.pg_cluster import PgCluster, free_port  # noqa: E402
 from wire_client import RawClient  # noqa: E402
 
@@ -161,17 +163,9 @@ def report(results: list[dict], outdir: str) -> None:
                      f"{r.get('rows_s', 0):>12,.0f} {r.get('mb_s', 0):>8.1f} "
                      f"{r.get('rss_growth_mb', r.get('rss_mb', 0)):>8.1f} {r.get('qps', 0):>9,.0f} "
                      f"{(r.get('latency_ms') or 0):>7.3f} {ratio:>6}" + (f"  ERROR {r['error']}" if "error" in r else ""))
-    text = "\n".join(lines)
-    print(text)
-    with open(os.path.join(outdir, "server.txt"), "w") as f:
-        f.write(text + "\n")
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("(matplotlib not installed: no chart)")
+    save_table("server", "\n".join(lines))
+    plt = pyplot()
+    if plt is None:
         return
     fig, axes = plt.subplots(1, 2, figsize=(13, 4.5))
     for ax, key, title in ((axes[0], "rows_s", "large result: rows/s"), (axes[1], "qps", "select 1: queries/s")):

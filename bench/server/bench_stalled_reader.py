@@ -22,7 +22,9 @@ import psycopg
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "python"))
+sys.path.insert(0, os.path.dirname(HERE))
 
+from report import grouped_bars, save_table  # noqa: E402
 from support.pg_cluster import PgCluster, free_port  # noqa: E402
 
 
@@ -62,8 +64,6 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=2_000_000)
     ap.add_argument("--queries", type=int, default=500)
     args = ap.parse_args()
-    outdir = os.path.join(ROOT, "bench", "results")
-    os.makedirs(outdir, exist_ok=True)
     results: list[dict] = []
     with PgCluster() as pg:
         pg.psql(f"create table bench as select id::bigint as id, id::float8 / 7.0 as x, "
@@ -80,10 +80,10 @@ def main() -> None:
     finally:
         srv.terminate()
         srv.wait(10)
-    report(results, outdir)
+    report(results)
 
 
-def report(results: list[dict], outdir: str) -> None:
+def report(results: list[dict]) -> None:
     header = f"{'test':42} {'server':14} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'p95 vs PG':>9}"
     lines = [header, "-" * len(header)]
     pg = {r["test"]: r for r in results if r["server"] == "PostgreSQL 15"}
@@ -92,34 +92,13 @@ def report(results: list[dict], outdir: str) -> None:
         ratio = f"{r['p95_ms'] / base['p95_ms']:.2f}x" if base and base is not r else ""
         lines.append(f"{r['test']:42} {r['server']:14} {r['p50_ms']:>8.3f} {r['p95_ms']:>8.3f} "
                      f"{r['max_ms']:>8.3f} {ratio:>9}")
-    text = "\n".join(lines)
-    print(text)
-    with open(os.path.join(outdir, "stalled_reader.txt"), "w") as f:
-        f.write(text + "\n")
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("(matplotlib not installed: no chart)")
-        return
+    save_table("stalled_reader", "\n".join(lines))
     tests = list(dict.fromkeys(r["test"] for r in results))
     servers = list(dict.fromkeys(r["server"] for r in results))
-    fig, ax = plt.subplots(figsize=(8, 4))
-    width = 0.38
-    for i, s in enumerate(servers):
-        vals = [next(r["p95_ms"] for r in results if r["server"] == s and r["test"] == t)
-                for t in tests]
-        ax.bar([j + i * width for j in range(len(tests))], vals, width, label=s)
-    ax.set_xticks([j + width / 2 for j in range(len(tests))])
-    ax.set_xticklabels([t.replace("select 1 latency, ", "") for t in tests])
-    ax.set_ylabel("p95 latency (ms)")
-    ax.set_title("select 1 latency, alone and beside a stalled reader")
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(os.path.join(outdir, "stalled_reader.png"), dpi=110)
-    print(f"chart: {os.path.join(outdir, 'stalled_reader.png')}")
+    grouped_bars("stalled_reader", [t.replace("select 1 latency, ", "") for t in tests],
+                 {s: [next(r["p95_ms"] for r in results if r["server"] == s and r["test"] == t)
+                      for t in tests] for s in servers},
+                 "p95 latency (ms)", "select 1 latency, alone and beside a stalled reader")
 
 
 if __name__ == "__main__":
