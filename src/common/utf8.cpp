@@ -17,7 +17,9 @@ size_t announced_length(unsigned char c) {
   return 1;
 }
 
-bool is_continuation(unsigned char c) { return (c & 0xc0) == 0x80; }
+bool is_continuation(unsigned char c) {
+  return (c & 0xc0) == 0x80;
+}
 
 // Whether the n bytes at p form one legal character (RFC 3629 table, as pg_utf8_islegal).
 bool is_legal(const unsigned char* p, size_t n) {
@@ -33,8 +35,7 @@ bool is_legal(const unsigned char* p, size_t n) {
       if (a == 0xed) return p[1] <= 0x9f;  // no surrogates
       return a >= 0xe1 && a <= 0xef;
     case 4:
-      if (!is_continuation(p[1]) || !is_continuation(p[2]) || !is_continuation(p[3]))
-        return false;
+      if (!is_continuation(p[1]) || !is_continuation(p[2]) || !is_continuation(p[3])) return false;
       if (a == 0xf0) return p[1] >= 0x90;
       if (a == 0xf4) return p[1] <= 0x8f;  // nothing past U+10FFFF
       return a >= 0xf1 && a <= 0xf3;

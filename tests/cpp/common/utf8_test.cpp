@@ -20,14 +20,14 @@ TEST(Utf8, WellFormedTextIsValid) {
 
 TEST(Utf8, IllFormedSequencesAreFound) {
   EXPECT_EQ(find_invalid_utf8("ab\xff"), 2u);
-  EXPECT_EQ(find_invalid_utf8("a\xc0\x80"), 1u);          // overlong NUL
-  EXPECT_EQ(find_invalid_utf8("\xe0\x80\x80"), 0u);       // overlong 3-byte form
-  EXPECT_EQ(find_invalid_utf8("x\xed\xa0\x80"), 1u);      // a UTF-16 surrogate
-  EXPECT_EQ(find_invalid_utf8("\xf4\x90\x80\x80"), 0u);   // past U+10FFFF
-  EXPECT_EQ(find_invalid_utf8("\xf0\x9f\x98"), 0u);       // cut short
-  EXPECT_EQ(find_invalid_utf8("\xc3\x28"), 0u);           // bad continuation
+  EXPECT_EQ(find_invalid_utf8("a\xc0\x80"), 1u);         // overlong NUL
+  EXPECT_EQ(find_invalid_utf8("\xe0\x80\x80"), 0u);      // overlong 3-byte form
+  EXPECT_EQ(find_invalid_utf8("x\xed\xa0\x80"), 1u);     // a UTF-16 surrogate
+  EXPECT_EQ(find_invalid_utf8("\xf4\x90\x80\x80"), 0u);  // past U+10FFFF
+  EXPECT_EQ(find_invalid_utf8("\xf0\x9f\x98"), 0u);      // cut short
+  EXPECT_EQ(find_invalid_utf8("\xc3\x28"), 0u);          // bad continuation
   EXPECT_EQ(find_invalid_utf8(std::string_view("a\0b", 3)), 1u);
-  EXPECT_EQ(find_invalid_utf8("\x80"), 0u);               // a lone continuation byte
+  EXPECT_EQ(find_invalid_utf8("\x80"), 0u);  // a lone continuation byte
 }
 
 TEST(Utf8, ErrorIs22021WithPostgresText) {
