@@ -41,8 +41,15 @@ void Session::handle_parse(wire::Parse& m) {
     return;
   }
   auto st = std::make_shared<Statement>();
+  st->empty = sql::is_empty_query(m.sql);
+  if (st->empty) st->set_columns({}, nullptr);  // Describe answers NoData
   st->sql = std::move(m.sql);
   st->info = sql::analyze_statement(st->sql);
+  // As PostgreSQL's exec_parse_message: a failed block parses only its way out (and nothing).
+  if (tx_ == wire::TransactionStatus::FAILED && !st->empty && !ends_failed_block(&*st->info)) {
+    extended_error(failed_transaction_error());
+    return;
+  }
   size_t nparams = std::max<size_t>(m.parameter_types.size(), size_t(st->info->max_param));
   if (nparams > wire::MAX_PARAMETERS) {
     extended_error(PgError::error(sqlstate::PROGRAM_LIMIT_EXCEEDED, "too many parameters"));
@@ -95,6 +102,12 @@ void Session::handle_bind(wire::Bind& m) {
                                   "bind message has " + std::to_string(nformats) +
                                       " parameter formats but " + std::to_string(n) +
                                       " parameters"));
+    return;
+  }
+  // As PostgreSQL's exec_bind_message: in a failed block only a parameterless COMMIT /
+  // ROLLBACK / ROLLBACK TO can be bound (an empty statement cannot either).
+  if (tx_ == wire::TransactionStatus::FAILED && (!ends_failed_block(st->info ? &*st->info : nullptr) || n != 0)) {
+    extended_error(failed_transaction_error());
     return;
   }
   auto portal = std::make_shared<Portal>();
@@ -200,8 +213,8 @@ void Session::handle_describe(wire::Describe& m) {
       execute_max_rows_ = ex->max_rows;
       queue_.pop_front();
       current_info_ = st->info;
-      if (blocked_by_failed_transaction(st->info ? &*st->info : nullptr)) {
-        extended_error(failed_transaction_error());
+      if (auto refused = transaction_precheck(st->info ? &*st->info : nullptr)) {
+        extended_error(*refused);
         return;
       }
       begin_handler_call(Op::DESCRIBE_EXECUTE, st->sql, false, true, portal->args,
@@ -267,9 +280,16 @@ void Session::handle_execute(wire::Execute& m) {
     return;
   }
   auto& st = portal->statement;
+  if (st->empty) {  // as PostgreSQL: no statement, so no transaction effect either
+    std::string out;
+    wire::write_empty(out, wire::msg::EMPTY_QUERY_RESPONSE);
+    host_.send(std::move(out));
+    portal->completed = true;
+    return;
+  }
   current_info_ = st->info;
-  if (blocked_by_failed_transaction(st->info ? &*st->info : nullptr)) {
-    extended_error(failed_transaction_error());
+  if (auto refused = transaction_precheck(st->info ? &*st->info : nullptr)) {
+    extended_error(*refused);
     return;
   }
   if (st->info && is_session_kind(st->info->kind)) {

@@ -144,11 +144,29 @@ std::optional<sql::StatementInfo> Session::analyze_if_session_command(const std:
   return info;
 }
 
-bool Session::blocked_by_failed_transaction(const sql::StatementInfo* info) const {
-  if (tx_ != wire::TransactionStatus::FAILED) return false;
-  if (info == nullptr) return true;
-  return info->kind != StatementKind::COMMIT && info->kind != StatementKind::ROLLBACK &&
-         info->kind != StatementKind::SAVEPOINT;
+bool Session::ends_failed_block(const sql::StatementInfo* info) {
+  return info != nullptr &&
+         (info->kind == StatementKind::COMMIT || info->kind == StatementKind::ROLLBACK ||
+          (info->kind == StatementKind::SAVEPOINT &&
+           info->savepoint_op == sql::SavepointOp::ROLLBACK_TO));
+}
+
+std::optional<PgError> Session::transaction_precheck(const sql::StatementInfo* info) const {
+  const bool savepoint = info != nullptr && info->kind == StatementKind::SAVEPOINT;
+  if (tx_ == wire::TransactionStatus::FAILED && !ends_failed_block(info))
+    return failed_transaction_error();
+  if (!savepoint) return std::nullopt;
+  if (tx_ == wire::TransactionStatus::IDLE) {
+    static const char* what[] = {"SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT"};
+    return PgError::error(sqlstate::NO_ACTIVE_SQL_TRANSACTION,
+                          std::string(what[static_cast<int>(info->savepoint_op)]) +
+                              " can only be used in transaction blocks");
+  }
+  if (info->savepoint_op != sql::SavepointOp::DEFINE &&
+      std::find(savepoints_.begin(), savepoints_.end(), info->name) == savepoints_.end())
+    return PgError::error(sqlstate::INVALID_SAVEPOINT_SPECIFICATION,
+                          "savepoint \"" + info->name + "\" does not exist");
+  return std::nullopt;
 }
 
 PgError Session::failed_transaction_error() {
@@ -166,11 +184,24 @@ void Session::apply_transaction_effect(const sql::StatementInfo* info, bool succ
     case StatementKind::COMMIT:
     case StatementKind::ROLLBACK:
       tx_ = wire::TransactionStatus::IDLE;
+      savepoints_.clear();
       break;
-    case StatementKind::SAVEPOINT:
-      // ROLLBACK TO SAVEPOINT leaves the aborted state.
-      if (tx_ == wire::TransactionStatus::FAILED) tx_ = wire::TransactionStatus::IN_BLOCK;
+    case StatementKind::SAVEPOINT: {
+      if (info->savepoint_op == sql::SavepointOp::DEFINE) {
+        savepoints_.push_back(info->name);
+        break;
+      }
+      // The newest savepoint of that name: RELEASE drops it and every later one, ROLLBACK TO
+      // keeps it, drops the later ones and leaves the aborted state.
+      auto it = std::find(savepoints_.rbegin(), savepoints_.rend(), info->name);
+      if (it == savepoints_.rend()) break;
+      auto keep = it.base() - (info->savepoint_op == sql::SavepointOp::RELEASE ? 1 : 0);
+      savepoints_.erase(keep, savepoints_.end());
+      if (info->savepoint_op == sql::SavepointOp::ROLLBACK_TO &&
+          tx_ == wire::TransactionStatus::FAILED)
+        tx_ = wire::TransactionStatus::IN_BLOCK;
       break;
+    }
     default:
       break;
   }

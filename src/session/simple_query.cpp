@@ -35,9 +35,8 @@ void Session::next_simple_statement() {
   const sql::StatementRange& r = q.statements[q.index];
   std::string text = q.statements.size() == 1 ? q.sql : q.sql.substr(r.offset, r.length);
   current_info_ = analyze_if_session_command(text);
-  if (blocked_by_failed_transaction(current_info_ ? &*current_info_ : nullptr)) {
-    finish_simple_statement_error(
-        failed_transaction_error());
+  if (auto refused = transaction_precheck(current_info_ ? &*current_info_ : nullptr)) {
+    finish_simple_statement_error(*refused);
     return;
   }
   if (current_info_) {

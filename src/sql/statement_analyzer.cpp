@@ -93,9 +93,18 @@ void classify(const PgQuery__Node* n, std::string_view text, StatementInfo& info
           return;
         case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_SAVEPOINT:
         case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_RELEASE:
-        case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK_TO:
+        case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK_TO: {
+          const auto k = n->transaction_stmt->kind;
           info.kind = StatementKind::SAVEPOINT;
+          info.savepoint_op = k == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_SAVEPOINT
+                                  ? SavepointOp::DEFINE
+                              : k == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_RELEASE
+                                  ? SavepointOp::RELEASE
+                                  : SavepointOp::ROLLBACK_TO;
+          const char* name = n->transaction_stmt->savepoint_name;
+          info.name = name ? name : "";  // the parser has already folded unquoted names
           return;
+        }
         default:
           info.kind = StatementKind::COMMAND;
           return;

@@ -110,6 +110,7 @@ class Session {
     std::optional<sql::StatementInfo> info;
     bool described = false;
     bool returns_rows = false;
+    bool empty = false;  // only whitespace, comments, ';': EmptyQueryResponse, no handler
     std::vector<types::ColumnDescription> columns;  // cached schema (formats all text)
     std::vector<bool> binary_ok;                     // per column: a binary encoder exists
     void set_columns(std::vector<types::ColumnDescription> cols, const types::ResultEncoder* enc) {
@@ -197,7 +198,12 @@ class Session {
                            const std::vector<QueryArg>* params = nullptr);
   std::optional<std::vector<types::ColumnDescription>> session_command_columns(
       const sql::StatementInfo& info) const;
-  bool blocked_by_failed_transaction(const sql::StatementInfo* info) const;
+  // Why a statement may not run in the current transaction state, as PostgreSQL refuses it
+  // before execution: 25P02 in a failed block, 25P01 for savepoint statements outside a block,
+  // 3B001 for an unknown savepoint. info null: a statement the session did not analyse.
+  std::optional<PgError> transaction_precheck(const sql::StatementInfo* info) const;
+  // PostgreSQL's IsTransactionExitStmt: COMMIT, ROLLBACK, ROLLBACK TO (may run when failed).
+  static bool ends_failed_block(const sql::StatementInfo* info);
   static PgError failed_transaction_error();
   // The value of one session function (version(), current_setting(…), …); false on error.
   bool session_call_value(const sql::SessionCall& call, const std::vector<QueryArg>* params,
@@ -232,6 +238,7 @@ class Session {
   size_t queued_bytes_ = 0;
 
   wire::TransactionStatus tx_ = wire::TransactionStatus::IDLE;
+  std::vector<std::string> savepoints_;  // of the open block, oldest first (names may repeat)
   bool ignore_till_sync_ = false;
   std::optional<SimpleQuery> simple_;
   std::optional<sql::CopySpec> copy_;  // the simple-query statement is COPY … TO STDOUT

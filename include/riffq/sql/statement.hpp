@@ -38,7 +38,7 @@ enum class StatementKind {
   BEGIN,
   COMMIT,
   ROLLBACK,
-  SAVEPOINT,     // SAVEPOINT / RELEASE / ROLLBACK TO: stay in the block
+  SAVEPOINT,     // SAVEPOINT / RELEASE / ROLLBACK TO (savepoint_op; name = savepoint)
   SET,           // SET name = value / SET name TO DEFAULT (values empty) / SET LOCAL
   SET_MULTI,     // SET TRANSACTION …, SET SESSION CHARACTERISTICS …
   RESET,
@@ -85,8 +85,12 @@ struct ParamCast {
   bool is_array = false;
 };
 
+// Which savepoint statement a SAVEPOINT kind is.
+enum class SavepointOp { DEFINE, RELEASE, ROLLBACK_TO };
+
 struct StatementInfo {
   StatementKind kind = StatementKind::UNPARSEABLE;
+  SavepointOp savepoint_op = SavepointOp::DEFINE;  // for SAVEPOINT
   std::string name;                 // setting / prepared statement name (lower-cased settings)
   std::vector<std::string> values;  // SET values, as strings
   bool is_local = false;
