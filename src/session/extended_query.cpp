@@ -174,6 +174,7 @@ void Session::handle_describe(wire::Describe& m) {
         wire::write_row_description(out, st->columns);
       else
         wire::write_empty(out, wire::msg::NO_DATA_MESSAGE);
+      st->told = true;
       host_.send(std::move(out));
       return;
     }
@@ -201,6 +202,7 @@ void Session::handle_describe(wire::Describe& m) {
     } else {
       wire::write_empty(out, wire::msg::NO_DATA_MESSAGE);
     }
+    portal->told = true;
     host_.send(std::move(out));
     return;
   }
@@ -248,7 +250,12 @@ void Session::describe_reply(HandlerReply& reply) {
   auto cols = st->columns;
   if (op_ == Op::DESCRIBE_PORTAL) {
     auto it = portals_.find(current_portal_);
-    if (it != portals_.end()) cols = portal_columns(*it->second);
+    if (it != portals_.end()) {
+      cols = portal_columns(*it->second);
+      it->second->told = true;
+    }
+  } else {
+    st->told = true;
   }
   wire::write_row_description(out, cols);
   host_.send(std::move(out));
@@ -312,8 +319,17 @@ void Session::handle_execute(wire::Execute& m) {
       return;
     }
   }
-  begin_handler_call(Op::EXECUTE, st->sql, false, true, portal->args,
-                     prefetch_spec(portal->result_formats, m.max_rows));
+  PrefetchSpec spec = prefetch_spec(portal->result_formats, m.max_rows);
+  spec.described = told_columns(*portal);
+  begin_handler_call(Op::EXECUTE, st->sql, false, true, portal->args, std::move(spec));
+}
+
+std::optional<std::vector<types::ColumnDescription>> Session::told_columns(const Portal& p) const {
+  const Statement& st = *p.statement;
+  // Only a RowDescription binds the rows; after NoData a handler's rows are still sent as
+  // before (a command answered with a row count, say).
+  if (!(st.told || p.told) || !st.described || !st.returns_rows) return std::nullopt;
+  return portal_columns(p);
 }
 
 void Session::execute_reply(HandlerReply& reply) {
@@ -348,7 +364,8 @@ void Session::execute_reply(HandlerReply& reply) {
     return;
   }
   PgError error;
-  auto cursor = cursor_for(reply, portal->result_formats, &error);
+  auto told = with_description ? std::nullopt : told_columns(*portal);
+  auto cursor = cursor_for(reply, portal->result_formats, &error, told ? &*told : nullptr);
   if (!cursor) {
     extended_error(error);
     return;

@@ -22,25 +22,31 @@ struct StringSink : RowSink {
   }
 };
 
+// The reply becomes an error, still answering the same call (a reply without its sequence
+// would be dropped as stale and leave the client waiting).
+void fail(HandlerReply& reply, PgError error) {
+  uint64_t sequence = reply.sequence;
+  reply = HandlerReply::make_error(std::move(error));
+  reply.sequence = sequence;
+}
+
 }  // namespace
 
 void prefetch_rows(HandlerReply& reply, const PrefetchSpec& spec) {
   if (!spec.enabled || reply.kind != HandlerReply::Kind::ROWS || reply.cursor) return;
-  std::string why;
-  auto encoder = types::ResultEncoder::create(std::move(reply.schema), spec.encode_options, &why);
-  if (!encoder) {
-    reply = HandlerReply::make_error(PgError::error(sqlstate::FEATURE_NOT_SUPPORTED, why));
+  PgError error;
+  auto cursor = make_result_cursor(std::move(reply.schema), std::move(reply.stream),
+                                   spec.encode_options, spec.result_formats,
+                                   spec.described ? &*spec.described : nullptr, &error);
+  if (!cursor) {
+    fail(reply, std::move(error));
     return;
   }
-  encoder->set_formats(resolve_formats(spec.result_formats, *encoder));
-  auto cursor = std::make_shared<ResultCursor>();
-  cursor->stream = std::move(reply.stream);
-  cursor->encoder = std::move(encoder);
   cursor->copy = spec.copy;
   cursor->copy_header_pending = spec.copy && spec.copy->format == sql::CopySpec::Format::BINARY;
   if (spec.copy) {
     if (auto e = check_copy_columns(*spec.copy, *cursor->encoder)) {
-      reply = HandlerReply::make_error(std::move(*e));
+      fail(reply, std::move(*e));
       return;
     }
   }

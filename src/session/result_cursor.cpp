@@ -19,6 +19,33 @@ PgError canceled() {
 
 }  // namespace
 
+ResultCursorPtr make_result_cursor(types::OwnedSchema schema, types::OwnedStream stream,
+                                   const types::EncodeOptions& options,
+                                   const std::vector<int16_t>& result_formats,
+                                   const std::vector<types::ColumnDescription>* described,
+                                   PgError* error) {
+  std::string why;
+  auto encoder = types::ResultEncoder::create(std::move(schema), options, &why);
+  if (!encoder) {
+    *error = PgError::error(sqlstate::FEATURE_NOT_SUPPORTED, why);
+    return nullptr;
+  }
+  if (described != nullptr) {
+    if (!encoder->conform(*described, &why)) {
+      *error = PgError::error(sqlstate::FEATURE_NOT_SUPPORTED,
+                              "cached plan must not change result type");
+      error->detail = why;
+      return nullptr;
+    }
+  } else {
+    encoder->set_formats(resolve_formats(result_formats, *encoder));
+  }
+  auto cursor = std::make_shared<ResultCursor>();
+  cursor->stream = std::move(stream);
+  cursor->encoder = std::move(encoder);
+  return cursor;
+}
+
 std::vector<wire::Format> resolve_formats(const std::vector<int16_t>& codes,
                                           const types::ResultEncoder& encoder) {
   size_t n = encoder.columns().size();

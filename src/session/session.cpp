@@ -379,15 +379,11 @@ PrefetchSpec Session::prefetch_spec(const std::vector<int16_t>& result_formats,
 }
 
 ResultCursorPtr Session::cursor_for(HandlerReply& reply, const std::vector<int16_t>& result_formats,
-                                    PgError* error) const {
+                                    PgError* error,
+                                    const std::vector<types::ColumnDescription>* described) const {
   if (reply.cursor) return reply.cursor;
-  auto encoder = encoder_for(reply, error);
-  if (!encoder) return nullptr;
-  encoder->set_formats(resolve_formats(result_formats, *encoder));
-  auto cursor = std::make_shared<ResultCursor>();
-  cursor->stream = std::move(reply.stream);
-  cursor->encoder = std::move(encoder);
-  return cursor;
+  return make_result_cursor(std::move(reply.schema), std::move(reply.stream),
+                            settings_.encode_options(), result_formats, described, error);
 }
 
 void Session::deliver_rows(Op op, HandlerReply& reply, ResultCursorPtr cursor, int64_t max_rows) {

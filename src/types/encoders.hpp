@@ -41,4 +41,8 @@ ColumnEncoderPtr make_run_end_encoder(const ArrowSchema& field, const EncodeOpti
 // null "n".
 ColumnEncoderPtr make_null_encoder();
 
+// `actual` re-expressed as the type `wanted` where every value converts exactly (conform.cpp);
+// nullptr when it cannot.
+ColumnEncoderPtr conform_column(ColumnEncoderPtr actual, const PgTypeInfo& wanted);
+
 }  // namespace riffq::types::detail

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "encoders.hpp"
 #include "riffq/types/column_encoder.hpp"
 #include "riffq/types/row_assembler.hpp"
 
@@ -12,6 +13,22 @@ namespace riffq::types {
 namespace {
 
 constexpr int64_t CHUNK_ROWS = 4096;
+
+// Forwards to an encoder owned elsewhere, so that a conversion can be tried (and dropped)
+// without giving the original up.
+class BorrowedEncoder final : public ColumnEncoder {
+ public:
+  explicit BorrowedEncoder(ColumnEncoder& e) : ColumnEncoder(e.type()), e_(e) {}
+  bool binary_supported() const override { return e_.binary_supported(); }
+  JsonKind json_kind() const override { return e_.json_kind(); }
+  bool encode(const ArrowArray& array, int64_t offset, int64_t count, wire::Format format,
+              CellBuffer& out, std::string* error) override {
+    return e_.encode(array, offset, count, format, out, error);
+  }
+
+ private:
+  ColumnEncoder& e_;
+};
 
 class ResultEncoderImpl final : public ResultEncoder {
  public:
@@ -30,6 +47,44 @@ class ResultEncoderImpl final : public ResultEncoder {
     for (size_t c = 0; c < columns_.size(); ++c) {
       columns_[c].format = c < formats.size() && binary_supported(c) ? formats[c] : wire::Format::TEXT;
     }
+  }
+
+  bool conform(const std::vector<ColumnDescription>& described, std::string* error) override {
+    if (described.size() != encoders_.size()) {
+      if (error) *error = "the result has " + std::to_string(encoders_.size()) +
+                          " columns, the described one " + std::to_string(described.size());
+      return false;
+    }
+    std::vector<ColumnEncoderPtr> conformed(encoders_.size());
+    for (size_t c = 0; c < encoders_.size(); ++c) {
+      const ColumnDescription& want = described[c];
+      if (encoders_[c]->type().oid == want.type_oid) continue;
+      conformed[c] = detail::conform_column(
+          std::make_unique<BorrowedEncoder>(*encoders_[c]),
+          PgTypeInfo{want.type_oid, want.typlen, want.typmod});
+      if (!conformed[c]) {
+        if (error) *error = "column \"" + want.name + "\" was described as type " +
+                            std::to_string(want.type_oid) + " but is of type " +
+                            std::to_string(encoders_[c]->type().oid);
+        return false;
+      }
+    }
+    for (size_t c = 0; c < encoders_.size(); ++c) {
+      const ColumnDescription& want = described[c];
+      const ColumnEncoder& e = conformed[c] ? *conformed[c] : *encoders_[c];
+      if (want.format == wire::Format::BINARY && !e.binary_supported()) {
+        if (error) *error = "column \"" + want.name + "\" has no binary form";
+        return false;
+      }
+    }
+    for (size_t c = 0; c < encoders_.size(); ++c) {
+      if (conformed[c]) {
+        owned_.push_back(std::move(encoders_[c]));  // the conforming encoder borrows it
+        encoders_[c] = std::move(conformed[c]);
+      }
+      columns_[c] = described[c];
+    }
+    return true;
   }
 
   bool append_data_rows(const ArrowArray& batch, int64_t offset, int64_t count, std::string& out,
@@ -60,6 +115,7 @@ class ResultEncoderImpl final : public ResultEncoder {
  private:
   OwnedSchema schema_;
   std::vector<ColumnEncoderPtr> encoders_;
+  std::vector<ColumnEncoderPtr> owned_;  // originals wrapped by conforming encoders
   std::vector<ColumnDescription> columns_;
   std::vector<CellBuffer> cells_;
 };

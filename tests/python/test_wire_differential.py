@@ -144,3 +144,49 @@ def test_refused_savepoint_statements_never_reach_the_handler(riffq_engine):
     riffq_engine.calls.clear()
     exchange(riffq_engine.port, "u", SEQUENCES["empty query, unnamed, Describe(portal)"])
     assert riffq_engine.calls == []
+
+
+# ---------------------------------------------------------------------------------------------
+# What a client was told is what it gets (SPEC §3): a handler whose execution yields another
+# type than its describe (as DuckDB types `$1::text || 'x'` with a NULL argument as INTEGER).
+# ---------------------------------------------------------------------------------------------
+
+
+def two_faced(describe_as: pa.Table, execute_as: pa.Table):
+    def on_query(sql, callback, *, do_describe, **kw):
+        callback((describe_as if do_describe else execute_as).to_reader())
+
+    return on_query
+
+
+def asyncpg_fetch(port: int, sql: str, *args):
+    import asyncio
+
+    import asyncpg
+
+    async def run():
+        conn = await asyncpg.connect(host="127.0.0.1", port=port, user="u", database="d")
+        try:
+            return await conn.fetch(sql, *args)  # Parse, Describe(statement), Bind, Execute
+        finally:
+            await conn.close()
+
+    return asyncio.run(run())
+
+
+def test_described_text_column_gets_text_rows(serve):
+    st = serve(two_faced(pa.table({"a": pa.array(["x"])}),
+                         pa.table({"a": pa.array([5, None], pa.int32())})))
+    rows = asyncpg_fetch(st.port, "select $1::text as a", "5")  # binary results: text bytes
+    assert [tuple(r) for r in rows] == [("5",), (None,)]
+
+
+def test_described_type_that_cannot_be_kept_is_0a000(serve):
+    import asyncpg
+
+    st = serve(two_faced(pa.table({"a": pa.array([1], pa.int32())}),
+                         pa.table({"a": pa.array(["xx"])})))
+    with pytest.raises(asyncpg.FeatureNotSupportedError,
+                       match="cached plan must not change result type") as ei:
+        asyncpg_fetch(st.port, "select $1 || 'x' as a", "x")
+    assert ei.value.sqlstate == "0A000"

@@ -32,6 +32,9 @@ struct PrefetchSpec {
   std::vector<int16_t> result_formats;  // Bind's format codes (0, 1 or n of them)
   int64_t max_rows = 0;                 // Execute's row limit (0 = all)
   std::optional<sql::CopySpec> copy;    // COPY TO STDOUT: encode rows as CopyData
+  // The RowDescription the client already holds for this portal (an earlier Describe): the
+  // rows must match it, converted where exact, else 0A000 (SPEC §3). Formats included.
+  std::optional<std::vector<types::ColumnDescription>> described;
 };
 
 struct HandlerCall {

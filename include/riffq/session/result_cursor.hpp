@@ -50,6 +50,16 @@ struct ResultCursor {
 
 using ResultCursorPtr = std::shared_ptr<ResultCursor>;
 
+// The cursor that sends a handler's rows: an encoder for the reply's schema with the formats of
+// Bind's codes, or — when the client holds a RowDescription already (`described`) — one made
+// to match it exactly (0A000 "cached plan must not change result type" when it cannot).
+// Takes the reply's schema and stream; nullptr with *error set on failure.
+ResultCursorPtr make_result_cursor(types::OwnedSchema schema, types::OwnedStream stream,
+                                   const types::EncodeOptions& options,
+                                   const std::vector<int16_t>& result_formats,
+                                   const std::vector<types::ColumnDescription>* described,
+                                   PgError* error);
+
 // Per-column result formats from Bind's codes (none = text, one = all, else one per column);
 // binary only where the encoder has a binary form, so what is advertised is what is sent.
 std::vector<wire::Format> resolve_formats(const std::vector<int16_t>& codes,

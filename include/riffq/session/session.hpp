@@ -111,6 +111,7 @@ class Session {
     bool described = false;
     bool returns_rows = false;
     bool empty = false;  // only whitespace, comments, ';': EmptyQueryResponse, no handler
+    bool told = false;   // its RowDescription / NoData went to the client (Describe S)
     std::vector<types::ColumnDescription> columns;  // cached schema (formats all text)
     std::vector<bool> binary_ok;                     // per column: a binary encoder exists
     void set_columns(std::vector<types::ColumnDescription> cols, const types::ResultEncoder* enc) {
@@ -128,6 +129,7 @@ class Session {
     std::vector<int16_t> result_formats;
     ResultCursorPtr cursor;      // rows in flight (suspended portal)
     bool completed = false;      // ran to completion
+    bool told = false;           // Describe(portal) answered: the client holds its columns
     std::string completed_tag;   // tag of a completed command portal
   };
   struct SimpleQuery {
@@ -152,9 +154,13 @@ class Session {
   void begin_handler_call(Op op, std::string sql, bool do_describe, bool with_args,
                           std::vector<QueryArg> args, PrefetchSpec prefetch = {});
   PrefetchSpec prefetch_spec(const std::vector<int16_t>& result_formats, int64_t max_rows) const;
+  // The columns (with formats) the client holds for a portal from an earlier Describe, if any.
+  std::optional<std::vector<types::ColumnDescription>> told_columns(const Portal& p) const;
   // The cursor for a ROWS reply (built by prefetch_rows or here), formats applied.
+  // described: the RowDescription the client holds, when it holds one (rows must match it).
   ResultCursorPtr cursor_for(HandlerReply& reply, const std::vector<int16_t>& result_formats,
-                             PgError* error) const;
+                             PgError* error,
+                             const std::vector<types::ColumnDescription>* described = nullptr) const;
   // Sends prefetched rows, then either finishes the statement or streams the rest.
   void deliver_rows(Op op, HandlerReply& reply, ResultCursorPtr cursor, int64_t max_rows);
   void finish_rows(Op op, StreamOutcome& outcome);

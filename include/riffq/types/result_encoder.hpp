@@ -42,6 +42,11 @@ class ResultEncoder {
   // formats.size() == columns().size(); binary only where binary_supported().
   virtual void set_formats(const std::vector<wire::Format>& formats) = 0;
 
+  // Makes the rows match a RowDescription the client already holds (types and formats),
+  // converting columns where that is exact (any type to text, a narrower integer to a wider
+  // one). Returns false, changing nothing, when the result cannot be sent as described.
+  virtual bool conform(const std::vector<ColumnDescription>& described, std::string* error) = 0;
+
   // Appends one DataRow message per row in [offset, offset + count) of `batch` (a struct
   // array matching the schema) to `out`. Returns false and sets *error on a value that
   // cannot be encoded (the rows appended so far stay valid messages).

@@ -56,6 +56,16 @@ struct Sink : RowSink {
   }
 };
 
+types::OwnedStream stream_of(VectorStream* v) {
+  types::OwnedStream s;
+  s.st.get_schema = get_schema;
+  s.st.get_next = get_next;
+  s.st.get_last_error = last_error;
+  s.st.release = release;
+  s.st.private_data = v;
+  return s;
+}
+
 }  // namespace
 
 types::OwnedStream int_stream(const std::string& name,
@@ -69,13 +79,15 @@ types::OwnedStream int_stream(const std::string& name,
     auto batch = riffq::test::struct_of({col}, static_cast<int64_t>(b.size()));
     v->batches.push_back(riffq::test::export_array(batch));
   }
-  types::OwnedStream s;
-  s.st.get_schema = get_schema;
-  s.st.get_next = get_next;
-  s.st.get_last_error = last_error;
-  s.st.release = release;
-  s.st.private_data = v;
-  return s;
+  return stream_of(v);
+}
+
+types::OwnedStream table_stream(std::vector<riffq::test::SchemaNode> fields,
+                                std::vector<riffq::test::ArrowNode> columns, int64_t length) {
+  auto* v = new VectorStream;
+  v->schema = riffq::test::export_schema(riffq::test::field("+s", std::move(fields)));
+  v->batches.push_back(riffq::test::export_array(riffq::test::struct_of(std::move(columns), length)));
+  return stream_of(v);
 }
 
 void FakeHost::settle() {
@@ -164,6 +176,7 @@ std::string bind(const std::string& portal, const std::string& stmt,
 std::string describe(char kind, const std::string& name) { return typed('D', std::string(1, kind) + cstr(name)); }
 std::string execute(const std::string& portal, int32_t max_rows) { return typed('E', cstr(portal) + be32(max_rows)); }
 std::string sync() { return typed('S', ""); }
+std::string flush() { return typed('H', ""); }
 std::string password(const std::string& pw) { return typed('p', cstr(pw)); }
 
 std::string types_of(const std::vector<Message>& msgs) {

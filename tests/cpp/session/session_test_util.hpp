@@ -21,6 +21,19 @@ struct Message {
 // An ArrowArrayStream over int64 batches of one column named `name`.
 types::OwnedStream int_stream(const std::string& name, const std::vector<std::vector<int64_t>>& batches);
 
+// An ArrowArrayStream of one batch (`fields` name the columns and give their formats).
+types::OwnedStream table_stream(std::vector<riffq::test::SchemaNode> fields,
+                                std::vector<riffq::test::ArrowNode> columns, int64_t length);
+
+// A ROWS reply of one batch.
+inline HandlerReply table_rows(std::vector<riffq::test::SchemaNode> fields,
+                               std::vector<riffq::test::ArrowNode> columns, int64_t length) {
+  HandlerReply r;
+  r.kind = HandlerReply::Kind::ROWS;
+  r.stream = table_stream(std::move(fields), std::move(columns), length);
+  return r;
+}
+
 // A ROWS reply with one int64 column "v".
 inline HandlerReply rows(const std::vector<std::vector<int64_t>>& batches) {
   HandlerReply r;
@@ -88,6 +101,7 @@ std::string bind(const std::string& portal, const std::string& stmt,
 std::string describe(char kind, const std::string& name);
 std::string execute(const std::string& portal, int32_t max_rows = 0);
 std::string sync();
+std::string flush();
 std::string password(const std::string& pw);
 
 // "T" "D" "C" "Z" … of a message list, for compact assertions.
