@@ -378,11 +378,13 @@ void Connection::call_handler(session::HandlerCall call) {
     shared->app->query(client, std::move(call),
                        [weak, shared, once, seq, prefetch, counted](session::HandlerReply reply) {
                          if (once->exchange(true)) return;
-                         reply.sequence = seq;
                          prepare_reply(reply);
                          // Encode the first rows here, on the replying thread: small
                          // results then need no stream job at all.
                          session::prefetch_rows(reply, *prefetch);
+                         // Last: both may have replaced the reply with an error, which must
+                         // still answer this call (else it is dropped as stale).
+                         reply.sequence = seq;
                          // Statements that end here (no stream job) are counted now.
                          bool done = reply.kind != session::HandlerReply::Kind::ROWS ||
                                      (reply.cursor && !reply.prefetch_outcome.paused);

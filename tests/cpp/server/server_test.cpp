@@ -82,6 +82,12 @@ class TestApp : public Application {
       r.kind = session::HandlerReply::Kind::ROWS;
       r.stream = CountingStream::make(std::stoll(call.sql.substr(6)));
       reply(std::move(r));
+    } else if (call.sql == "bad schema") {
+      session::HandlerReply r;
+      r.kind = session::HandlerReply::Kind::ROWS;
+      r.stream = CountingStream::make(1);
+      r.stream.st.get_schema = [](ArrowArrayStream*, ArrowSchema*) { return 5; };  // EIO
+      reply(std::move(r));
     } else if (call.sql == "sleep") {
       std::lock_guard lock(mu);
       parked.push_back(std::move(reply));  // never answered
@@ -158,6 +164,22 @@ TEST_F(ServerTest, RejectedAdmissionAndDisconnectNotice) {
   for (int i = 0; i < 100 && app_->disconnects.load() < 2; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   EXPECT_EQ(app_->disconnects.load(), 2);
+}
+
+TEST_F(ServerTest, AStreamWithoutASchemaIsAnErrorNotAHang) {
+  PGconn* c = connect();
+  ASSERT_EQ(PQstatus(c), CONNECTION_OK);
+  for (const char* sql : {"bad schema", "count 2"}) {  // the session goes on afterwards
+    PGresult* r = PQexec(c, sql);
+    if (std::string(sql) == "bad schema") {
+      EXPECT_EQ(PQresultStatus(r), PGRES_FATAL_ERROR);
+      EXPECT_STREQ(PQresultErrorField(r, PG_DIAG_SQLSTATE), "XX000");
+    } else {
+      EXPECT_EQ(PQntuples(r), 2);
+    }
+    PQclear(r);
+  }
+  PQfinish(c);
 }
 
 TEST_F(ServerTest, CancelRequestStopsAPendingQuery) {
