@@ -202,9 +202,7 @@ class PyServer {
       try {
         shutdown_cb_();
       } catch (nb::python_error& e) {
-        e.restore();
-        nb::module_::import_("logging").attr("getLogger")("riffq").attr("exception")(
-            "shutdown callback raised");
+        log_exception("shutdown callback raised", e);
       }
     }
   }

@@ -11,32 +11,30 @@
 using namespace nanobind::literals;
 
 namespace riffq::bindings {
-namespace {
 
-// Logs an exception through Python's logging module (never raises).
-void log_exception(const char* where) {
+void log_exception(const char* where, nb::python_error& e) {
   try {
-    nb::module_::import_("logging").attr("getLogger")("riffq").attr("exception")(where);
+    nb::object info = nb::make_tuple(e.type(), e.value(), e.traceback());
+    nb::module_::import_("logging").attr("getLogger")("riffq").attr("error")(
+        where, "exc_info"_a = info);
   } catch (...) {
   }
 }
 
 std::string exception_text(nb::python_error& e) {
-  std::string s = e.what();
-  // nanobind's what() includes the traceback; the client gets the first line.
-  auto nl = s.find('\n');
-  if (nl != std::string::npos && s.rfind("Traceback", 0) != 0) s = s.substr(0, nl);
   try {
     nb::object value = nb::borrow(e.value());
     std::string type = nb::cast<std::string>(value.type().attr("__name__"));
     std::string msg = nb::cast<std::string>(nb::str(value));
     return msg.empty() ? type : type + ": " + msg;
   } catch (...) {
-    return s;
+    // nanobind's what() may carry the traceback: the client gets its last line only.
+    std::string s = e.what();
+    while (!s.empty() && s.back() == '\n') s.pop_back();
+    auto nl = s.rfind('\n');
+    return nl == std::string::npos ? s : s.substr(nl + 1);
   }
 }
-
-}  // namespace
 
 QueryCallback::~QueryCallback() {
   // Dropped without being called: the handler gave up on this query.
@@ -129,8 +127,7 @@ void PythonApplication::admit(const server::ClientInfo& client,
       callbacks->on_connect(client.connection_id, client.ip, client.port,
                             "callback"_a = nb::cast(cb), "server_name"_a = server_name);
     } catch (nb::python_error& e) {
-      e.restore();
-      log_exception("connect callback raised");
+      log_exception("connect callback raised", e);
       cb->call(nb::bool_(false), nb::none(), nb::none(), nb::none());
     } catch (const std::exception&) {
       cb->call(nb::bool_(false), nb::none(), nb::none(), nb::none());
@@ -159,8 +156,7 @@ void PythonApplication::admit(const server::ClientInfo& client,
       callbacks->on_authentication(client.connection_id, user, *request.password, client.ip,
                                    "callback"_a = nb::cast(cb));
   } catch (nb::python_error& e) {
-    e.restore();
-    log_exception("authentication callback raised");
+    log_exception("authentication callback raised", e);
     cb->call(nb::bool_(false), nb::none(), nb::none(), nb::none());
   } catch (const std::exception&) {  // e.g. a user name that is not valid UTF-8
     cb->call(nb::bool_(false), nb::none(), nb::none(), nb::none());
@@ -204,8 +200,7 @@ void PythonApplication::call_handler(const server::ClientInfo& client,
   } catch (nb::python_error& e) {
     // A handler that raises produces an error, never an empty result (SPEC §2.4).
     std::string text = exception_text(e);
-    e.restore();
-    log_exception("query handler raised");
+    log_exception("query handler raised", e);
     cb->fail(PgError::error(sqlstate::INTERNAL_ERROR, text));
   } catch (const std::exception& e) {
     // A parameter that cannot be decoded (or any other C++-side failure): never let it escape
@@ -221,8 +216,7 @@ void PythonApplication::disconnected(const server::ClientInfo& client) {
   try {
     callbacks_->on_disconnect(client.connection_id, client.ip, client.port);
   } catch (nb::python_error& e) {
-    e.restore();
-    log_exception("disconnect callback raised");
+    log_exception("disconnect callback raised", e);
   } catch (const std::exception&) {
   }
 }

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
 
 #include "riffq/server/application.hpp"
@@ -15,6 +16,12 @@
 namespace riffq::bindings {
 
 namespace nb = nanobind;
+
+// Logs e with its traceback through logging.getLogger("riffq") (never raises). The client gets
+// only the exception's type and message; tracebacks and paths stay in the server's log.
+void log_exception(const char* where, nb::python_error& e);
+// "Type: message" of e, what a client may see of a Python exception.
+std::string exception_text(nb::python_error& e);
 
 // The Python callables; swapped under the GIL only.
 struct QueryCallback;

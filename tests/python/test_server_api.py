@@ -409,3 +409,39 @@ def test_stats_count_queries_rows_errors_and_latency(serve):
     assert s["errors"] == 1
     assert s["bytes_sent"] > 0
     assert 0 < s["latency_p50_ms"] <= s["latency_p95_ms"] <= s["latency_p99_ms"] < 5000
+
+
+def test_errors_disclose_no_traceback_to_the_client(serve, caplog):
+    schema = pa.schema([("a", pa.int64())])
+
+    def produce():
+        yield pa.record_batch([pa.array([1])], schema=schema)
+        raise ValueError("producer broke")
+
+    def on_query(sql, callback, **kw):
+        if "handler" in sql:
+            raise RuntimeError("handler broke")
+        if "ok" in sql:
+            callback(one_row(7).__arrow_c_stream__())
+            return
+        if "tuple" in sql:  # converted in Python (riffq._convert), which raises
+            callback(([{"name": "a", "type": "int"}], [["notint"]]))
+            return
+        callback(pa.RecordBatchReader.from_batches(schema, produce()))
+
+    st = serve(on_query)
+    seen = []
+    with caplog.at_level("ERROR", logger="riffq"):
+        with psycopg.connect(st.dsn(), autocommit=True) as conn:
+            for sql in ("select stream", "select handler", "select tuple"):
+                with pytest.raises(psycopg.errors.InternalError_) as ei:
+                    conn.execute(sql).fetchall()
+                seen.append(ei.value.diag.message_primary)
+            assert conn.execute("select ok").fetchone() == (7,)  # the session goes on
+    assert seen == ["error reading result stream: ValueError: producer broke",
+                    "RuntimeError: handler broke",
+                    "ArrowInvalid: Could not convert 'notint' with type str: tried to convert to int64"]
+    for message in seen:
+        assert "Traceback" not in message and __file__ not in message
+    logged = "\n".join(r.getMessage() + (r.exc_text or "") for r in caplog.records)
+    assert "Traceback" in logged and __file__ in logged  # the details stay in the server's log
