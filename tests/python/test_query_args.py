@@ -69,6 +69,44 @@ def test_asyncpg_parameters_by_cast(serve):
                        uuid.UUID(int=5), {"k": 1}, Decimal("1.5"), False]
 
 
+def test_asyncpg_parameters_typed_from_context(serve):
+    """Untyped parameters get the type PostgreSQL would infer from their context, so asyncpg
+    accepts Python ints and Decimals for them (for a text parameter it refuses an int)."""
+    seen = []
+    st = serve(capture(seen))
+
+    async def run():
+        conn = await asyncpg.connect(host="127.0.0.1", port=st.port, user="u", database="d")
+        try:
+            await conn.fetch("select * from t where x > $1 + 1 and 3::int2 in ($2) "
+                             "and $3 between 0.25 and 1.5 limit $4 offset $5",
+                             7, 3, Decimal("0.5"), 10, 2**40)
+            stmt = await conn.prepare("select * from t where $1 > 2 limit $2")
+            return [t.name for t in stmt.get_parameters()]
+        finally:
+            await conn.close()
+
+    assert asyncio.run(run()) == ["int4", "int8"]
+    assert seen[0] == [7, 3, Decimal("0.5"), 10, 2**40]
+
+
+def test_parameter_description_of_inferred_arrays(serve):
+    import struct
+
+    from support import wire
+    from support.wire import WireClient
+
+    st = serve(capture([]))
+    with WireClient(st.port) as c:
+        c.startup()
+        c.send(wire.parse("s", "select 1 where 4::int8 = any($1) and $2 = any('{1}'::int2[])")
+               + wire.describe(b"S", "s") + wire.SYNC)
+        msgs = c.messages_until_ready()
+    body = next(wire.iter_kinds(msgs, b"t"))
+    assert struct.unpack("!H", body[:2])[0] == 2
+    assert struct.unpack("!II", body[2:10]) == (1016, 21)  # _int8, int2
+
+
 @pytest.mark.parametrize("binary", [False, True], ids=["text", "binary"])
 def test_numeric_parameters(serve, binary):
     seen = []

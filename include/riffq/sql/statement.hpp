@@ -96,7 +96,7 @@ struct StatementInfo {
   bool is_local = false;
   bool set_default = false;         // SET x TO DEFAULT
   int max_param = 0;                // highest $n referenced (0 if none / unknown)
-  std::vector<ParamCast> param_casts;  // explicit casts of parameters, in tree order
+  std::vector<ParamCast> param_casts;  // parameter types: explicit casts, then from context
   std::vector<SessionCall> session_calls;  // for SESSION_SELECT
   std::optional<CopySpec> copy;            // for COPY_TO_STDOUT
   std::string error;                // parser message when UNPARSEABLE

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <string>
+
 namespace riffq::sql {
 namespace {
 
@@ -94,7 +97,7 @@ TEST(Analyze, ParameterCasts) {
   auto a = analyze_statement(
       "select $1::int, cast($2 as timestamp with time zone), $3::text[], $4 + 1, "
       "(select $5::varchar(10) from t where x = any($6::int8[]))");
-  ASSERT_EQ(a.param_casts.size(), 5u);
+  ASSERT_EQ(a.param_casts.size(), 6u);  // five casts, then $4 inferred from `+ 1`
   EXPECT_EQ(a.param_casts[0].param, 1);
   EXPECT_EQ(a.param_casts[0].type_name, "int4");
   EXPECT_EQ(a.param_casts[1].type_name, "timestamptz");
@@ -103,8 +106,39 @@ TEST(Analyze, ParameterCasts) {
   EXPECT_EQ(a.param_casts[3].param, 5);
   EXPECT_EQ(a.param_casts[3].type_name, "varchar");
   EXPECT_EQ(a.param_casts[4].param, 6);
+  EXPECT_EQ(a.param_casts[5].param, 4);
+  EXPECT_EQ(a.param_casts[5].type_name, "int4");
   EXPECT_EQ(a.max_param, 6);
   EXPECT_TRUE(analyze_statement("select $1").param_casts.empty());
+}
+
+// "param:type" of the first entry per parameter (the one that counts), in parameter order.
+std::string inferred(const std::string& sql) {
+  auto a = analyze_statement(sql);
+  std::map<int, std::string> first;
+  for (const auto& c : a.param_casts)
+    first.emplace(c.param, c.type_name + (c.is_array ? "[]" : ""));
+  std::string out;
+  for (const auto& [p, t] : first) out += (out.empty() ? "" : " ") + std::to_string(p) + ":" + t;
+  return out;
+}
+
+TEST(Analyze, ParameterTypesFromContext) {
+  EXPECT_EQ(inferred("select * from t limit $1 offset $2"), "1:int8 2:int8");
+  EXPECT_EQ(inferred("select * from t where a = $1 and $2 > 2.5 and b <> true and $3 = false"),
+            "2:numeric 3:bool");  // a's type needs the catalog
+  EXPECT_EQ(inferred("select $1 = 10, 5000000000 < $2, $3 + 1, $4 = 'x'"),
+            "1:int4 2:int8 3:int4");  // a string literal is of unknown type
+  EXPECT_EQ(inferred("select 1 where 3::int8 = any($1) and $2 = any('{1}'::int2[])"),
+            "1:int8[] 2:int2");
+  EXPECT_EQ(inferred("select 1 where 2::int2 in ($1, $2) and $3 between 1 and 10"),
+            "1:int2 2:int2 3:int4");
+  EXPECT_EQ(inferred("select $1 is distinct from 1.5, nullif($2, 3)"), "1:numeric 2:int4");
+  // An explicit cast wins over context; LIKE leaves text (the default).
+  EXPECT_EQ(inferred("select * from t where $1::text = 5 and name like $2 limit $3::int4"),
+            "1:text 3:int4");
+  EXPECT_EQ(inferred("select (select 1 limit $1) from t where x in (select y from u limit $2)"),
+            "1:int8 2:int8");
 }
 
 TEST(Analyze, SessionSelectFilterIsCheap) {
