@@ -3,8 +3,12 @@
 
 #include <nanobind/stl/string.h>
 
+#include "riffq/types/array_input.hpp"
+#include "riffq/types/pg_types.hpp"
+
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -15,10 +19,14 @@ namespace riffq::bindings {
 namespace {
 
 enum Oid : uint32_t {
-  BOOL = 16, BYTEA = 17, INT8 = 20, INT2 = 21, INT4 = 23, TEXT = 25, OID = 26, JSON = 114,
-  FLOAT4 = 700, FLOAT8 = 701, VARCHAR = 1043, BPCHAR = 1042, DATE = 1082, TIME = 1083,
-  TIMESTAMP = 1114, TIMESTAMPTZ = 1184, NUMERIC = 1700, UUID = 2950, JSONB = 3802,
+  BOOL = 16, BYTEA = 17, NAME = 19, INT8 = 20, INT2 = 21, INT4 = 23, TEXT = 25, OID = 26,
+  JSON = 114, CIDR = 650, FLOAT4 = 700, FLOAT8 = 701, MONEY = 790, INET = 869, VARCHAR = 1043,
+  BPCHAR = 1042, DATE = 1082, TIME = 1083, TIMESTAMP = 1114, TIMESTAMPTZ = 1184, INTERVAL = 1186,
+  TIMETZ = 1266, NUMERIC = 1700, UUID = 2950, JSONB = 3802,
 };
+
+nb::object decode_text(uint32_t oid, const std::string& s);
+nb::object decode_binary(uint32_t oid, const std::string& s);
 
 // 2000-01-01, the PostgreSQL epoch of date / timestamp binary values.
 constexpr int32_t PG_EPOCH_DAY_ORDINAL = 730120;  // datetime.date(2000, 1, 1).toordinal()
@@ -48,7 +56,52 @@ nb::object int_from_text(const std::string& s) {
   return nb::steal(o);
 }
 
+nb::object values(const char* function) {
+  return nb::module_::import_("riffq.values").attr(function);
+}
+
+// Nested lists of dims[d]… elements from `at` (row-major), each decoded by `element`.
+template <typename Decode>
+nb::object nest(const types::ArrayInput& a, size_t d, size_t& at, Decode& element) {
+  nb::list out;
+  for (int32_t i = 0; i < a.dims[d]; ++i) {
+    if (d + 1 < a.dims.size()) {
+      out.append(nest(a, d + 1, at, element));
+    } else {
+      const auto& e = a.elements[at++];
+      out.append(e ? element(*e) : nb::none());
+    }
+  }
+  return out;
+}
+
+nb::object array_value(const types::ArrayInput& a, uint32_t element_oid, bool binary) {
+  auto element = [&](const std::string& v) {
+    return binary ? decode_binary(element_oid, v) : decode_text(element_oid, v);
+  };
+  size_t at = 0;
+  return a.dims.empty() ? nb::list() : nest(a, 0, at, element);
+}
+
+// time / timetz microseconds of the day as datetime.time.
+nb::object time_of(int64_t us, std::optional<int32_t> seconds_west) {
+  if (us < 0 || us > 86'400'000'000) throw std::invalid_argument("time out of range");
+  if (us == 86'400'000'000) us -= 1;  // 24:00:00 has no datetime.time: the last microsecond
+  nb::object dt = module("datetime");
+  nb::object tz = nb::none();
+  if (seconds_west)
+    tz = dt.attr("timezone")(dt.attr("timedelta")("seconds"_a = -*seconds_west));
+  return dt.attr("time")(us / 3'600'000'000, us / 60'000'000 % 60, us / 1'000'000 % 60,
+                         us % 1'000'000, tz);
+}
+
 nb::object decode_text(uint32_t oid, const std::string& s) {
+  if (uint32_t element = types::pg_element_type(oid)) {
+    types::ArrayInput a;
+    std::string error;
+    if (!types::parse_array_text(s, ',', a, &error)) throw std::invalid_argument(error);
+    return array_value(a, element, false);
+  }
   switch (oid) {
     case INT2: case INT4: case INT8: case OID:
       return int_from_text(s);
@@ -67,7 +120,16 @@ nb::object decode_text(uint32_t oid, const std::string& s) {
     case DATE:
       return iso("date", s);
     case TIME:
+    case TIMETZ:
       return iso("time", s);
+    case INTERVAL:
+      return values("interval_from_text")(s);
+    case MONEY:
+      return values("money_from_text")(s);
+    case INET:
+      return values("inet_from_text")(s);
+    case CIDR:
+      return values("cidr_from_text")(s);
     case TIMESTAMP:
     case TIMESTAMPTZ:
       return iso("datetime", s);
@@ -118,7 +180,28 @@ std::string numeric_text(const std::string& s) {
   return out;
 }
 
+// inet_send / cidr_send: family (2 IPv4, 3 IPv6), bits, is_cidr, address length, address.
+nb::object inet_binary(uint32_t oid, const std::string& s) {
+  if (s.size() < 4 || s.size() != 4 + size_t{static_cast<unsigned char>(s[3])})
+    throw std::invalid_argument("invalid inet value");
+  const int family = s[0], bits = static_cast<unsigned char>(s[1]);
+  if ((family != 2 || s[3] != 4) && (family != 3 || s[3] != 16))
+    throw std::invalid_argument("invalid address family in external inet value");
+  nb::object ip = module("ipaddress");
+  nb::object addr = ip.attr(family == 2 ? "IPv4Address" : "IPv6Address")(nb::bytes(s.data() + 4, s.size() - 4));
+  nb::object text = nb::str("{}/{}").attr("format")(addr, bits);
+  return ip.attr(oid == CIDR ? "ip_network" : "ip_interface")(text);
+}
+
 nb::object decode_binary(uint32_t oid, const std::string& s) {
+  if (uint32_t element = types::pg_element_type(oid)) {
+    types::ArrayInput a;
+    std::string error;
+    if (!types::parse_array_binary(s, a, &error)) throw std::invalid_argument(error);
+    if (a.element_oid != element && !a.elements.empty())
+      throw std::invalid_argument("wrong element type");
+    return array_value(a, element, true);
+  }
   switch (oid) {
     case INT2:
       if (s.size() == 2) return nb::int_(static_cast<int16_t>(load_be(s)));
@@ -151,8 +234,29 @@ nb::object decode_binary(uint32_t oid, const std::string& s) {
     case BOOL:
       if (s.size() == 1) return nb::bool_(s[0] != 0);
       break;
-    case TEXT: case VARCHAR: case BPCHAR:
+    case TEXT: case VARCHAR: case BPCHAR: case NAME:
       return nb::str(s.data(), s.size());
+    case TIME:
+      if (s.size() == 8) return time_of(static_cast<int64_t>(load_be(s)), std::nullopt);
+      break;
+    case TIMETZ:
+      if (s.size() == 12)
+        return time_of(static_cast<int64_t>(load_be(s.substr(0, 8))),
+                       static_cast<int32_t>(load_be(s.substr(8))));
+      break;
+    case INTERVAL:
+      if (s.size() == 16)
+        return values("Interval")(static_cast<int32_t>(load_be(s.substr(12))),
+                                  static_cast<int32_t>(load_be(s.substr(8, 4))),
+                                  static_cast<int64_t>(load_be(s.substr(0, 8))));
+      break;
+    case MONEY:
+      if (s.size() == 8)
+        return module("decimal").attr("Decimal")(static_cast<int64_t>(load_be(s))).attr("scaleb")(-2);
+      break;
+    case INET:
+    case CIDR:
+      return inet_binary(oid, s);
     case NUMERIC:
       return module("decimal").attr("Decimal")(numeric_text(s));
     case DATE:

@@ -7,7 +7,8 @@ pyarrow), and serve it with :class:`RiffqServer`. Importing the package starts n
 
 from ._riffq import BoolCallback, QueryCallback, Server
 from .connection import BaseConnection, RiffqServer
-from . import helpers, testing
+from . import helpers, testing, values
+from .values import Interval
 
 __all__ = [
     "Server",
@@ -17,5 +18,7 @@ __all__ = [
     "BoolCallback",
     "helpers",
     "testing",
+    "values",
+    "Interval",
 ]
 __version__ = "0.2.0"

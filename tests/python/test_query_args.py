@@ -127,3 +127,81 @@ def test_undecodable_parameter_is_an_error_not_a_crash(serve):
         with pytest.raises(psycopg.errors.InvalidTextRepresentation):
             conn.execute("select %s::int", ["not a number"])
         assert conn.execute("select 1").fetchone() == (1,)
+
+
+@pytest.mark.parametrize("binary", [False, True], ids=["text", "binary"])
+def test_arrays_times_intervals_and_network_types(serve, binary):
+    import ipaddress
+
+    from riffq.values import Interval
+
+    seen = []
+    st = serve(capture(seen))
+    tz = dt.timezone(dt.timedelta(hours=5, minutes=30))
+    values = [
+        [1, None, 3],
+        ["a", None, 'with "quote", comma', "NULL", ""],
+        [[1, 2], [3, None]],
+        [dt.date(2024, 2, 29), None],
+        ["{}"],  # psycopg sends an empty list untyped; this is a one-element text[]
+        dt.timedelta(days=-1, seconds=5, microseconds=7),
+        dt.time(4, 5, 6, 789),
+        dt.time(23, 59, 59, tzinfo=tz),
+        ipaddress.ip_interface("192.168.0.1/24"),
+        ipaddress.ip_network("2001:db8::/32"),
+    ]
+    ph = "%b" if binary else "%t"
+    with psycopg.connect(st.dsn(), autocommit=True) as conn:
+        # psycopg sends lists of str untyped in text mode: the cast types the parameter.
+        placeholders = [ph] * len(values)
+        placeholders[1] += "::text[]"
+        placeholders[4] += "::text[]"
+        conn.execute("select " + ", ".join(placeholders), values)
+        # An interval with months, only expressible in PostgreSQL's own text form.
+        conn.execute("select %s::interval, %s::money, %s::interval",
+                     ["1 year 2 mons 3 days 04:05:06.5", "-$1,234.56", "P1Y2M3DT4H"], prepare=False)
+    got = seen[0]
+    assert got[0] == [1, None, 3]
+    assert got[1] == ["a", None, 'with "quote", comma', "NULL", ""]
+    assert got[2] == [[1, 2], [3, None]]
+    assert got[3] == [dt.date(2024, 2, 29), None]
+    assert got[4] == ["{}"]
+    assert got[5] == dt.timedelta(days=-1, seconds=5, microseconds=7) and got[5].months == 0
+    assert got[6] == dt.time(4, 5, 6, 789)
+    assert got[7] == dt.time(23, 59, 59, tzinfo=tz) and got[7].utcoffset() == tz.utcoffset(None)
+    assert got[8] == ipaddress.ip_interface("192.168.0.1/24")
+    assert got[9] == ipaddress.ip_network("2001:db8::/32")
+    assert seen[1] == [Interval(months=14, days=3, microseconds=14_706_500_000),
+                       Decimal("-1234.56"), Interval(months=14, days=3, microseconds=14_400_000_000)]
+
+
+def test_binary_interval_money_and_arrays_from_asyncpg(serve):
+    seen = []
+    st = serve(capture(seen))
+
+    async def run():
+        conn = await asyncpg.connect(host="127.0.0.1", port=st.port, user="u", database="d")
+        try:
+            await conn.fetch("select $1::interval, $2::time, $3::timetz",
+                             dt.timedelta(days=2, microseconds=3), dt.time(1, 2, 3),
+                             dt.time(1, 2, 3, tzinfo=dt.timezone.utc))
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+    assert seen[0] == [dt.timedelta(days=2, microseconds=3), dt.time(1, 2, 3),
+                       dt.time(1, 2, 3, tzinfo=dt.timezone.utc)]
+
+
+def test_malformed_array_parameter_is_22p02(serve):
+    from support import wire
+    from support.wire import WireClient
+
+    st = serve(capture([]))
+    with WireClient(st.port) as c:
+        c.startup()
+        c.send(wire.parse("", "select $1", (1007,)) + wire.bind("", "", (b"{1,{2}}",))
+               + wire.execute() + wire.SYNC)
+        msgs = c.messages_until_ready()
+    errs = wire.errors(msgs)
+    assert [e["C"] for e in errs] == ["22P02"] and "malformed array literal" in errs[0]["M"]
