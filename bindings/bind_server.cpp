@@ -89,6 +89,16 @@ class PyServer {
     scram_users_ = std::move(map);
   }
 
+  void set_md5_users(nb::dict users) {
+    auto map = std::make_shared<session::Md5Users>();
+    for (auto [k, v] : users) {
+      std::string user = nb::cast<std::string>(k);
+      std::string secret = nb::cast<std::string>(v);
+      (*map)[user] = session::is_md5_verifier(secret) ? secret : session::md5_verifier(user, secret);
+    }
+    md5_users_ = std::move(map);
+  }
+
   void register_database(const std::string& db) { databases_.push_back(db); }
   void register_schema(const std::string& db, const std::string& schema) {
     schemas_.emplace_back(db, schema);
@@ -139,6 +149,7 @@ class PyServer {
       cfg.tls_required = require_tls;
     }
     cfg.scram_users = scram_users_;
+    cfg.md5_users = md5_users_;
     cfg.max_connections = max_connections;
     cfg.large_message_limit = max_message_size;
     cfg.startup_timeout = std::chrono::duration_cast<std::chrono::seconds>(
@@ -252,6 +263,7 @@ class PyServer {
   nb::object lazy_catalog_ = nb::none();
   std::string tls_cert_, tls_key_;
   std::shared_ptr<const session::ScramUsers> scram_users_;
+  std::shared_ptr<const session::Md5Users> md5_users_;
   std::vector<std::string> databases_;
   std::vector<std::pair<std::string, std::string>> schemas_;
   std::vector<RegisteredTable> tables_;
@@ -285,6 +297,10 @@ void bind_server(nb::module_& m) {
            "Sets a zero-argument callable run after the server stopped, before start() returns.")
       .def("set_tls", &PyServer::set_tls, "cert_path"_a, "key_path"_a,
            "Loads a PEM certificate chain and private key; raises OSError on failure.")
+      .def("set_md5_users", &PyServer::set_md5_users, "users"_a,
+           "Turns on MD5 password authentication (for old clients; off unless called) for these "
+           "users: a password or a stored \"md5…\" verifier (as in pg_authid). Checked before "
+           "SCRAM users; on_connect still runs. Wrong passwords get 28P01.")
       .def("set_scram_users", &PyServer::set_scram_users, "users"_a,
            "Turns on SCRAM-SHA-256 authentication: users maps a user name to a password (hashed "
            "once, here) or to a stored verifier \"SCRAM-SHA-256$iter:salt$StoredKey:ServerKey\" "

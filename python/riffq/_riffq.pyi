@@ -51,6 +51,11 @@ class Server:
         Loads a PEM certificate chain and private key; raises OSError on failure.
         """
 
+    def set_md5_users(self, users: dict) -> None:
+        """
+        Turns on MD5 password authentication (for old clients; off unless called) for these users: a password or a stored "md5…" verifier (as in pg_authid). Checked before SCRAM users; on_connect still runs. Wrong passwords get 28P01.
+        """
+
     def set_scram_users(self, users: dict) -> None:
         """
         Turns on SCRAM-SHA-256 authentication: users maps a user name to a password (hashed once, here) or to a stored verifier "SCRAM-SHA-256$iter:salt$StoredKey:ServerKey" (as in pg_authid). Takes precedence over on_authentication's cleartext passwords; on_connect still runs. Unknown users and wrong passwords get 28P01.

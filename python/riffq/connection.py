@@ -144,6 +144,11 @@ class RiffqServer:
         verifier); ``handle_auth`` is then not called, ``handle_connect`` still is."""
         self._server.set_scram_users(users)
 
+    def set_md5_users(self, users: Dict[str, str]) -> None:
+        """Turns on MD5 password authentication for these users (password or stored ``md5…``
+        verifier), for clients too old for SCRAM; ``handle_auth`` is then not called for them."""
+        self._server.set_md5_users(users)
+
     def set_lazy_catalog(self, source: Any) -> None:
         """Installs a lazy (callback-driven) catalog source for catalog emulation."""
         self._server.set_lazy_catalog(source)

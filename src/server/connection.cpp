@@ -96,6 +96,7 @@ Connection::Connection(std::shared_ptr<ServerShared> shared, asio::io_context& i
   sc.tls_available = shared_->tls != nullptr;
   sc.tls_required = shared_->config.tls_required;
   sc.scram_users = shared_->config.scram_users;
+  sc.md5_users = shared_->config.md5_users;
   if (over_limit)
     sc.refuse_startup = PgError::fatal(sqlstate::TOO_MANY_CONNECTIONS, "sorry, too many clients already");
   session_ = std::make_unique<session::Session>(sc, *this, id, static_cast<int32_t>(id & 0x7fffffff),

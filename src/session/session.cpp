@@ -145,6 +145,17 @@ void Session::handle_startup_packet(wire::StartupPacket packet) {
   settings_.take_changed_reported();
   startup_ = std::move(m);
   if (!out.empty()) host_.send(std::move(out));
+  if (config_.md5_users) {
+    if (auto it = config_.md5_users->find(user_); it != config_.md5_users->end()) {
+      md5_verifier_ = it->second;
+      md5_salt_ = md5_salt();
+      std::string auth;
+      wire::write_authentication(auth, wire::auth::MD5_PASSWORD, md5_salt_);
+      host_.send(std::move(auth));
+      phase_ = Phase::AWAIT_PASSWORD;
+      return;
+    }
+  }
   if (config_.scram_users) {
     auto it = config_.scram_users->find(user_);
     scram_ = std::make_unique<ScramExchange>(
@@ -232,6 +243,17 @@ void Session::handle_password(const wire::PasswordMessage& m) {
   size_t nul = m.body.find('\0');
   if (nul == std::string::npos || nul + 1 != m.body.size()) {
     fatal(PgError::fatal(sqlstate::PROTOCOL_VIOLATION, "invalid password packet size"));
+    return;
+  }
+  if (md5_verifier_) {
+    bool ok = md5_response_ok(*md5_verifier_, md5_salt_, std::string_view(m.body).substr(0, nul));
+    md5_verifier_.reset();
+    if (!ok) {
+      fatal(PgError::fatal(sqlstate::INVALID_PASSWORD,
+                           "password authentication failed for user \"" + user_ + "\""));
+      return;
+    }
+    request_admission(std::nullopt);
     return;
   }
   request_admission(m.body.substr(0, nul));

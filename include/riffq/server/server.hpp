@@ -18,6 +18,7 @@
 
 #include "riffq/server/application.hpp"
 #include "riffq/server/server_stats.hpp"
+#include "riffq/session/md5_auth.hpp"
 #include "riffq/session/scram.hpp"
 
 namespace riffq::server {
@@ -42,6 +43,8 @@ struct ServerConfig {
   // SCRAM-SHA-256 users; when set, clients authenticate with SCRAM instead of a cleartext
   // password.
   std::shared_ptr<const session::ScramUsers> scram_users;
+  // MD5 users (off unless set): they get AuthenticationMD5Password, before SCRAM is considered.
+  std::shared_ptr<const session::Md5Users> md5_users;
 };
 
 class Server {

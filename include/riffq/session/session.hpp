@@ -26,6 +26,7 @@
 
 #include "riffq/session/handler_types.hpp"
 #include "riffq/session/result_cursor.hpp"
+#include "riffq/session/md5_auth.hpp"
 #include "riffq/session/scram.hpp"
 #include "riffq/session/settings.hpp"
 #include "riffq/sql/statement.hpp"
@@ -47,6 +48,8 @@ struct SessionConfig {
   // When set, clients authenticate with SCRAM-SHA-256 against these verifiers (instead of a
   // cleartext password); admission then runs without a password.
   std::shared_ptr<const ScramUsers> scram_users;
+  // Users who authenticate with MD5 (checked before scram_users); off when null.
+  std::shared_ptr<const Md5Users> md5_users;
 };
 
 struct StreamJob {
@@ -233,6 +236,8 @@ class Session {
   bool admitted_ = false;
   bool tls_negotiated_ = false;
   std::unique_ptr<ScramExchange> scram_;
+  std::optional<std::string> md5_verifier_;  // MD5 login under way: the user's verifier
+  std::string md5_salt_;
   bool scram_first_done_ = false;
   std::string user_;
   std::string database_;
