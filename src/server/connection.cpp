@@ -29,7 +29,8 @@ void prepare_reply(session::HandlerReply& r) {
   }
   int rc = r.stream.st.get_schema(&r.stream.st, r.schema.get());
   if (rc != 0 || !r.schema.valid()) {
-    const char* msg = r.stream.st.get_last_error ? r.stream.st.get_last_error(&r.stream.st) : nullptr;
+    const char* msg =
+        r.stream.st.get_last_error ? r.stream.st.get_last_error(&r.stream.st) : nullptr;
     r = session::HandlerReply::make_error(PgError::error(
         sqlstate::INTERNAL_ERROR,
         std::string("could not read the result schema: ") + (msg ? msg : std::to_string(rc))));
@@ -77,7 +78,8 @@ Connection::Connection(std::shared_ptr<ServerShared> shared, asio::io_context& i
       input_wake_(strand_),
       startup_timer_(strand_),
       flushed_wake_(strand_),
-      idle_timer_(strand_) {
+      idle_timer_(strand_),
+      statement_timer_(strand_) {
   shared_->stats.connection_opened();
   asio::error_code ec;
   auto ep = socket_.remote_endpoint(ec);
@@ -98,9 +100,10 @@ Connection::Connection(std::shared_ptr<ServerShared> shared, asio::io_context& i
   sc.scram_users = shared_->config.scram_users;
   sc.md5_users = shared_->config.md5_users;
   if (over_limit)
-    sc.refuse_startup = PgError::fatal(sqlstate::TOO_MANY_CONNECTIONS, "sorry, too many clients already");
-  session_ = std::make_unique<session::Session>(sc, *this, id, static_cast<int32_t>(id & 0x7fffffff),
-                                                secret_key_);
+    sc.refuse_startup =
+        PgError::fatal(sqlstate::TOO_MANY_CONNECTIONS, "sorry, too many clients already");
+  session_ = std::make_unique<session::Session>(sc, *this, id,
+                                                static_cast<int32_t>(id & 0x7fffffff), secret_key_);
 }
 
 Connection::~Connection() = default;
@@ -126,8 +129,9 @@ asio::awaitable<void> Connection::reader([[maybe_unused]] std::shared_ptr<Connec
       co_await input_wake_.async_wait(use_tuple);
       continue;
     }
-    auto [ec, n] = tls_ ? co_await tls_->async_read_some(asio::buffer(buf, READ_BUFFER), use_tuple)
-                        : co_await socket_.async_read_some(asio::buffer(buf, READ_BUFFER), use_tuple);
+    auto [ec, n] =
+        tls_ ? co_await tls_->async_read_some(asio::buffer(buf, READ_BUFFER), use_tuple)
+             : co_await socket_.async_read_some(asio::buffer(buf, READ_BUFFER), use_tuple);
     if (ec) break;
     std::string_view data(buf, n);
     // Direct TLS (PostgreSQL 17 sslnegotiation=direct): a TLS ClientHello instead of a
@@ -158,9 +162,8 @@ asio::awaitable<bool> Connection::handshake(std::string_view initial, bool direc
   if (closed_) co_return false;
   handshaking_ = true;
   tls_.emplace(socket_, *shared_->tls);
-  auto [ec, used] = co_await tls_->async_handshake(asio::ssl::stream_base::server,
-                                                   asio::buffer(initial.data(), initial.size()),
-                                                   use_tuple);
+  auto [ec, used] = co_await tls_->async_handshake(
+      asio::ssl::stream_base::server, asio::buffer(initial.data(), initial.size()), use_tuple);
   handshaking_ = false;
   if (ec) co_return false;
   SSL* ssl = tls_->native_handle();
@@ -235,7 +238,8 @@ asio::awaitable<void> Connection::idle_deadline() {
     auto now = std::chrono::steady_clock::now();
     if (now - last_activity_ >= timeout) {
       if (!session_->busy() && session_->transaction_status() == wire::TransactionStatus::IDLE) {
-        session_->terminate(PgError::fatal("57P05", "terminating connection due to idle-session timeout"));
+        session_->terminate(
+            PgError::fatal("57P05", "terminating connection due to idle-session timeout"));
         co_return;
       }
       last_activity_ = now;  // busy or in a transaction: not idle
@@ -257,7 +261,9 @@ void Connection::send(std::string&& bytes) {
   wake_writer();
 }
 
-void Connection::wake_writer() { writer_wake_.cancel(); }
+void Connection::wake_writer() {
+  writer_wake_.cancel();
+}
 
 void Connection::after_event() {
   if (session_->admitted()) startup_timer_.cancel();
@@ -291,6 +297,7 @@ void Connection::on_closed() {
   startup_timer_.cancel();
   flushed_wake_.cancel();
   idle_timer_.cancel();
+  statement_timer_.cancel();
   {
     std::lock_guard lock(shared_->mu);
     shared_->connections.erase(key_);
@@ -355,7 +362,25 @@ void Connection::admit(session::AdmissionRequest request) {
   });
 }
 
+void Connection::arm_statement_timeout() {
+  const uint64_t seq = ++statement_seq_;
+  const auto timeout = session_->statement_timeout();
+  statement_timer_.cancel();
+  if (timeout.count() <= 0) return;
+  statement_timer_.expires_after(timeout);
+  statement_timer_.async_wait([self = shared_from_this(), seq](const asio::error_code& ec) {
+    if (ec || seq != self->statement_seq_ || self->closed_) return;
+    // Like PostgreSQL: the statement ends with 57014, the session goes on.
+    self->session_->cancel(
+        PgError::error(sqlstate::QUERY_CANCELED, "canceling statement due to statement timeout"));
+    self->out_cv_.notify_all();
+    self->after_event();
+  });
+}
+
 void Connection::statement_finished(bool error, uint64_t rows) {
+  ++statement_seq_;  // the armed timeout, if any, no longer applies
+  statement_timer_.cancel();
   if (error) shared_->stats.error();
   shared_->stats.rows(rows);
   auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
@@ -367,6 +392,7 @@ void Connection::call_handler(session::HandlerCall call) {
   if (!call.do_describe) {
     shared_->stats.query_started();
     query_start_ = std::chrono::steady_clock::now();
+    arm_statement_timeout();
   }
   bool counted = !call.do_describe;
   std::weak_ptr<Connection> weak = weak_from_this();
@@ -391,12 +417,15 @@ void Connection::call_handler(session::HandlerCall call) {
                                      (reply.cursor && !reply.prefetch_outcome.paused);
                          bool failed = reply.kind == session::HandlerReply::Kind::ERROR ||
                                        (reply.cursor && reply.prefetch_outcome.error.has_value());
-                         uint64_t rows = reply.cursor ? static_cast<uint64_t>(reply.prefetch_outcome.rows) : 0;
+                         uint64_t rows =
+                             reply.cursor ? static_cast<uint64_t>(reply.prefetch_outcome.rows) : 0;
                          auto holder = std::make_shared<session::HandlerReply>(std::move(reply));
                          shared->post_to(weak, [weak, holder, counted, done, failed, rows]() {
                            if (auto c = weak.lock()) {
-                             if (counted && done) c->statement_finished(failed, rows);
-                             else if (counted) c->shared_->stats.rows(rows);
+                             if (counted && done)
+                               c->statement_finished(failed, rows);
+                             else if (counted)
+                               c->shared_->stats.rows(rows);
                              c->session_->on_handler_reply(std::move(*holder));
                              c->after_event();
                            }

@@ -84,6 +84,8 @@ class Connection : public session::SessionHost, public std::enable_shared_from_t
   void after_event();
   void statement_finished(bool error, uint64_t rows);
   void on_closed();
+  // Starts statement_timeout for the statement now running (no-op when it is off).
+  void arm_statement_timeout();
   void wake_writer();
 
   std::shared_ptr<ServerShared> shared_;
@@ -99,6 +101,8 @@ class Connection : public session::SessionHost, public std::enable_shared_from_t
   asio::steady_timer startup_timer_;
   asio::steady_timer flushed_wake_;
   asio::steady_timer idle_timer_;
+  asio::steady_timer statement_timer_;  // statement_timeout of the running statement
+  uint64_t statement_seq_ = 0;          // which statement the armed timer belongs to
   std::chrono::steady_clock::time_point last_activity_ = std::chrono::steady_clock::now();
   std::optional<asio::ssl::stream<asio::ip::tcp::socket&>> tls_;
   bool tls_requested_ = false;  // session answered 'S': switch once the 'S' is written

@@ -380,6 +380,7 @@ void Session::begin_handler_call(Op op, std::string sql, bool do_describe, bool 
   op_ = op;
   pending_ = Pending::HANDLER;
   cancel_flag_ = std::make_shared<std::atomic<bool>>(false);
+  cancel_reason_.reset();
   host_.call_handler(std::move(call));
 }
 
@@ -469,6 +470,9 @@ void Session::on_stream_done(StreamOutcome outcome) {
   if (pending_ != Pending::STREAM || phase_ == Phase::CLOSED) return;
   pending_ = Pending::NONE;
   cancel_flag_.reset();
+  // The pump only knows it was stopped; say why (a statement timeout, say).
+  if (outcome.error && cancel_reason_ && outcome.error->sqlstate == sqlstate::QUERY_CANCELED)
+    outcome.error = *cancel_reason_;
   finish_rows(op_, outcome);
   drive();
 }
@@ -482,15 +486,26 @@ void Session::transport_closed() {
 }
 
 void Session::cancel() {
+  cancel(PgError::error(sqlstate::QUERY_CANCELED, "canceling statement due to user request"));
+}
+
+void Session::cancel(const PgError& reason) {
+  if (pending_ != Pending::HANDLER && pending_ != Pending::STREAM) return;
   if (cancel_flag_) cancel_flag_->store(true);
+  cancel_reason_ = reason;
   if (pending_ == Pending::HANDLER) {
     // The application may never answer: answer for it, and drop its late reply.
-    HandlerReply r = HandlerReply::make_error(
-        PgError::error(sqlstate::QUERY_CANCELED, "canceling statement due to user request"));
+    HandlerReply r = HandlerReply::make_error(reason);
     r.sequence = ++sequence_;
     pending_ = Pending::HANDLER;
     on_handler_reply(std::move(r));
   }
+}
+
+std::chrono::milliseconds Session::statement_timeout() const {
+  const std::string* v = settings_.get("statement_timeout");
+  auto ms = v ? parse_time_setting_ms(*v) : std::nullopt;
+  return std::chrono::milliseconds(ms.value_or(0));
 }
 
 }  // namespace riffq::session

@@ -4,6 +4,7 @@
 #include "riffq/common/ascii.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cctype>
 #include <cstdlib>
 #include <sstream>
@@ -223,6 +224,44 @@ void SessionSettings::apply_startup(const std::vector<std::pair<std::string, std
   changed_.clear();
 }
 
+namespace {
+
+bool is_time_setting(const std::string& key) {
+  return key == "statement_timeout" || key == "lock_timeout" ||
+         key == "idle_in_transaction_session_timeout" || key == "idle_session_timeout";
+}
+
+// PostgreSQL's SHOW form of a millisecond value: the largest unit that divides it.
+std::string time_setting_display(int64_t ms) {
+  if (ms == 0) return "0";
+  static const std::pair<int64_t, const char*> units[] = {
+      {86'400'000, "d"}, {3'600'000, "h"}, {60'000, "min"}, {1000, "s"}};
+  for (const auto& [size, name] : units)
+    if (ms % size == 0) return std::to_string(ms / size) + name;
+  return std::to_string(ms) + "ms";
+}
+
+}  // namespace
+
+std::optional<int64_t> parse_time_setting_ms(const std::string& text) {
+  const char* s = text.c_str();
+  char* end = nullptr;
+  double v = std::strtod(s, &end);
+  if (end == s) return std::nullopt;
+  while (*end == ' ') ++end;
+  std::string unit(end);
+  static const std::pair<const char*, double> units[] = {
+      {"", 1}, {"us", 0.001}, {"ms", 1}, {"s", 1000}, {"min", 60'000}, {"h", 3'600'000},
+      {"d", 86'400'000}};
+  for (const auto& [name, scale] : units) {
+    if (unit != name) continue;
+    double ms = v * scale;
+    if (!(ms >= 0) || ms > 2147483647.0) return std::nullopt;
+    return static_cast<int64_t>(std::rint(ms));  // half to even, as PostgreSQL's rint()
+  }
+  return std::nullopt;
+}
+
 bool SessionSettings::validate(const std::string& key, std::string& value, PgError* error) const {
   auto fail = [&]() {
     if (error) *error = invalid_value(find(key) ? find(key)->display : key, value);
@@ -266,6 +305,15 @@ bool SessionSettings::validate(const std::string& key, std::string& value, PgErr
     value = v;
   } else if (key == "timezone") {
     if (value.empty()) return fail();
+  } else if (is_time_setting(key)) {
+    auto ms = parse_time_setting_ms(value);
+    if (!ms) {
+      if (!fail()) {
+        if (error) error->hint = "Valid units for this parameter are \"us\", \"ms\", \"s\", \"min\", \"h\", and \"d\".";
+        return false;
+      }
+    }
+    value = time_setting_display(*ms);
   } else if (key == "server_version" || key == "server_version_num" || key == "server_encoding" ||
              key == "integer_datetimes" || key == "block_size" || key == "max_identifier_length" ||
              key == "in_hot_standby" || key == "is_superuser" || key == "lc_collate" ||

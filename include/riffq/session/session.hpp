@@ -16,6 +16,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -81,7 +82,12 @@ class Session {
   void on_admission(AdmissionReply reply);
   void on_handler_reply(HandlerReply reply);
   void on_stream_done(StreamOutcome outcome);
+  // Stops the running statement: a CancelRequest (57014 "… due to user request") or, with its
+  // own reason, a statement timeout. Nothing happens when no statement runs.
   void cancel();
+  void cancel(const PgError& reason);
+  // statement_timeout of the session (SET or startup option); zero when off.
+  std::chrono::milliseconds statement_timeout() const;
   // The socket is gone: stop everything in flight and ignore later completions.
   void transport_closed();
   // The connection is encrypted (direct TLS): a later SSLRequest is answered 'N'.
@@ -233,6 +239,7 @@ class Session {
   Op op_ = Op::SIMPLE;
   uint64_t sequence_ = 0;
   std::shared_ptr<std::atomic<bool>> cancel_flag_;
+  std::optional<PgError> cancel_reason_;  // why the running statement was cancelled
   bool admitted_ = false;
   bool tls_negotiated_ = false;
   std::unique_ptr<ScramExchange> scram_;

@@ -24,6 +24,11 @@
 
 namespace riffq::session {
 
+// A time-valued setting (statement_timeout, …) in milliseconds: a number with an optional unit
+// of us, ms (the default), s, min, h or d, rounded to whole milliseconds as PostgreSQL does.
+// nullopt when malformed, negative or past INT_MAX milliseconds.
+std::optional<int64_t> parse_time_setting_ms(const std::string& text);
+
 class SessionSettings {
  public:
   explicit SessionSettings(const std::string& server_version);

@@ -182,6 +182,25 @@ TEST_F(ServerTest, AStreamWithoutASchemaIsAnErrorNotAHang) {
   PQfinish(c);
 }
 
+TEST_F(ServerTest, StatementTimeoutCancelsAPendingQueryWith57014) {
+  PGconn* c = connect();
+  ASSERT_EQ(PQstatus(c), CONNECTION_OK);
+  PQclear(PQexec(c, "SET statement_timeout = '150ms'"));
+  PGresult* r = PQexec(c, "sleep");  // never answered: only the timeout ends it
+  ASSERT_EQ(PQresultStatus(r), PGRES_FATAL_ERROR);
+  EXPECT_STREQ(PQresultErrorField(r, PG_DIAG_SQLSTATE), "57014");
+  EXPECT_STREQ(PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY),
+               "canceling statement due to statement timeout");
+  PQclear(r);
+  r = PQexec(c, "count 3");  // the session goes on, and a quick statement is not cancelled
+  EXPECT_EQ(PQntuples(r), 3);
+  PQclear(r);
+  PQfinish(c);
+  std::lock_guard lock(app_->mu);
+  for (auto& reply : app_->parked) reply(session::HandlerReply::make_tag("LATE"));
+  app_->parked.clear();
+}
+
 TEST_F(ServerTest, CancelRequestStopsAPendingQuery) {
   PGconn* c = connect();
   ASSERT_EQ(PQstatus(c), CONNECTION_OK);
