@@ -79,7 +79,8 @@ Connection::Connection(std::shared_ptr<ServerShared> shared, asio::io_context& i
       startup_timer_(strand_),
       flushed_wake_(strand_),
       idle_timer_(strand_),
-      statement_timer_(strand_) {
+      statement_timer_(strand_),
+      idle_in_tx_timer_(strand_) {
   shared_->stats.connection_opened();
   asio::error_code ec;
   auto ep = socket_.remote_endpoint(ec);
@@ -268,6 +269,7 @@ void Connection::wake_writer() {
 void Connection::after_event() {
   if (session_->admitted()) startup_timer_.cancel();
   if (session_->wants_input()) input_wake_.cancel();
+  watch_idle_in_transaction();
   if (draining_ && !session_->busy() && !session_->closed()) {
     session_->terminate(PgError::fatal(sqlstate::ADMIN_SHUTDOWN,
                                        "terminating connection due to administrator command"));
@@ -298,6 +300,7 @@ void Connection::on_closed() {
   flushed_wake_.cancel();
   idle_timer_.cancel();
   statement_timer_.cancel();
+  idle_in_tx_timer_.cancel();
   {
     std::lock_guard lock(shared_->mu);
     shared_->connections.erase(key_);
@@ -359,6 +362,30 @@ void Connection::admit(session::AdmissionRequest request) {
         }
       });
     });
+  });
+}
+
+void Connection::watch_idle_in_transaction() {
+  const bool idle_in_block = session_->admitted() && !session_->busy() && !session_->closed() &&
+                             session_->transaction_status() != wire::TransactionStatus::IDLE;
+  const auto timeout = idle_in_block ? session_->idle_in_transaction_timeout()
+                                     : std::chrono::milliseconds(0);
+  if (timeout.count() <= 0) {
+    if (idle_in_tx_armed_) {  // the common case costs nothing per event
+      ++idle_in_tx_seq_;
+      idle_in_tx_timer_.cancel();
+      idle_in_tx_armed_ = false;
+    }
+    return;
+  }
+  const uint64_t seq = ++idle_in_tx_seq_;  // any event restarts the wait
+  idle_in_tx_armed_ = true;
+  idle_in_tx_timer_.expires_after(timeout);
+  idle_in_tx_timer_.async_wait([self = shared_from_this(), seq](const asio::error_code& ec) {
+    if (ec || seq != self->idle_in_tx_seq_ || self->closed_ || self->session_->busy()) return;
+    // As PostgreSQL's idle_in_transaction_session_timeout: the session is closed.
+    self->session_->terminate(PgError::fatal(
+        "25P03", "terminating connection due to idle-in-transaction timeout"));
   });
 }
 

@@ -86,6 +86,8 @@ class Connection : public session::SessionHost, public std::enable_shared_from_t
   void on_closed();
   // Starts statement_timeout for the statement now running (no-op when it is off).
   void arm_statement_timeout();
+  // (Re)starts or stops the idle-in-transaction wait after every event.
+  void watch_idle_in_transaction();
   void wake_writer();
 
   std::shared_ptr<ServerShared> shared_;
@@ -103,6 +105,9 @@ class Connection : public session::SessionHost, public std::enable_shared_from_t
   asio::steady_timer idle_timer_;
   asio::steady_timer statement_timer_;  // statement_timeout of the running statement
   uint64_t statement_seq_ = 0;          // which statement the armed timer belongs to
+  asio::steady_timer idle_in_tx_timer_;  // idle_in_transaction_session_timeout
+  uint64_t idle_in_tx_seq_ = 0;
+  bool idle_in_tx_armed_ = false;
   std::chrono::steady_clock::time_point last_activity_ = std::chrono::steady_clock::now();
   std::optional<asio::ssl::stream<asio::ip::tcp::socket&>> tls_;
   bool tls_requested_ = false;  // session answered 'S': switch once the 'S' is written

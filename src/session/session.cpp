@@ -502,10 +502,22 @@ void Session::cancel(const PgError& reason) {
   }
 }
 
-std::chrono::milliseconds Session::statement_timeout() const {
-  const std::string* v = settings_.get("statement_timeout");
+namespace {
+
+std::chrono::milliseconds time_setting(const SessionSettings& settings, const char* name) {
+  const std::string* v = settings.get(name);
   auto ms = v ? parse_time_setting_ms(*v) : std::nullopt;
   return std::chrono::milliseconds(ms.value_or(0));
+}
+
+}  // namespace
+
+std::chrono::milliseconds Session::statement_timeout() const {
+  return time_setting(settings_, "statement_timeout");
+}
+
+std::chrono::milliseconds Session::idle_in_transaction_timeout() const {
+  return time_setting(settings_, "idle_in_transaction_session_timeout");
 }
 
 }  // namespace riffq::session

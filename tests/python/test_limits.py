@@ -118,3 +118,23 @@ def test_idle_timeout_57p05_closes_idle_sessions_only(serve):
     for c in (in_tx, active):
         c.close()
     idle.close()
+
+
+def test_idle_in_transaction_session_timeout_25p03(serve):
+    def handler(sql, callback, **kw):
+        word = sql.split()[0].lower()
+        callback(word.upper(), is_tag=True) if word in ("begin", "commit") else \
+            callback(pa.table({"x": [1]}).to_reader())
+
+    st = serve(handler)
+    opts = {"options": "-c idle_in_transaction_session_timeout=200ms"}
+    with WireClient(st.port, timeout=30) as in_tx, WireClient(st.port, timeout=30) as idle:
+        in_tx.startup(**opts)
+        idle.startup(**opts)
+        in_tx.send(wire.query("begin"))
+        assert wire.kinds(in_tx.messages_until_ready()) == b"CZ"
+        errs = wire.errors(in_tx.messages_until_close())  # a hang here fails by the test timeout
+        assert [(e["S"], e["C"]) for e in errs] == [("FATAL", "25P03")]
+        assert errs[0]["M"] == "terminating connection due to idle-in-transaction timeout"
+        idle.send(wire.query("select 1"))  # idle outside a transaction all along: kept
+        assert wire.kinds(idle.messages_until_ready()) == b"TDCZ"

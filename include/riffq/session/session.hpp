@@ -86,8 +86,10 @@ class Session {
   // own reason, a statement timeout. Nothing happens when no statement runs.
   void cancel();
   void cancel(const PgError& reason);
-  // statement_timeout of the session (SET or startup option); zero when off.
+  // statement_timeout / idle_in_transaction_session_timeout of the session (SET or startup
+  // option); zero when off.
   std::chrono::milliseconds statement_timeout() const;
+  std::chrono::milliseconds idle_in_transaction_timeout() const;
   // The socket is gone: stop everything in flight and ignore later completions.
   void transport_closed();
   // The connection is encrypted (direct TLS): a later SSLRequest is answered 'N'.

@@ -267,6 +267,25 @@ TEST_F(ServerTest, StopTerminatesIdleSessionsWith57P01) {
   PQfinish(c);
 }
 
+TEST_F(ServerTest, IdleInTransactionTimeoutClosesWith25P03) {
+  PGconn* c = connect();
+  ASSERT_EQ(PQstatus(c), CONNECTION_OK);
+  PQclear(PQexec(c, "SET idle_in_transaction_session_timeout = '200ms'"));
+  PGconn* outside = connect();  // idle outside a transaction: kept
+  PQclear(PQexec(outside, "SET idle_in_transaction_session_timeout = '200ms'"));
+  PQclear(PQexec(c, "begin"));  // the TestApp answers "OK"; the status comes from BEGIN
+  ASSERT_EQ(PQtransactionStatus(c), PQTRANS_INTRANS);
+  IdleError e = read_idle_error(c);
+  EXPECT_EQ(e.severity, "FATAL");
+  EXPECT_EQ(e.sqlstate, "25P03");
+  EXPECT_EQ(e.message, "terminating connection due to idle-in-transaction timeout");
+  PGresult* r = PQexec(outside, "count 2");
+  EXPECT_EQ(PQntuples(r), 2);
+  PQclear(r);
+  PQfinish(c);
+  PQfinish(outside);
+}
+
 // A socket that connects and closes without a startup packet (a port probe).
 void probe(uint16_t port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
