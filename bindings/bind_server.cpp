@@ -49,12 +49,14 @@ class PyServer {
     callbacks_->on_connect = nb::none();
     callbacks_->on_disconnect = nb::none();
     callbacks_->on_authentication = nb::none();
+    callbacks_->on_cancel = nb::none();
   }
 
   void on_query(nb::object cb) { callbacks_->on_query = std::move(cb); }
   void on_connect(nb::object cb) { callbacks_->on_connect = std::move(cb); }
   void on_disconnect(nb::object cb) { callbacks_->on_disconnect = std::move(cb); }
   void on_authentication(nb::object cb) { callbacks_->on_authentication = std::move(cb); }
+  void on_cancel(nb::object cb) { callbacks_->on_cancel = std::move(cb); }
   void handle_shutdown(nb::object cb) { shutdown_cb_ = std::move(cb); }
 
   void set_tls(const std::string& cert, const std::string& key) {
@@ -290,6 +292,10 @@ void bind_server(nb::module_& m) {
            "Sets the connect handler: cb(connection_id, ip, port, *, callback, server_name).")
       .def("on_disconnect", &PyServer::on_disconnect, "callback"_a,
            "Sets the disconnect handler: cb(connection_id, ip, port).")
+      .def("on_cancel", &PyServer::on_cancel, "callback"_a,
+           "Sets the cancel handler: cb(connection_id), called on a worker thread when that "
+           "connection's running statement is cancelled (CancelRequest, statement_timeout, or "
+           "the client gone mid-statement). The query callback's `cancelled` is then True.")
       .def("on_authentication", &PyServer::on_authentication, "callback"_a,
            "Sets the authentication handler and turns on password authentication: "
            "cb(connection_id, user, password, host, *, callback[, database]).")

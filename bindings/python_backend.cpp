@@ -172,6 +172,7 @@ void PythonApplication::query(const server::ClientInfo& client, session::Handler
     auto cb = std::make_shared<QueryCallback>(std::move(reply));
     cb->parked = &parked;
     cb->dispatcher = std::this_thread::get_id();
+    cb->cancelled_flag = call.cancelled;
     call_handler(client, call, cb);
     cb->parked = nullptr;  // later calls (other threads, or after return) reply directly
   }
@@ -221,12 +222,26 @@ void PythonApplication::disconnected(const server::ClientInfo& client) {
   }
 }
 
+void PythonApplication::statement_cancelled(const server::ClientInfo& client) {
+  nb::gil_scoped_acquire gil;
+  if (callbacks_->on_cancel.is_none()) return;
+  try {
+    callbacks_->on_cancel(client.connection_id);
+  } catch (nb::python_error& e) {
+    log_exception("cancel callback raised", e);
+  } catch (const std::exception&) {
+  }
+}
+
 void bind_callbacks(nb::module_& m) {
   nb::class_<QueryCallback>(m, "QueryCallback",
                             "Callback passed to query handlers: callback(result, *, is_tag=False, "
                             "is_error=False). The first call wins.")
       .def("__call__", &QueryCallback::call, "result"_a, nb::kw_only(), "is_tag"_a = false,
-           "is_error"_a = false);
+           "is_error"_a = false)
+      .def_prop_ro("cancelled", &QueryCallback::cancelled,
+                   "True once the statement was cancelled (CancelRequest, statement_timeout, the "
+                   "client gone): a long-running handler may poll it and stop early.");
   nb::class_<BoolCallback>(m, "BoolCallback",
                            "Callback passed to connect and authentication handlers: "
                            "callback(ok, message=None, severity=None, sqlstate=None).")

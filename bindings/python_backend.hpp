@@ -31,6 +31,7 @@ struct PythonCallbacks {
   nb::object on_connect;
   nb::object on_disconnect;
   nb::object on_authentication;
+  nb::object on_cancel;
   // The last reference may drop on a non-Python thread: take the GIL to release the objects.
   ~PythonCallbacks() {
     if (!Py_IsInitialized()) return;
@@ -39,6 +40,7 @@ struct PythonCallbacks {
     on_connect.reset();
     on_disconnect.reset();
     on_authentication.reset();
+    on_cancel.reset();
   }
 };
 
@@ -52,6 +54,7 @@ class PythonApplication : public server::Application {
              server::AdmissionReplyFn reply) override;
   void query(const server::ClientInfo& client, session::HandlerCall call,
              server::QueryReplyFn reply) override;
+  void statement_cancelled(const server::ClientInfo& client) override;
   void disconnected(const server::ClientInfo& client) override;
 
  private:
@@ -71,6 +74,8 @@ struct QueryCallback {
   // less per query. Only touched with the GIL held.
   std::optional<session::HandlerReply>* parked = nullptr;
   std::thread::id dispatcher;
+  std::shared_ptr<const std::atomic<bool>> cancelled_flag;  // the statement's cancel flag
+  bool cancelled() const { return cancelled_flag && cancelled_flag->load(); }
   explicit QueryCallback(server::QueryReplyFn r) : reply(std::move(r)) {}
   ~QueryCallback();
   void call(nb::handle result, bool is_tag, bool is_error);

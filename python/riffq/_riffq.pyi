@@ -9,6 +9,12 @@ class QueryCallback:
 
     def __call__(self, result: object, *, is_tag: bool = False, is_error: bool = False) -> None: ...
 
+    @property
+    def cancelled(self) -> bool:
+        """
+        True once the statement was cancelled (CancelRequest, statement_timeout, the client gone): a long-running handler may poll it and stop early.
+        """
+
 class BoolCallback:
     """
     Callback passed to connect and authentication handlers: callback(ok, message=None, severity=None, sqlstate=None).
@@ -35,6 +41,11 @@ class Server:
 
     def on_disconnect(self, callback: object) -> None:
         """Sets the disconnect handler: cb(connection_id, ip, port)."""
+
+    def on_cancel(self, callback: object) -> None:
+        """
+        Sets the cancel handler: cb(connection_id), called on a worker thread when that connection's running statement is cancelled (CancelRequest, statement_timeout, or the client gone mid-statement). The query callback's `cancelled` is then True.
+        """
 
     def on_authentication(self, callback: object) -> None:
         """

@@ -97,6 +97,13 @@ class BaseConnection(metaclass=ABCMeta):
         """Cleans up after the client disconnected."""
         callback(True)
 
+    def handle_cancel(self) -> None:
+        """Called (on a worker thread) when this connection's running statement was cancelled:
+        a CancelRequest (psql's Ctrl-C), ``statement_timeout``, or the client gone mid-statement.
+        The client has its error already; stop the work (interrupt a DuckDB connection, say).
+        The query callback's ``cancelled`` property is True from then on. Does nothing by
+        default."""
+
 
 def _accepts_keyword(fn: Callable[..., Any], name: str) -> bool:
     try:
@@ -126,6 +133,7 @@ class RiffqServer:
         self._server.on_authentication(self.handle_auth)
         self._server.on_connect(self.handle_connect)
         self._server.on_disconnect(self.handle_disconnect)
+        self._server.on_cancel(self.handle_cancel)
         self._server.on_query(self.handle_query)
 
     # -- configuration -------------------------------------------------------------------
@@ -206,6 +214,13 @@ class RiffqServer:
         """Forwards a query to the connection object."""
         conn = self.get_connection(connection_id if connection_id is not None else 0)
         conn.handle_query(sql, callback=callback, **kwargs)
+
+    def handle_cancel(self, connection_id: int) -> None:
+        """Forwards a cancelled statement to its connection object."""
+        with self._lock:
+            conn = self.connections.get(connection_id)
+        if conn is not None:
+            conn.handle_cancel()
 
     def handle_disconnect(self, connection_id: int, ip: str, port: int,
                           callback: Callable[..., None] = _noop) -> None:

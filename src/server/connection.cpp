@@ -291,7 +291,9 @@ void Connection::on_closed() {
     out_closed_ = true;
   }
   out_cv_.notify_all();
+  const bool mid_statement = session_->busy() && session_->admitted();
   session_->transport_closed();
+  if (mid_statement) tell_cancelled();
   asio::error_code ignore;
   socket_.cancel(ignore);
   wake_writer();
@@ -338,9 +340,15 @@ void Connection::abandon() {
 
 void Connection::cancel_from_request(int32_t secret_key) {
   if (secret_key != secret_key_) return;
-  session_->cancel();
+  if (session_->cancel()) tell_cancelled();
   out_cv_.notify_all();
   after_event();
+}
+
+void Connection::tell_cancelled() {
+  auto app = shared_->app;
+  ClientInfo client = client_;
+  shared_->pool->post([app, client] { app->statement_cancelled(client); });
 }
 
 void Connection::admit(session::AdmissionRequest request) {
@@ -398,8 +406,9 @@ void Connection::arm_statement_timeout() {
   statement_timer_.async_wait([self = shared_from_this(), seq](const asio::error_code& ec) {
     if (ec || seq != self->statement_seq_ || self->closed_) return;
     // Like PostgreSQL: the statement ends with 57014, the session goes on.
-    self->session_->cancel(
-        PgError::error(sqlstate::QUERY_CANCELED, "canceling statement due to statement timeout"));
+    if (self->session_->cancel(
+            PgError::error(sqlstate::QUERY_CANCELED, "canceling statement due to statement timeout")))
+      self->tell_cancelled();
     self->out_cv_.notify_all();
     self->after_event();
   });

@@ -86,6 +86,8 @@ class Connection : public session::SessionHost, public std::enable_shared_from_t
   void on_closed();
   // Starts statement_timeout for the statement now running (no-op when it is off).
   void arm_statement_timeout();
+  // Tells the application (on a worker) that the running statement was cancelled.
+  void tell_cancelled();
   // (Re)starts or stops the idle-in-transaction wait after every event.
   void watch_idle_in_transaction();
   void wake_writer();

@@ -381,6 +381,7 @@ void Session::begin_handler_call(Op op, std::string sql, bool do_describe, bool 
   pending_ = Pending::HANDLER;
   cancel_flag_ = std::make_shared<std::atomic<bool>>(false);
   cancel_reason_.reset();
+  call.cancelled = cancel_flag_;
   host_.call_handler(std::move(call));
 }
 
@@ -485,12 +486,12 @@ void Session::transport_closed() {
   simple_.reset();
 }
 
-void Session::cancel() {
-  cancel(PgError::error(sqlstate::QUERY_CANCELED, "canceling statement due to user request"));
+bool Session::cancel() {
+  return cancel(PgError::error(sqlstate::QUERY_CANCELED, "canceling statement due to user request"));
 }
 
-void Session::cancel(const PgError& reason) {
-  if (pending_ != Pending::HANDLER && pending_ != Pending::STREAM) return;
+bool Session::cancel(const PgError& reason) {
+  if (pending_ != Pending::HANDLER && pending_ != Pending::STREAM) return false;
   if (cancel_flag_) cancel_flag_->store(true);
   cancel_reason_ = reason;
   if (pending_ == Pending::HANDLER) {
@@ -500,6 +501,7 @@ void Session::cancel(const PgError& reason) {
     pending_ = Pending::HANDLER;
     on_handler_reply(std::move(r));
   }
+  return true;
 }
 
 namespace {

@@ -34,6 +34,10 @@ class Application {
   virtual void query(const ClientInfo& client, session::HandlerCall call, QueryReplyFn reply) = 0;
   // The connection is gone (only for connections the application was asked to admit).
   virtual void disconnected(const ClientInfo& client) = 0;
+  // The connection's running statement was cancelled (CancelRequest, statement_timeout, or the
+  // client gone mid-statement); its HandlerCall::cancelled flag is already set. On a worker
+  // thread; the default does nothing.
+  virtual void statement_cancelled(const ClientInfo& client) { (void)client; }
 };
 
 }  // namespace riffq::server

@@ -3,7 +3,9 @@
 // server layer turns these into calls of the user's callbacks (Python or C++).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,6 +47,9 @@ struct HandlerCall {
   bool with_args = false;  // extended protocol Execute / Describe portal: pass query_args
   std::vector<QueryArg> args;
   PrefetchSpec prefetch;
+  // Becomes true when the statement is cancelled (CancelRequest, statement_timeout, the client
+  // gone): a handler may poll it and stop early. Never null for calls the session makes.
+  std::shared_ptr<const std::atomic<bool>> cancelled;
 };
 
 struct HandlerReply {

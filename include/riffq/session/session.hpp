@@ -83,9 +83,9 @@ class Session {
   void on_handler_reply(HandlerReply reply);
   void on_stream_done(StreamOutcome outcome);
   // Stops the running statement: a CancelRequest (57014 "… due to user request") or, with its
-  // own reason, a statement timeout. Nothing happens when no statement runs.
-  void cancel();
-  void cancel(const PgError& reason);
+  // own reason, a statement timeout. Returns false (and does nothing) when no statement runs.
+  bool cancel();
+  bool cancel(const PgError& reason);
   // statement_timeout / idle_in_transaction_session_timeout of the session (SET or startup
   // option); zero when off.
   std::chrono::milliseconds statement_timeout() const;

@@ -25,7 +25,8 @@ struct CountingStream {
   int64_t n, next = 0;
   static int get_schema(ArrowArrayStream* s, ArrowSchema* out) {
     (void)s;
-    auto schema = riffq::test::export_schema(riffq::test::field("+s", {riffq::test::field("l", {}, "n")}));
+    auto schema =
+        riffq::test::export_schema(riffq::test::field("+s", {riffq::test::field("l", {}, "n")}));
     *out = schema.s;
     schema.s.release = nullptr;
     return 0;
@@ -40,7 +41,8 @@ struct CountingStream {
     std::vector<std::optional<int64_t>> v(static_cast<size_t>(len));
     for (int64_t i = 0; i < len; ++i) v[static_cast<size_t>(i)] = self->next + i;
     self->next += len;
-    auto arr = riffq::test::export_array(riffq::test::struct_of({riffq::test::prim<int64_t>(v)}, len));
+    auto arr =
+        riffq::test::export_array(riffq::test::struct_of({riffq::test::prim<int64_t>(v)}, len));
     *out = arr.a;
     arr.a.release = nullptr;
     return 0;
@@ -61,7 +63,9 @@ struct CountingStream {
 class TestApp : public Application {
  public:
   std::atomic<int> disconnects{0};
+  std::atomic<int> cancels{0};
   std::vector<QueryReplyFn> parked;
+  std::vector<std::shared_ptr<const std::atomic<bool>>> parked_flags;
   std::vector<uint64_t> admitted_ids;
   std::mutex mu;
   bool password_required() const override { return false; }
@@ -91,11 +95,13 @@ class TestApp : public Application {
     } else if (call.sql == "sleep") {
       std::lock_guard lock(mu);
       parked.push_back(std::move(reply));  // never answered
+      parked_flags.push_back(call.cancelled);
     } else {
       reply(session::HandlerReply::make_tag("OK"));
     }
   }
   void disconnected(const ClientInfo&) override { ++disconnects; }
+  void statement_cancelled(const ClientInfo&) override { ++cancels; }
 };
 
 class ServerTest : public ::testing::Test {
@@ -215,6 +221,15 @@ TEST_F(ServerTest, CancelRequestStopsAPendingQuery) {
   EXPECT_STREQ(PQresultErrorField(r, PG_DIAG_SQLSTATE), "57014");
   PQclear(r);
   while ((r = PQgetResult(c)) != nullptr) PQclear(r);
+  // The application heard of it, and the call's own flag says so.
+  for (int i = 0; i < 250 && app_->cancels.load() == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(app_->cancels.load(), 1);
+  {
+    std::lock_guard lock(app_->mu);
+    ASSERT_EQ(app_->parked_flags.size(), 1u);
+    EXPECT_TRUE(app_->parked_flags[0]->load());
+  }
   r = PQexec(c, "count 3");
   EXPECT_EQ(PQntuples(r), 3);
   PQclear(r);
