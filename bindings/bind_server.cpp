@@ -127,7 +127,7 @@ class PyServer {
 
   void start(bool tls, bool catalog_emulation, std::optional<std::string> server_version,
              bool require_tls, size_t max_connections, uint32_t max_message_size,
-             double startup_timeout, double idle_timeout) {
+             double startup_timeout, double idle_timeout, double shutdown_grace) {
     (void)catalog_emulation;  // the catalog engine arrives with its own issue
     if (callbacks_->on_query.is_none())
       throw nb::value_error("No callback set. Use on_query() before starting the server.");
@@ -137,6 +137,7 @@ class PyServer {
     if (max_message_size < 1024) throw nb::value_error("max_message_size must be at least 1024 bytes");
     if (!(startup_timeout > 0)) throw nb::value_error("startup_timeout must be positive");
     if (!(idle_timeout >= 0)) throw nb::value_error("idle_timeout must be 0 (off) or positive");
+    if (!(shutdown_grace >= 0)) throw nb::value_error("shutdown_grace must be 0 or positive");
     std::string version = server_version.value_or(DEFAULT_SERVER_VERSION);
     if (!valid_server_version(version))
       throw nb::value_error("server_version must begin with a numeric MAJOR.MINOR, e.g. \"15.8\"");
@@ -158,6 +159,8 @@ class PyServer {
         std::chrono::duration<double>(std::max(1.0, startup_timeout)));
     cfg.idle_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::duration<double>(idle_timeout));
+    cfg.shutdown_grace = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::duration<double>(shutdown_grace));
     bool main_thread = PyGILState_Check() && nb::module_::import_("threading")
                                                  .attr("current_thread")()
                                                  .is(nb::module_::import_("threading").attr("main_thread")());
@@ -322,13 +325,15 @@ void bind_server(nb::module_& m) {
       .def("start", &PyServer::start, "tls"_a = false, "catalog_emulation"_a = false,
            "server_version"_a = nb::none(), nb::kw_only(), "require_tls"_a = false,
            "max_connections"_a = 1000, "max_message_size"_a = 64u * 1024 * 1024,
-           "startup_timeout"_a = 60.0, "idle_timeout"_a = 0.0,
+           "startup_timeout"_a = 60.0, "idle_timeout"_a = 0.0, "shutdown_grace"_a = 3.0,
            "Serves until SIGINT/SIGTERM (main thread) or stop(); releases the GIL. Raises OSError "
            "if the address cannot be bound. Keyword-only limits: require_tls refuses plaintext "
            "sessions; max_connections (beyond it clients get 53300); max_message_size caps "
            "Query/Parse/Bind/CopyData messages; startup_timeout (seconds) drops clients that do "
            "not finish startup and authentication; idle_timeout (seconds, 0 = off) closes sessions "
-           "idle outside a transaction with FATAL 57P05.")
+           "idle outside a transaction with FATAL 57P05; shutdown_grace (seconds) is how long "
+           "stop() / SIGTERM lets running statements finish (idle sessions get 57P01 at once; "
+           "statements still running then end with 57P01 at a message boundary).")
       .def("stop", &PyServer::stop, "Stops a running server (thread-safe); start() then returns.")
       .def("wait_until_serving", &PyServer::wait_until_serving, "timeout"_a = 10.0,
            "Blocks until start() is accepting connections; False on timeout.")

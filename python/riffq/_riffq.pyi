@@ -83,9 +83,9 @@ class Server:
 
     def set_lazy_catalog(self, source: object) -> None: ...
 
-    def start(self, tls: bool = False, catalog_emulation: bool = False, server_version: str | None = None, *, require_tls: bool = False, max_connections: int = 1000, max_message_size: int = 67108864, startup_timeout: float = 60.0, idle_timeout: float = 0.0) -> None:
+    def start(self, tls: bool = False, catalog_emulation: bool = False, server_version: str | None = None, *, require_tls: bool = False, max_connections: int = 1000, max_message_size: int = 67108864, startup_timeout: float = 60.0, idle_timeout: float = 0.0, shutdown_grace: float = 3.0) -> None:
         """
-        Serves until SIGINT/SIGTERM (main thread) or stop(); releases the GIL. Raises OSError if the address cannot be bound. Keyword-only limits: require_tls refuses plaintext sessions; max_connections (beyond it clients get 53300); max_message_size caps Query/Parse/Bind/CopyData messages; startup_timeout (seconds) drops clients that do not finish startup and authentication; idle_timeout (seconds, 0 = off) closes sessions idle outside a transaction with FATAL 57P05.
+        Serves until SIGINT/SIGTERM (main thread) or stop(); releases the GIL. Raises OSError if the address cannot be bound. Keyword-only limits: require_tls refuses plaintext sessions; max_connections (beyond it clients get 53300); max_message_size caps Query/Parse/Bind/CopyData messages; startup_timeout (seconds) drops clients that do not finish startup and authentication; idle_timeout (seconds, 0 = off) closes sessions idle outside a transaction with FATAL 57P05; shutdown_grace (seconds) is how long stop() / SIGTERM lets running statements finish (idle sessions get 57P01 at once; statements still running then end with 57P01 at a message boundary).
         """
 
     def stop(self) -> None:

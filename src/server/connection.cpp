@@ -321,6 +321,18 @@ void Connection::begin_shutdown() {
   if (!session_->admitted() && !closed_) close();
 }
 
+void Connection::terminate_running() {
+  const PgError e =
+      PgError::fatal(sqlstate::ADMIN_SHUTDOWN, "terminating connection due to administrator command");
+  if (session_->cancel(e)) {
+    tell_cancelled();
+    out_cv_.notify_all();
+  } else if (!session_->closed()) {
+    session_->terminate(e);
+  }
+  after_event();
+}
+
 void Connection::force_close() {
   session_->transport_closed();
   out_cv_.notify_all();

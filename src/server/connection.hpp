@@ -55,6 +55,8 @@ class Connection : public session::SessionHost, public std::enable_shared_from_t
   void start();
   // Server shutdown: idle sessions get 57P01 now, busy ones when their statement ends.
   void begin_shutdown();
+  // End of the shutdown grace: a running statement ends with FATAL 57P01 (whole messages).
+  void terminate_running();
   void force_close();
   // After the event loop stopped: wake and fail any worker blocked on this connection.
   void abandon();

@@ -51,6 +51,10 @@ struct Server::Impl {
 
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> shutdown_watch();
+  bool all_gone() {
+    std::lock_guard lock(shared->mu);
+    return shared->connections.empty();
+  }
   void begin_stop();
 };
 
@@ -99,19 +103,25 @@ asio::awaitable<void> Server::Impl::shutdown_watch() {
     co_await timer.async_wait(use_tuple);
     if (!stop_requested.load()) continue;
     begin_stop();
-    bool empty;
-    {
-      std::lock_guard lock(shared->mu);
-      empty = shared->connections.empty();
-    }
-    if (empty) break;
+    if (all_gone()) break;
     if (std::chrono::steady_clock::now() >= stop_deadline) {
       std::vector<std::weak_ptr<Connection>> conns;
       {
         std::lock_guard lock(shared->mu);
         for (auto& [id, w] : shared->connections) conns.push_back(w);
       }
-      for (auto& w : conns) shared->post_to(w, [w] {
+      // Grace is over: statements still running end with 57P01 between two messages (the
+      // pump stops at a chunk boundary), then whatever is left is closed.
+      for (auto& w : conns)
+        shared->post_to(w, [w] {
+          if (auto c = w.lock()) c->terminate_running();
+        });
+      for (int i = 0; i < 20 && !all_gone(); ++i) {
+        timer.expires_after(std::chrono::milliseconds(50));
+        co_await timer.async_wait(use_tuple);
+      }
+      for (auto& w : conns)
+        shared->post_to(w, [w] {
           if (auto c = w.lock()) c->force_close();
         });
       timer.expires_after(std::chrono::milliseconds(200));
@@ -122,7 +132,8 @@ asio::awaitable<void> Server::Impl::shutdown_watch() {
   io->stop();
 }
 
-Server::Server(ServerConfig config, std::shared_ptr<Application> app) : impl_(std::make_unique<Impl>()) {
+Server::Server(ServerConfig config, std::shared_ptr<Application> app)
+    : impl_(std::make_unique<Impl>()) {
   impl_->shared = std::make_shared<ServerShared>();
   impl_->shared->config = std::move(config);
   impl_->shared->app = std::move(app);
@@ -142,10 +153,9 @@ void Server::bind() {
   impl_->io = std::make_unique<asio::io_context>();
   asio::ip::tcp::resolver resolver(*impl_->io);
   asio::error_code ec;
-  auto results = resolver.resolve(host, std::to_string(port),
-                                  asio::ip::resolver_base::passive |
-                                      asio::ip::resolver_base::numeric_service,
-                                  ec);
+  auto results = resolver.resolve(
+      host, std::to_string(port),
+      asio::ip::resolver_base::passive | asio::ip::resolver_base::numeric_service, ec);
   if (ec) throw std::system_error(ec, "cannot resolve listen address " + cfg.listen_address);
   asio::error_code last = asio::error::host_not_found;
   for (const auto& entry : results) {
@@ -212,7 +222,9 @@ void Server::run() {
   impl_->io.reset();
 }
 
-void Server::stop() { impl_->stop_requested.store(true); }
+void Server::stop() {
+  impl_->stop_requested.store(true);
+}
 
 StatsSnapshot Server::stats() const {
   return impl_->shared->stats.snapshot(impl_->shared->active.load());
