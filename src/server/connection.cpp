@@ -3,8 +3,10 @@
 #include "connection.hpp"
 
 #include <asio/experimental/as_tuple.hpp>
+#include <openssl/rand.h>
+
 #include <memory>
-#include <random>
+#include <stdexcept>
 
 #include "riffq/wire/backend_messages.hpp"
 
@@ -13,9 +15,13 @@ namespace {
 
 constexpr auto use_tuple = asio::experimental::as_tuple(asio::use_awaitable);
 
+// The secret of a CancelRequest: from the system's CSPRNG, as PostgreSQL's pg_strong_random,
+// so that one client's keys say nothing about another's.
 int32_t random_key() {
-  static thread_local std::mt19937 gen{std::random_device{}()};
-  return static_cast<int32_t>(gen());
+  int32_t key = 0;
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(&key), sizeof key) != 1)
+    throw std::runtime_error("no random bytes for a cancel key");
+  return key;
 }
 
 // Fetches the schema of a ROWS reply on the replying thread, so no I/O thread ever calls

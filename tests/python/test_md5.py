@@ -4,7 +4,6 @@ passwords get 28P01."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 
@@ -13,6 +12,7 @@ import psycopg
 import pyarrow as pa
 import pytest
 
+from support.clients import asyncpg_call
 from support.pg_cluster import free_port
 from support.servers import ServerThread
 from test_jdbc import JAR, SRC
@@ -40,24 +40,13 @@ def test_psql_psycopg_and_asyncpg_log_in(md5_server):
     with psycopg.connect(md5_server.dsn(user="alice", password="wonderland"), autocommit=True) as c:
         assert c.execute("select 1").fetchone() == (1,)
 
-    async def run():
-        c = await asyncpg.connect(host="127.0.0.1", port=md5_server.port, user="alice",
-                                  password="wonderland", database="d")
-        try:
-            return await c.fetchval("select 1")
-        finally:
-            await c.close()
-
-    assert asyncio.run(run()) == 1
+    assert asyncpg_call(md5_server.port, "fetchval", "select 1", user="alice",
+                        password="wonderland") == 1
 
 
 def test_wrong_password_is_28p01(md5_server):
-    async def run():
-        await asyncpg.connect(host="127.0.0.1", port=md5_server.port, user="alice",
-                              password="nope", database="d")
-
     with pytest.raises(asyncpg.InvalidPasswordError) as ei:
-        asyncio.run(run())
+        asyncpg_call(md5_server.port, "fetchval", "select 1", user="alice", password="nope")
     assert ei.value.sqlstate == "28P01"
     assert ei.value.args[0] == 'password authentication failed for user "alice"'
 

@@ -3,7 +3,6 @@ PostgreSQL 15 are accepted as they are."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 
@@ -13,6 +12,7 @@ import pyarrow as pa
 import pytest
 
 import riffq
+from support.clients import asyncpg_call
 from support.pg_cluster import free_port
 from support.servers import ServerThread
 
@@ -48,15 +48,8 @@ def test_libpq_and_psql_log_in(scram_server):
 
 
 def test_asyncpg_logs_in(scram_server):
-    async def run():
-        c = await asyncpg.connect(host="127.0.0.1", port=scram_server.port, user="alice",
-                                  password="wonderland", database="d")
-        try:
-            return await c.fetchval("select 1")
-        finally:
-            await c.close()
-
-    assert asyncio.run(run()) == 1
+    assert asyncpg_call(scram_server.port, "fetchval", "select 1", user="alice",
+                        password="wonderland") == 1
 
 
 @pytest.mark.parametrize("user,password", [("alice", "nope"), ("mallory", "wonderland")])
@@ -65,12 +58,9 @@ def test_wrong_password_and_unknown_user_look_the_same_28p01(scram_server, user,
                        match=f'password authentication failed for user "{user}"'):
         psycopg.connect(scram_server.dsn(user=user, password=password))
 
-    async def run():  # asyncpg reads the ErrorResponse itself: the SQLSTATE is visible
-        await asyncpg.connect(host="127.0.0.1", port=scram_server.port, user=user,
-                              password=password, database="d")
-
+    # asyncpg reads the ErrorResponse itself: the SQLSTATE is visible.
     with pytest.raises(asyncpg.InvalidPasswordError) as ei:
-        asyncio.run(run())
+        asyncpg_call(scram_server.port, "fetchval", "select 1", user=user, password=password)
     assert ei.value.sqlstate == "28P01"
     assert ei.value.args[0] == f'password authentication failed for user "{user}"'
     assert scram_server.connects == []

@@ -11,6 +11,7 @@ import pyarrow as pa
 import pytest
 
 from support import wire
+from support.clients import asyncpg_call
 from support.wire import WireClient
 
 TAGS = {"begin": "BEGIN", "start": "BEGIN", "commit": "COMMIT", "end": "COMMIT",
@@ -160,18 +161,8 @@ def two_faced(describe_as: pa.Table, execute_as: pa.Table):
 
 
 def asyncpg_fetch(port: int, sql: str, *args):
-    import asyncio
-
-    import asyncpg
-
-    async def run():
-        conn = await asyncpg.connect(host="127.0.0.1", port=port, user="u", database="d")
-        try:
-            return await conn.fetch(sql, *args)  # Parse, Describe(statement), Bind, Execute
-        finally:
-            await conn.close()
-
-    return asyncio.run(run())
+    # asyncpg sends Parse, Describe(statement), Bind, Execute: the rows must match the Describe.
+    return asyncpg_call(port, "fetch", sql, *args)
 
 
 def test_described_text_column_gets_text_rows(serve):
