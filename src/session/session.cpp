@@ -48,18 +48,20 @@ bool Session::decode_input() {
         fatal(decoded.error);
         return false;
       }
-      bool tls_switch = std::holds_alternative<wire::SSLRequest>(*decoded.value) &&
-                        config_.tls_available && !tls_negotiated_;
+      const bool ssl = std::holds_alternative<wire::SSLRequest>(*decoded.value);
+      const bool gss = std::holds_alternative<wire::GSSENCRequest>(*decoded.value);
+      const bool tls_switch = ssl && config_.tls_available && !tls_negotiated_;
       handle_startup_packet(std::move(*decoded.value));
-      if (tls_switch) {
-        // Bytes after an SSLRequest that arrived before the handshake were not encrypted:
-        // refuse them (CVE-2021-23214).
+      if (ssl || gss) {
+        // As PostgreSQL (CVE-2021-23214): bytes that came with an encryption request, before
+        // its answer, were not protected and may be injected; refuse them whatever the answer.
         if (input_pos_ != input_.size()) {
           fatal(PgError::fatal(sqlstate::PROTOCOL_VIOLATION,
-                               "received unencrypted data after SSL request"));
+                               ssl ? "received unencrypted data after SSL request"
+                                   : "received unencrypted data after GSSAPI encryption request"));
           return false;
         }
-        break;
+        if (tls_switch) break;
       }
       continue;
     }

@@ -67,7 +67,9 @@ FrameStatus FrameDecoder::next(std::string_view input, Frame& out, PgError& erro
   uint32_t len = load_be32(input.data() + 1);
   if (len < 4 || len > limit) {
     error = PgError::fatal(sqlstate::PROTOCOL_VIOLATION, "invalid message length");
-    if (len > limit && limit > 4) error.sqlstate = sqlstate::PROGRAM_LIMIT_EXCEEDED;
+    // Too large (but a length PostgreSQL's int32 could hold) is a limit, not a malformed frame.
+    if (len > limit && limit > 4 && len <= 0x7FFFFFFFu)
+      error.sqlstate = sqlstate::PROGRAM_LIMIT_EXCEEDED;
     return FrameStatus::ERROR;
   }
   if (input.size() < size_t(len) + 1) return FrameStatus::NEED_MORE;

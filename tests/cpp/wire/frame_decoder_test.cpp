@@ -75,6 +75,9 @@ TEST(FrameDecoder, LargeMessagesHaveTheConfiguredLimit) {
   EXPECT_EQ(d.next(std::string(1, msg::QUERY) + be32(1000), f, e), FrameStatus::NEED_MORE);
   EXPECT_EQ(d.next(std::string(1, msg::QUERY) + be32(1001), f, e), FrameStatus::ERROR);
   EXPECT_EQ(e.sqlstate, sqlstate::PROGRAM_LIMIT_EXCEEDED);
+  // A negative int32 length is a malformed frame, not a large message.
+  EXPECT_EQ(d.next(std::string(1, msg::QUERY) + be32(-5), f, e), FrameStatus::ERROR);
+  EXPECT_EQ(e.sqlstate, sqlstate::PROTOCOL_VIOLATION);
 }
 
 TEST(FrameDecoder, StartupPacketLimits) {
