@@ -2,6 +2,7 @@
 #include "python_backend.hpp"
 
 #include <nanobind/stl/function.h>
+#include <nanobind/stl/optional.h>
 #include <nanobind/stl/shared_ptr.h>
 #include <nanobind/stl/string.h>
 
@@ -173,6 +174,7 @@ void PythonApplication::query(const server::ClientInfo& client, session::Handler
     cb->parked = &parked;
     cb->dispatcher = std::this_thread::get_id();
     cb->cancelled_flag = call.cancelled;
+    cb->notice_fn = call.notice;
     call_handler(client, call, cb);
     cb->parked = nullptr;  // later calls (other threads, or after return) reply directly
   }
@@ -222,6 +224,22 @@ void PythonApplication::disconnected(const server::ClientInfo& client) {
   }
 }
 
+void QueryCallback::notice(const std::string& message, const std::string& severity,
+                           const std::string& sqlstate, std::optional<std::string> detail,
+                           std::optional<std::string> hint) {
+  Severity s = parse_severity(severity);
+  if (s == Severity::ERROR || s == Severity::FATAL || s == Severity::PANIC)
+    throw nb::value_error("a notice's severity is NOTICE, WARNING, INFO, LOG or DEBUG; "
+                          "report errors through the callback");
+  if (sqlstate.size() != 5) throw nb::value_error("sqlstate must have 5 characters");
+  if (used.load() || !notice_fn) return;  // answered already: too late for a notice
+  PgError n = PgError::error(sqlstate, message);
+  n.severity = s;
+  n.detail = detail.value_or("");
+  n.hint = hint.value_or("");
+  notice_fn(std::move(n));
+}
+
 void PythonApplication::statement_cancelled(const server::ClientInfo& client) {
   nb::gil_scoped_acquire gil;
   if (callbacks_->on_cancel.is_none()) return;
@@ -239,6 +257,11 @@ void bind_callbacks(nb::module_& m) {
                             "is_error=False). The first call wins.")
       .def("__call__", &QueryCallback::call, "result"_a, nb::kw_only(), "is_tag"_a = false,
            "is_error"_a = false)
+      .def("notice", &QueryCallback::notice, "message"_a, nb::kw_only(), "severity"_a = "NOTICE",
+           "sqlstate"_a = "00000", "detail"_a = nb::none(), "hint"_a = nb::none(),
+           "Sends a NoticeResponse (NOTICE, WARNING, INFO, LOG or DEBUG) to the client ahead of "
+           "the result, e.g. progress of a long query; psql prints it, drivers pass it to their "
+           "notice handlers. Ignored once the callback has answered.")
       .def_prop_ro("cancelled", &QueryCallback::cancelled,
                    "True once the statement was cancelled (CancelRequest, statement_timeout, the "
                    "client gone): a long-running handler may poll it and stop early.");

@@ -5,6 +5,7 @@
 #include <nanobind/nanobind.h>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -76,6 +77,9 @@ struct QueryCallback {
   std::thread::id dispatcher;
   std::shared_ptr<const std::atomic<bool>> cancelled_flag;  // the statement's cancel flag
   bool cancelled() const { return cancelled_flag && cancelled_flag->load(); }
+  std::function<void(PgError)> notice_fn;  // sends a NoticeResponse while the call runs
+  void notice(const std::string& message, const std::string& severity, const std::string& sqlstate,
+              std::optional<std::string> detail, std::optional<std::string> hint);
   explicit QueryCallback(server::QueryReplyFn r) : reply(std::move(r)) {}
   ~QueryCallback();
   void call(nb::handle result, bool is_tag, bool is_error);

@@ -9,6 +9,11 @@ class QueryCallback:
 
     def __call__(self, result: object, *, is_tag: bool = False, is_error: bool = False) -> None: ...
 
+    def notice(self, message: str, *, severity: str = 'NOTICE', sqlstate: str = '00000', detail: str | None = None, hint: str | None = None) -> None:
+        """
+        Sends a NoticeResponse (NOTICE, WARNING, INFO, LOG or DEBUG) to the client ahead of the result, e.g. progress of a long query; psql prints it, drivers pass it to their notice handlers. Ignored once the callback has answered.
+        """
+
     @property
     def cancelled(self) -> bool:
         """

@@ -452,6 +452,11 @@ void Connection::call_handler(session::HandlerCall call) {
   std::weak_ptr<Connection> weak = weak_from_this();
   auto shared = shared_;
   ClientInfo client = client_;
+  call.notice = [weak, shared, seq = call.sequence](PgError notice) {
+    shared->post_to(weak, [weak, seq, notice = std::move(notice)] {
+      if (auto c = weak.lock()) c->session_->handler_notice(seq, notice);
+    });
+  };
   shared_->pool->post([weak, shared, client, counted, call = std::move(call)]() mutable {
     auto once = std::make_shared<std::atomic<bool>>(false);
     uint64_t seq = call.sequence;

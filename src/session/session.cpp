@@ -488,6 +488,14 @@ void Session::transport_closed() {
   simple_.reset();
 }
 
+void Session::handler_notice(uint64_t sequence, const PgError& notice) {
+  if (pending_ != Pending::HANDLER || sequence != sequence_ || phase_ == Phase::CLOSED) return;
+  std::string out;
+  wire::write_notice_response(out, notice);
+  host_.send(std::move(out));
+  host_.flush();
+}
+
 bool Session::cancel() {
   return cancel(PgError::error(sqlstate::QUERY_CANCELED, "canceling statement due to user request"));
 }

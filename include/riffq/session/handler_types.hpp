@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -50,6 +51,9 @@ struct HandlerCall {
   // Becomes true when the statement is cancelled (CancelRequest, statement_timeout, the client
   // gone): a handler may poll it and stop early. Never null for calls the session makes.
   std::shared_ptr<const std::atomic<bool>> cancelled;
+  // Sends a NoticeResponse (severity NOTICE, WARNING, INFO, …) ahead of the result; any thread,
+  // until the call is answered. Set by the server; may be empty elsewhere.
+  std::function<void(PgError)> notice;
 };
 
 struct HandlerReply {

@@ -86,6 +86,9 @@ class Session {
   // own reason, a statement timeout. Returns false (and does nothing) when no statement runs.
   bool cancel();
   bool cancel(const PgError& reason);
+  // A NoticeResponse from the handler of call `sequence`, sent before its result; dropped when
+  // that call is no longer the one running (answered, cancelled).
+  void handler_notice(uint64_t sequence, const PgError& notice);
   // statement_timeout / idle_in_transaction_session_timeout of the session (SET or startup
   // option); zero when off.
   std::chrono::milliseconds statement_timeout() const;
