@@ -237,6 +237,11 @@ class PyServer {
     return cv_.wait_for(lock, std::chrono::duration<double>(timeout), [&] { return serving_; });
   }
 
+  void notify(const std::string& channel, const std::string& payload) {
+    std::lock_guard lock(mu_);
+    if (server_) server_->notify(channel, payload);
+  }
+
   nb::dict stats() {
     server::StatsSnapshot s;
     {
@@ -337,6 +342,9 @@ void bind_server(nb::module_& m) {
       .def("stop", &PyServer::stop, "Stops a running server (thread-safe); start() then returns.")
       .def("wait_until_serving", &PyServer::wait_until_serving, "timeout"_a = 10.0,
            "Blocks until start() is accepting connections; False on timeout.")
+      .def("notify", &PyServer::notify, "channel"_a, "payload"_a = "",
+           "Sends a notification: every session that ran LISTEN channel gets it (as from NOTIFY "
+           "channel, 'payload'), when idle outside a transaction block. No-op when not running.")
       .def("stats", &PyServer::stats,
            "Counters of the running server: connections_total, connections_active, queries, "
            "errors, rows, bytes_sent, and statement latency percentiles latency_p50_ms / "

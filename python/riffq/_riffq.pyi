@@ -99,6 +99,11 @@ class Server:
     def wait_until_serving(self, timeout: float = 10.0) -> bool:
         """Blocks until start() is accepting connections; False on timeout."""
 
+    def notify(self, channel: str, payload: str = '') -> None:
+        """
+        Sends a notification: every session that ran LISTEN channel gets it (as from NOTIFY channel, 'payload'), when idle outside a transaction block. No-op when not running.
+        """
+
     def stats(self) -> dict:
         """
         Counters of the running server: connections_total, connections_active, queries, errors, rows, bytes_sent, and statement latency percentiles latency_p50_ms / latency_p95_ms / latency_p99_ms (log2 buckets, within a factor of 1.4). Empty counts when not running.

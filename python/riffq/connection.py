@@ -280,6 +280,11 @@ class RiffqServer:
             self._thread.join(timeout)
             self._thread = None
 
+    def notify(self, channel: str, payload: str = "") -> None:
+        """Delivers a notification to every session that ran ``LISTEN channel`` (psql prints
+        it, psycopg yields it from ``conn.notifies()``), as PostgreSQL's NOTIFY does."""
+        self._server.notify(channel, payload)
+
     def stats(self) -> Dict[str, Any]:
         """Counters and latency percentiles of the running server (see :meth:`riffq.Server.stats`)."""
         return self._server.stats()

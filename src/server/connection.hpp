@@ -55,6 +55,10 @@ class Connection : public session::SessionHost, public std::enable_shared_from_t
   void start();
   // Server shutdown: idle sessions get 57P01 now, busy ones when their statement ends.
   void begin_shutdown();
+  // A notification for this session (posted by Server::notify).
+  void notify(const std::string& channel, const std::string& payload) {
+    session_->notify(channel, payload, 0);
+  }
   // End of the shutdown grace: a running statement ends with FATAL 57P01 (whole messages).
   void terminate_running();
   void force_close();

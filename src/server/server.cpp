@@ -226,6 +226,19 @@ void Server::stop() {
   impl_->stop_requested.store(true);
 }
 
+void Server::notify(const std::string& channel, const std::string& payload) {
+  auto& shared = impl_->shared;
+  std::vector<std::weak_ptr<Connection>> conns;
+  {
+    std::lock_guard lock(shared->mu);
+    for (auto& [id, w] : shared->connections) conns.push_back(w);
+  }
+  for (auto& w : conns)
+    shared->post_to(w, [w, channel, payload] {
+      if (auto c = w.lock()) c->notify(channel, payload);
+    });
+}
+
 StatsSnapshot Server::stats() const {
   return impl_->shared->stats.snapshot(impl_->shared->active.load());
 }

@@ -4,6 +4,7 @@
 #include <variant>
 
 #include "riffq/wire/backend_messages.hpp"
+#include "riffq/wire/message_writer.hpp"
 #include "riffq/wire/message_reader.hpp"
 
 namespace riffq::session {
@@ -362,8 +363,32 @@ void Session::flush_parameter_status() {
   if (!out.empty()) host_.send(std::move(out));
 }
 
+void Session::notify(const std::string& channel, const std::string& payload, int32_t sender_pid) {
+  if (phase_ == Phase::CLOSED || !listening_.count(channel)) return;
+  notifications_.emplace_back(channel, payload);
+  notify_sender_ = sender_pid;
+  if (phase_ == Phase::READY && !busy() && queue_.empty()) deliver_notifications();
+}
+
+void Session::deliver_notifications() {
+  if (notifications_.empty() || tx_ != wire::TransactionStatus::IDLE) return;
+  std::string out;
+  for (const auto& [channel, payload] : notifications_) {
+    wire::MessageWriter w(&out);
+    w.begin(wire::msg::NOTIFICATION_RESPONSE);
+    w.put_int32(notify_sender_);
+    w.put_cstring(channel);
+    w.put_cstring(payload);
+    w.end();
+  }
+  notifications_.clear();
+  host_.send(std::move(out));
+  host_.flush();
+}
+
 void Session::send_ready() {
   flush_parameter_status();
+  deliver_notifications();  // as PostgreSQL: before ReadyForQuery, outside a transaction
   std::string out;
   wire::write_ready_for_query(out, tx_);
   host_.send(std::move(out));

@@ -386,9 +386,14 @@ bool Session::try_session_command(const sql::StatementInfo& info, bool send_row_
       return true;
     }
     case StatementKind::LISTEN:
+      listening_.insert(info.name);
       tag = "LISTEN";
       return true;
     case StatementKind::UNLISTEN:
+      if (info.name.empty())
+        listening_.clear();
+      else
+        listening_.erase(info.name);
       tag = "UNLISTEN";
       return true;
     default:

@@ -161,9 +161,11 @@ void classify(const PgQuery__Node* n, std::string_view text, StatementInfo& info
       return;
     case PG_QUERY__NODE__NODE_LISTEN_STMT:
       info.kind = StatementKind::LISTEN;
+      info.name = n->listen_stmt->conditionname ? n->listen_stmt->conditionname : "";
       return;
     case PG_QUERY__NODE__NODE_UNLISTEN_STMT:
-      info.kind = StatementKind::UNLISTEN;
+      info.kind = StatementKind::UNLISTEN;  // name empty: UNLISTEN *
+      info.name = n->unlisten_stmt->conditionname ? n->unlisten_stmt->conditionname : "";
       return;
     default:
       info.kind = StatementKind::COMMAND;

@@ -60,6 +60,9 @@ class Server {
   uint16_t port() const;
   // Counters and latency percentiles so far (thread-safe).
   StatsSnapshot stats() const;
+  // NOTIFY from the application: every session LISTENing to `channel` gets a
+  // NotificationResponse (sender pid 0) when idle outside a transaction block. Thread-safe.
+  void notify(const std::string& channel, const std::string& payload);
 
   struct Impl;
 

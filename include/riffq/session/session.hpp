@@ -21,6 +21,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <set>
 #include <optional>
 #include <string>
 #include <vector>
@@ -89,6 +90,9 @@ class Session {
   // A NoticeResponse from the handler of call `sequence`, sent before its result; dropped when
   // that call is no longer the one running (answered, cancelled).
   void handler_notice(uint64_t sequence, const PgError& notice);
+  // A notification on `channel`: delivered (NotificationResponse) if this session LISTENs to
+  // it, when it is idle outside a transaction block, as PostgreSQL delivers them.
+  void notify(const std::string& channel, const std::string& payload, int32_t sender_pid);
   // statement_timeout / idle_in_transaction_session_timeout of the session (SET or startup
   // option); zero when off.
   std::chrono::milliseconds statement_timeout() const;
@@ -261,7 +265,11 @@ class Session {
   size_t queued_bytes_ = 0;
 
   wire::TransactionStatus tx_ = wire::TransactionStatus::IDLE;
-  std::vector<std::string> savepoints_;  // of the open block, oldest first (names may repeat)
+  std::vector<std::string> savepoints_;
+  std::set<std::string> listening_;                       // LISTEN channels
+  std::deque<std::pair<std::string, std::string>> notifications_;  // channel, payload: waiting
+  int32_t notify_sender_ = 0;
+  void deliver_notifications();  // of the open block, oldest first (names may repeat)
   bool ignore_till_sync_ = false;
   std::optional<SimpleQuery> simple_;
   std::optional<sql::CopySpec> copy_;  // the simple-query statement is COPY … TO STDOUT

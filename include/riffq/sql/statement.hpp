@@ -91,7 +91,7 @@ enum class SavepointOp { DEFINE, RELEASE, ROLLBACK_TO };
 struct StatementInfo {
   StatementKind kind = StatementKind::UNPARSEABLE;
   SavepointOp savepoint_op = SavepointOp::DEFINE;  // for SAVEPOINT
-  std::string name;                 // setting / prepared statement name (lower-cased settings)
+  std::string name;                 // setting / prepared statement / savepoint / channel name
   std::vector<std::string> values;  // SET values, as strings
   bool is_local = false;
   bool set_default = false;         // SET x TO DEFAULT
