@@ -299,7 +299,6 @@ void Connection::on_closed() {
   out_cv_.notify_all();
   const bool mid_statement = session_->busy() && session_->admitted();
   session_->transport_closed();
-  if (mid_statement) tell_cancelled();
   asio::error_code ignore;
   socket_.cancel(ignore);
   wake_writer();
@@ -317,7 +316,12 @@ void Connection::on_closed() {
   if (app_knows_) {
     auto app = shared_->app;
     ClientInfo client = client_;
-    shared_->pool->post([app, client] { app->disconnected(client); });
+    // One task, in this order: the application hears of the cancelled statement while it
+    // still knows the connection.
+    shared_->pool->post([app, client, mid_statement] {
+      if (mid_statement) app->statement_cancelled(client);
+      app->disconnected(client);
+    });
   }
 }
 
