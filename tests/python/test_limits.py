@@ -11,6 +11,7 @@ import pyarrow as pa
 import pytest
 
 from support import wire
+from support.handlers import tx_handler
 from support.wire import WireClient
 
 
@@ -78,14 +79,7 @@ def test_bad_limits_are_rejected(kwargs):
 
 
 def test_idle_timeout_57p05_closes_idle_sessions_only(serve):
-    def handler(sql, callback, **kw):
-        word = sql.split()[0].lower()
-        if word in ("begin", "commit"):
-            callback(word.upper(), is_tag=True)
-        else:
-            callback(pa.table({"x": [1]}).to_reader())
-
-    st = serve(handler, idle_timeout=0.5)
+    st = serve(tx_handler, idle_timeout=0.5)
     idle = WireClient(st.port, timeout=30)
     idle.startup()
     in_tx = psycopg.connect(st.dsn(), autocommit=True)
@@ -121,12 +115,7 @@ def test_idle_timeout_57p05_closes_idle_sessions_only(serve):
 
 
 def test_idle_in_transaction_session_timeout_25p03(serve):
-    def handler(sql, callback, **kw):
-        word = sql.split()[0].lower()
-        callback(word.upper(), is_tag=True) if word in ("begin", "commit") else \
-            callback(pa.table({"x": [1]}).to_reader())
-
-    st = serve(handler)
+    st = serve(tx_handler)
     opts = {"options": "-c idle_in_transaction_session_timeout=200ms"}
     with WireClient(st.port, timeout=30) as in_tx, WireClient(st.port, timeout=30) as idle:
         in_tx.startup(**opts)

@@ -5,19 +5,14 @@ not inside a transaction block (delivered when it ends)."""
 from __future__ import annotations
 
 import psycopg
-import pyarrow as pa
 import pytest
 
 from support import wire
+from support.handlers import tx_handler
 from support.wire import WireClient
 
 
-def handler(sql, callback, **kw):
-    word = sql.split()[0].lower()
-    if word in ("begin", "commit"):
-        callback(word.upper(), is_tag=True)
-    else:
-        callback(pa.table({"x": [1]}).to_reader())
+handler = tx_handler
 
 
 def notifications(msgs):

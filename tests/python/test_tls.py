@@ -3,7 +3,6 @@ on_connect, plaintext-after-SSLRequest refusal, key formats."""
 
 from __future__ import annotations
 
-import shutil
 import socket
 import struct
 import subprocess
@@ -15,7 +14,6 @@ import pytest
 from support.pg_cluster import free_port
 from support.servers import ServerThread
 
-pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl CLI")
 
 
 def answer(sql, callback, **kw):
@@ -72,7 +70,6 @@ def test_psql_over_tls(cert):
         st.stop()
 
 
-@pytest.mark.skipif(psycopg.pq.version() < 170000, reason="direct TLS needs libpq 17")
 def test_direct_tls_with_alpn(cert):
     st = tls_server(cert)
     try:

@@ -145,12 +145,12 @@ def test_errors_raise(conn):
 
 
 def test_arrow_export(conn, people):
-    pa = pytest.importorskip("pyarrow")
+    import pyarrow as pa
     t = pa.table(conn.arrow(people))
     assert t.num_rows == 20000 and t.column_names[0] == "id"
     df = pl.DataFrame(conn.arrow("select 1 as a, 'x' as b"))
     assert df.rows() == [(1, "x")]
-    duckdb = pytest.importorskip("duckdb")
+    import duckdb
     src = conn.arrow("select g from generate_series(1, 100) g")
     assert duckdb.sql("select sum(g) from src").fetchone()[0] == 5050
 

@@ -191,7 +191,7 @@ def test_enum_as_polars_enum(pg):
 
 
 def test_month_day_nano_interval_for_arrow(conn):
-    pa = pytest.importorskip("pyarrow")
+    import pyarrow as pa
     t = pa.table(conn.arrow("select interval '1 month 2 days 3 microseconds' as iv", interval="interval"))
     assert t.schema.field("iv").type == pa.month_day_nano_interval()
     v = t.column(0)[0].as_py()
