@@ -1,0 +1,98 @@
+// riffq/catalog/engine.hpp
+// The catalog engine: answers statements that read pg_catalog / information_schema by running
+// their PostgreSQL parse trees (libpg_query) over a model of the PostgreSQL 15 catalog that
+// holds the built-in rows of a real PostgreSQL 15 and the objects the program registered.
+//
+// INTERFACE ROUTINES
+//   CatalogEngine::set_objects(catalog)    replace the registered objects (next statement sees
+//   them) CatalogEngine::prepare(sql, types, s)  parse + bind one statement (throws CatalogError)
+//   CatalogEngine::execute(stmt, params)   run it: typed rows
+//   CatalogEngine::text(value, type)       PostgreSQL's text output of a result value
+//   reads_catalog(sql)                     does a statement read the catalog (routing)
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "riffq/catalog/user_objects.hpp"
+#include "riffq/catalog/value.hpp"
+
+namespace riffq::catalog {
+
+class CatalogSnapshot;
+struct Query;
+
+// What the session knows that catalog functions report (current_user, settings, …).
+struct SessionInfo {
+  std::string database = "postgres";
+  std::string user = "postgres";
+  std::vector<std::string> search_path{"public"};  // "$user" removed; pg_catalog implicit
+  std::function<std::optional<std::string>(std::string_view)> setting;  // current_setting
+  int32_t backend_pid = 0;
+  std::string server_version = "15.0";
+};
+
+struct ResultColumn {
+  std::string name;
+  TypeRef type;  // domains already reduced to their base type
+  Oid table_oid = 0;
+  int16_t attnum = 0;
+};
+
+// One bound statement, reusable for several executions (extended protocol).
+struct PreparedCatalogQuery {
+  std::shared_ptr<const CatalogSnapshot> snapshot;
+  std::shared_ptr<Query> query;
+  std::vector<ResultColumn> columns;
+  std::vector<TypeRef> param_types;  // inferred from context; unknown stays text
+};
+
+struct CatalogResult {
+  std::vector<ResultColumn> columns;
+  std::vector<Row> rows;
+};
+
+class CatalogEngine {
+ public:
+  CatalogEngine();
+  ~CatalogEngine();
+
+  // Replaces the registered objects; statements prepared afterwards see them.
+  void set_objects(UserCatalog objects);
+  bool has_database(std::string_view name) const;
+  // The snapshot for `database` (cached until the objects change).
+  std::shared_ptr<const CatalogSnapshot> snapshot(std::string_view database) const;
+
+  PreparedCatalogQuery prepare(std::string_view sql, const std::vector<Oid>& param_types,
+                               const SessionInfo& session) const;
+  // params: text form (nullopt = NULL), one per parameter.
+  CatalogResult execute(const PreparedCatalogQuery& stmt,
+                        const std::vector<std::optional<std::string>>& params,
+                        const SessionInfo& session) const;
+  // PostgreSQL's text output of a value of `type` (regclass prints names, arrays {…}, …).
+  std::string text(const PreparedCatalogQuery& stmt, const Value& v, TypeRef type,
+                   const SessionInfo& session) const;
+
+ private:
+  mutable std::mutex mu_;
+  UserCatalog objects_;
+  std::unordered_map<std::string, Oid> oids_;  // assigned OIDs by object key
+  Oid next_oid_ = 16384;                       // FirstNormalObjectId, as PostgreSQL
+  mutable std::vector<std::pair<std::string, std::shared_ptr<const CatalogSnapshot>>> snapshots_;
+};
+
+// Routing: true when `sql` (one statement) reads pg_catalog / information_schema relations or
+// calls catalog functions (format_type, pg_get_*, has_*_privilege, …) or casts to reg* types.
+bool reads_catalog(std::string_view sql);
+
+// Routing with emulation off: true when the statement only looks up types (pg_type and its
+// companions, to_regtype) as drivers do at connect.
+bool is_type_introspection(std::string_view sql);
+
+}  // namespace riffq::catalog

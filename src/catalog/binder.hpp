@@ -1,0 +1,111 @@
+// binder.hpp — turns libpg_query parse trees into bound plans: PostgreSQL's name resolution
+// (search_path, pg_catalog first, aliases, CTEs, LATERAL), typing of expressions with
+// PostgreSQL's unknown-literal and implicit-cast rules, and parameter type inference.
+#pragma once
+
+#include <pg_query/pg_query.pb-c.h>
+
+#include "exprs.hpp"
+#include "functions.hpp"
+
+namespace riffq::catalog {
+
+class Binder {
+ public:
+  struct RangeEntry {
+    std::string alias;
+    std::vector<std::string> names;
+    std::vector<TypeRef> types;
+    std::vector<bool> merged;  // USING/NATURAL duplicate: hidden from * and unqualified names
+    int offset = 0;
+    Oid relid = 0;
+    bool qualified_only = false;  // a join's alias: its columns are reached through the alias only
+  };
+  struct CteDef {
+    std::string name;
+    const void* key = nullptr;
+    QueryPtr query;  // nullptr while a recursive CTE's own step is bound
+    std::vector<std::string> names;
+    std::vector<TypeRef> types;
+  };
+  struct Level {
+    Level* parent = nullptr;
+    std::vector<RangeEntry> ranges;
+    int width = 0;
+    std::vector<CteDef> ctes;
+    SelectQuery* select = nullptr;  // aggregates / windows collect here
+    bool in_aggregate = false;
+    bool correlated = false;
+  };
+
+  Binder(const CatalogSnapshot& cat, const SessionInfo& session, std::vector<TypeRef>& params);
+
+  QueryPtr bind_statement(const PgQuery__Node* stmt);
+  QueryPtr bind_query(const PgQuery__Node* n, Level* parent);
+  QueryPtr bind_select(const PgQuery__SelectStmt* s, Level* parent);
+  ExprPtr bind_expr(const PgQuery__Node* n, Level& lv);
+  ExprPtr coerce(ExprPtr e, TypeRef target, bool explicit_cast = false);
+  // Gives two operands a common type (unknown literals take the other side's type).
+  void unify(ExprPtr& a, ExprPtr& b);
+  TypeRef common_type(std::vector<ExprPtr>& items);
+
+  const CatalogSnapshot& cat;
+  const SessionInfo& session;
+  std::vector<TypeRef>& params;
+
+ private:
+  // FROM clause (bind_from.cpp)
+  FromPtr bind_from_list(PgQuery__Node** items, size_t n, Level& lv);
+  FromPtr bind_from_item(const PgQuery__Node* n, Level& lv);
+  FromPtr bind_range_var(const PgQuery__RangeVar* rv, Level& lv);
+  FromPtr bind_join(const PgQuery__JoinExpr* j, Level& lv);
+  FromPtr bind_range_function(const PgQuery__RangeFunction* rf, Level& lv);
+  void add_range(Level& lv, FromItem& item, std::string alias, std::vector<std::string> names,
+                 std::vector<TypeRef> types, const PgQuery__Alias* a, Oid relid = 0);
+  const CteDef* find_cte(Level& lv, std::string_view name);
+  void push_down(SelectQuery& q, ExprPtr where);
+
+  // SELECT pieces (bind_select.cpp)
+  void bind_ctes(const PgQuery__WithClause* w, Level& lv,
+                 std::vector<std::pair<const void*, QueryPtr>>& out);
+  QueryPtr bind_set_op(const PgQuery__SelectStmt* s, Level* parent);
+  QueryPtr bind_values(const PgQuery__SelectStmt* s, Level* parent);
+  void bind_targets(const PgQuery__SelectStmt* s, SelectQuery& q, Level& lv);
+  size_t order_target(const PgQuery__Node* n, SelectQuery& q, Level& lv, bool for_group);
+  ExprPtr bind_limit(const PgQuery__Node* n, Level& lv);
+
+  // Expressions (bind_expr.cpp, bind_call.cpp)
+  ExprPtr bind_column_ref(const PgQuery__ColumnRef* c, Level& lv);
+  ExprPtr bind_const(const PgQuery__AConst* c);
+  ExprPtr bind_a_expr(const PgQuery__AExpr* e, Level& lv);
+  ExprPtr bind_operator(const std::string& op, ExprPtr l, ExprPtr r);
+  ExprPtr bind_func_call(const PgQuery__FuncCall* f, Level& lv);
+  ExprPtr bind_aggregate(const PgQuery__FuncCall* f, const AggregateDef* def, Level& lv);
+  ExprPtr bind_window(const PgQuery__FuncCall* f, const std::string& name, Level& lv);
+  ExprPtr bind_sublink(const PgQuery__SubLink* s, Level& lv);
+  ExprPtr bind_cast(const PgQuery__TypeCast* c, Level& lv);
+  ExprPtr bind_sql_value_function(const PgQuery__SQLValueFunction* f);
+  ExprPtr bind_indirection(const PgQuery__AIndirection* a, Level& lv);
+  ExprPtr call_function(const std::string& name, std::vector<ExprPtr> args, bool allow_srf);
+  std::shared_ptr<SetReturningCall> srf_call(const PgQuery__FuncCall* f, Level& lv);
+  std::vector<ExprPtr> expand_star(const PgQuery__ColumnRef* c, Level& lv,
+                                   std::vector<std::string>& names);
+
+ public:
+  std::vector<ExprPtr> bind_args(PgQuery__Node** args, size_t n, Level& lv);
+  static std::string func_name(PgQuery__Node** names, size_t n, std::string* schema = nullptr);
+  // Column names PostgreSQL gives an unnamed target (FigureColname).
+  static std::string figure_colname(const PgQuery__Node* n);
+
+ private:
+  int next_cte_key_ = 0;
+  std::vector<std::unique_ptr<int>> cte_keys_;
+};
+
+// Parses `sql` (one statement) and binds it.
+QueryPtr bind_sql(std::string_view sql, const CatalogSnapshot& cat, const SessionInfo& session,
+                  std::vector<TypeRef>& params);
+
+std::string node_string(const PgQuery__Node* n);  // String node value, "" otherwise
+
+}  // namespace riffq::catalog

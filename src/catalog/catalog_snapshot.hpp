@@ -1,0 +1,112 @@
+// catalog_snapshot.hpp — one database's emulated catalog at one moment: the built-in rows of
+// PostgreSQL 15 plus the registered objects, as typed rows, with the look-ups that reg* types,
+// format_type and the visibility functions need. Immutable once built; shared by statements.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "riffq/catalog/user_objects.hpp"
+#include "riffq/catalog/value.hpp"
+#include "type_registry.hpp"
+
+namespace riffq::catalog {
+
+struct ColumnDef {
+  std::string name;
+  TypeRef type;
+  bool not_null = false;
+};
+
+struct Relation {
+  Oid oid = 0;
+  Oid namespace_oid = 0;
+  std::string schema;
+  std::string name;
+  char kind = 'r';
+  std::vector<ColumnDef> columns;
+  std::shared_ptr<const std::vector<Row>> rows;  // base tables
+  std::string view_sql;                          // views: the defining query
+  int column_index(std::string_view column) const;
+};
+
+struct ProcInfo {
+  Oid oid = 0;
+  std::string name;
+  Oid namespace_oid = 11;
+  std::vector<Oid> arg_types;
+  Oid result_type = 0;
+  bool returns_set = false;
+  char language = 'i';   // 'i' internal, 's' sql
+  std::string sql_body;  // SQL functions: prosrc
+};
+
+class CatalogSnapshot {
+ public:
+  TypeRegistry types;
+  std::string database;
+  Oid database_oid = 0;
+
+  const Relation* relation(std::string_view schema, std::string_view name) const;
+  const Relation* relation_by_oid(Oid oid) const;
+  // Resolves an unqualified name along the search path (pg_catalog first, as PostgreSQL).
+  const Relation* lookup_relation(std::string_view name,
+                                  const std::vector<std::string>& path) const;
+
+  Oid namespace_oid(std::string_view name) const;  // 0 if unknown
+  std::string namespace_name(Oid oid) const;       // "" if unknown
+  std::string role_name(Oid oid) const;
+  Oid role_oid(std::string_view name) const;
+  const ProcInfo* proc(Oid oid) const;
+  std::vector<const ProcInfo*> procs_named(std::string_view name) const;
+  std::optional<std::string> description(Oid objoid, Oid classoid, int32_t subid) const;
+  std::optional<std::string> shared_description(Oid objoid, Oid classoid) const;
+  // Definitions kept as text for registered objects (pg_get_expr / _constraintdef / _indexdef).
+  std::unordered_map<Oid, std::string> constraint_defs;  // pg_constraint.oid
+  std::unordered_map<Oid, std::string> index_defs;       // index relation oid
+  std::unordered_map<Oid, std::string> default_defs;     // pg_attrdef.oid
+  std::unordered_map<Oid, std::string> view_defs;        // view relation oid → pg_get_viewdef
+  // Results of pg_get_* functions for built-in objects, dumped from PostgreSQL: function → oid →
+  // text.
+  std::unordered_map<std::string, std::unordered_map<Oid, std::string>> builtin_defs;
+  const std::string* definition(const std::string& function, Oid oid) const;
+
+  // Builds the snapshot for `database` from the built-in rows and the registered objects.
+  // `oids` gives the OIDs the engine assigned to objects registered without one (by key).
+  static std::shared_ptr<const CatalogSnapshot> build(
+      const UserCatalog& user, std::string_view database,
+      const std::unordered_map<std::string, Oid>& oids);
+
+  // Relations, by "schema.name".
+  std::unordered_map<std::string, std::shared_ptr<Relation>> relations;
+  std::unordered_map<Oid, const Relation*> relations_by_oid;
+  std::unordered_map<Oid, std::string> namespaces;
+  std::unordered_map<std::string, Oid> namespace_by_name;
+  std::unordered_map<Oid, std::string> roles;
+  std::unordered_map<Oid, ProcInfo> procs_;
+  std::unordered_multimap<std::string, Oid> procs_by_name_;
+  std::map<std::tuple<Oid, Oid, int32_t>, std::string> descriptions_;
+  std::map<std::pair<Oid, Oid>, std::string> shared_descriptions_;
+  // Rows of set-returning catalog functions taken from the dump (pg_settings, pg_get_keywords).
+  std::shared_ptr<const Relation> settings;
+  std::shared_ptr<const Relation> keywords;
+};
+
+// Text forms (PostgreSQL output functions) and parsing (input functions) of engine values.
+std::string output_text(const Value& v, TypeRef type, const CatalogSnapshot& cat,
+                        const std::vector<std::string>& search_path);
+Value input_text(std::string_view text, TypeRef type, const CatalogSnapshot& cat);
+// Quotes an identifier as quote_ident does.
+std::string quote_ident(std::string_view ident);
+std::string format_type(const CatalogSnapshot& cat, Oid type, int32_t typmod);
+// format_type with PostgreSQL's flags: typmod_given false prints "bpchar" rather than "character".
+std::string format_type_flags(const CatalogSnapshot& cat, Oid type, int32_t typmod,
+                              bool typmod_given);
+
+}  // namespace riffq::catalog

@@ -1,0 +1,123 @@
+// engine.cpp — CatalogEngine: snapshots per database, OIDs for registered objects, preparing
+// and executing statements, and text output of results.
+#include "riffq/catalog/engine.hpp"
+
+#include "binder.hpp"
+#include "catalog_snapshot.hpp"
+#include "type_oids.hpp"
+
+namespace riffq::catalog {
+
+std::shared_ptr<const CatalogSnapshot> builtin_snapshot();
+
+CatalogEngine::CatalogEngine() = default;
+CatalogEngine::~CatalogEngine() = default;
+
+void CatalogEngine::set_objects(UserCatalog objects) {
+  std::lock_guard<std::mutex> lock(mu_);
+  // OIDs are assigned once per object key and kept, so re-registering keeps joins stable.
+  auto assign = [&](const std::string& key) {
+    if (oids_.find(key) == oids_.end()) oids_[key] = next_oid_++;
+  };
+  for (const UserDatabase& d : objects.databases) {
+    assign("d:" + d.name);
+    for (const UserSchema& s : d.schemas) {
+      assign("s:" + d.name + "." + s.name);
+      for (const UserRelation& r : s.relations) {
+        std::string key = d.name + "." + s.name + "." + r.name;
+        assign("r:" + key);
+        assign("t:" + key);
+        assign("a:" + key);
+        for (const UserColumn& c : r.columns)
+          if (c.default_expr) assign("ad:" + key + "." + c.name);
+        if (!r.primary_key.empty()) {
+          std::string name = r.primary_key_name.empty() ? r.name + "_pkey" : r.primary_key_name;
+          assign("i:" + key + "." + name);
+          assign("c:" + key + "." + name);
+        }
+        for (const auto& uk : r.unique_keys) {
+          std::string name = r.name;
+          for (const auto& c : uk) name += "_" + c;
+          name += "_key";
+          assign("i:" + key + "." + name);
+          assign("c:" + key + "." + name);
+        }
+        for (const auto& ix : r.indexes) assign("i:" + key + "." + ix.name);
+        for (const auto& fk : r.foreign_keys) {
+          std::string name = fk.name;
+          if (name.empty()) {
+            name = r.name;
+            for (const auto& c : fk.columns) name += "_" + c;
+            name += "_fkey";
+          }
+          assign("c:" + key + "." + name);
+        }
+      }
+    }
+  }
+  objects_ = std::move(objects);
+  snapshots_.clear();
+}
+
+bool CatalogEngine::has_database(std::string_view name) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (objects_.database(name) != nullptr) return true;
+  return name == "postgres" || name == "template1" || name == "template0";
+}
+
+std::shared_ptr<const CatalogSnapshot> CatalogEngine::snapshot(std::string_view database) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& [name, snap] : snapshots_)
+    if (name == database) return snap;
+  auto snap = CatalogSnapshot::build(objects_, database, oids_);
+  snapshots_.emplace_back(std::string(database), snap);
+  return snap;
+}
+
+PreparedCatalogQuery CatalogEngine::prepare(std::string_view sql,
+                                            const std::vector<Oid>& param_types,
+                                            const SessionInfo& session) const {
+  PreparedCatalogQuery p;
+  p.snapshot = snapshot(session.database);
+  std::vector<TypeRef> params;
+  for (Oid t : param_types) params.push_back(TypeRef{t, -1});
+  p.query = bind_sql(sql, *p.snapshot, session, params);
+  for (auto& t : params)
+    if (t.oid == 0 || t.oid == toid::UNKNOWN) t = TypeRef{toid::TEXT, -1};
+  p.param_types = params;
+  for (const OutputColumn& c : p.query->columns) {
+    ResultColumn rc;
+    rc.name = c.name;
+    rc.type = p.snapshot->types.base(c.type);
+    if (rc.type.oid == toid::UNKNOWN) rc.type = TypeRef{toid::TEXT, -1};
+    rc.table_oid = c.table_oid;
+    rc.attnum = c.attnum;
+    p.columns.push_back(rc);
+  }
+  return p;
+}
+
+CatalogResult CatalogEngine::execute(const PreparedCatalogQuery& stmt,
+                                     const std::vector<std::optional<std::string>>& params,
+                                     const SessionInfo& session) const {
+  ExecState st{*stmt.snapshot, session, {}, {}, {}, {}, 0, session.search_path};
+  for (size_t i = 0; i < stmt.param_types.size(); ++i) {
+    if (i >= params.size() || !params[i]) {
+      st.params.push_back(Value::null());
+      continue;
+    }
+    st.params.push_back(input_text(*params[i], stmt.param_types[i], *stmt.snapshot));
+  }
+  st.param_types = stmt.param_types;
+  CatalogResult r;
+  r.columns = stmt.columns;
+  r.rows = stmt.query->run(st, nullptr);
+  return r;
+}
+
+std::string CatalogEngine::text(const PreparedCatalogQuery& stmt, const Value& v, TypeRef type,
+                                const SessionInfo& session) const {
+  return output_text(v, type, *stmt.snapshot, session.search_path);
+}
+
+}  // namespace riffq::catalog

@@ -1,0 +1,368 @@
+// executor.cpp — running bound plans: scans (with index look-ups), joins (hash and nested
+// loop, LATERAL), grouping and aggregates, window functions, projection with set-returning
+// functions, DISTINCT [ON], ORDER BY, LIMIT, set operations and recursive CTEs.
+#include <algorithm>
+#include <unordered_set>
+
+#include "exprs.hpp"
+#include "functions.hpp"
+
+namespace riffq::catalog {
+namespace {
+
+constexpr uint64_t kWorkLimit = 200'000'000;  // rows touched by one statement
+
+Row base_row(const Row& left, int width) {
+  Row r = left;
+  r.resize(static_cast<size_t>(width));
+  return r;
+}
+
+bool pass(const std::vector<ExprPtr>& filters, const Row& row, const EvalContext* outer,
+          ExecState& st) {
+  if (filters.empty()) return true;
+  EvalContext ctx = EvalContext::nested(&row, outer, st);
+  for (const auto& f : filters)
+    if (!truthy(f->eval(ctx))) return false;
+  return true;
+}
+
+int compare_nullable(const Value& a, const Value& b, bool nulls_first) {
+  if (a.is_null() || b.is_null()) {
+    if (a.is_null() && b.is_null()) return 0;
+    return a.is_null() == nulls_first ? -1 : 1;
+  }
+  return compare_values(a, b);
+}
+
+}  // namespace
+
+void ExecState::charge(size_t rows) {
+  work += rows;
+  if (work > kWorkLimit)
+    throw CatalogError(sqlstate::PROGRAM_LIMIT_EXCEEDED,
+                       "statement exceeds the catalog engine's work limit");
+}
+
+RowsPtr Query::run_cached(ExecState& st, const EvalContext* outer) const {
+  if (correlated) return std::make_shared<const std::vector<Row>>(run(st, outer));
+  auto it = st.cache.find(this);
+  if (it != st.cache.end()) return it->second;
+  RowsPtr rows = std::make_shared<const std::vector<Row>>(run(st, outer));
+  st.cache[this] = rows;
+  return rows;
+}
+
+void sort_rows(std::vector<Row>& rows, const std::vector<std::tuple<size_t, bool, bool>>& order) {
+  if (order.empty()) return;
+  std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
+    for (const auto& [idx, desc, nulls_first] : order) {
+      int c = compare_nullable(a[idx], b[idx], nulls_first);
+      if (c == 0) continue;
+      if (a[idx].is_null() || b[idx].is_null()) return c < 0;
+      return desc ? c > 0 : c < 0;
+    }
+    return false;
+  });
+}
+
+void apply_limit(std::vector<Row>& rows, const ExprPtr& limit, const ExprPtr& offset, ExecState& st,
+                 const EvalContext* outer) {
+  EvalContext ctx = EvalContext::nested(nullptr, outer, st);
+  if (offset) {
+    Value v = offset->eval(ctx);
+    if (!v.is_null()) {
+      if (v.as_int() < 0) throw CatalogError("2201X", "OFFSET must not be negative");
+      size_t n = std::min(rows.size(), static_cast<size_t>(v.as_int()));
+      rows.erase(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(n));
+    }
+  }
+  if (limit) {
+    Value v = limit->eval(ctx);
+    if (!v.is_null()) {
+      if (v.as_int() < 0) throw CatalogError("2201W", "LIMIT must not be negative");
+      if (rows.size() > static_cast<size_t>(v.as_int()))
+        rows.resize(static_cast<size_t>(v.as_int()));
+    }
+  }
+}
+
+// ----- FROM items -----
+
+std::vector<Row> RelationScan::produce(ExecState& st, const Row& left, const EvalContext* outer,
+                                       int level_width) const {
+  RowsPtr source = rel->rows;
+  if (!source) source = view->run_cached(st, nullptr);
+  std::vector<Row> out;
+  auto emit = [&](const Row& r) {
+    Row row = base_row(left, level_width);
+    for (size_t i = 0; i < r.size() && i < static_cast<size_t>(width); ++i)
+      row[static_cast<size_t>(offset) + i] = r[i];
+    if (pass(filters, row, outer, st)) out.push_back(std::move(row));
+  };
+  if (key_column >= 0) {
+    EvalContext ctx = EvalContext::nested(&left, outer, st);
+    Value key = key_expr->eval(ctx);
+    if (key.is_null()) return out;
+    auto& index = st.indexes[source.get()][key_column];
+    if (index.empty() && !source->empty()) {
+      for (size_t i = 0; i < source->size(); ++i)
+        index.emplace(hash_value((*source)[i][static_cast<size_t>(key_column)]), i);
+      st.charge(source->size());
+    }
+    auto [b, e] = index.equal_range(hash_value(key));
+    std::vector<size_t> hits;
+    for (auto it = b; it != e; ++it) hits.push_back(it->second);
+    std::sort(hits.begin(), hits.end());  // keep the relation's order
+    for (size_t i : hits) {
+      const Row& r = (*source)[i];
+      const Value& v = r[static_cast<size_t>(key_column)];
+      if (!v.is_null() && compare_values(v, key) == 0) emit(r);
+    }
+    st.charge(hits.size());
+    return out;
+  }
+  st.charge(source->size());
+  for (const Row& r : *source) emit(r);
+  return out;
+}
+
+std::vector<Row> SubqueryScan::produce(ExecState& st, const Row& left, const EvalContext* outer,
+                                       int level_width) const {
+  EvalContext ctx = EvalContext::nested(&left, outer, st);
+  RowsPtr rows = query->run_cached(st, &ctx);
+  std::vector<Row> out;
+  for (const Row& r : *rows) {
+    Row row = base_row(left, level_width);
+    for (size_t i = 0; i < r.size() && i < static_cast<size_t>(width); ++i)
+      row[static_cast<size_t>(offset) + i] = r[i];
+    if (pass(filters, row, outer, st)) out.push_back(std::move(row));
+  }
+  st.charge(out.size());
+  return out;
+}
+
+std::vector<Row> FunctionScan::produce(ExecState& st, const Row& left, const EvalContext* outer,
+                                       int level_width) const {
+  EvalContext ctx = EvalContext::nested(&left, outer, st);
+  std::vector<std::vector<Row>> results;
+  size_t n = 0;
+  for (const auto& c : calls) {
+    results.push_back(c->rows(ctx));
+    n = std::max(n, results.back().size());
+  }
+  std::vector<Row> out;
+  for (size_t i = 0; i < n; ++i) {
+    Row row = base_row(left, level_width);
+    size_t col = static_cast<size_t>(offset);
+    for (size_t c = 0; c < calls.size(); ++c) {
+      size_t ncols = calls[c]->columns.size();
+      for (size_t k = 0; k < ncols; ++k, ++col)
+        if (i < results[c].size() && k < results[c][i].size()) row[col] = results[c][i][k];
+    }
+    if (ordinality) row[col] = Value::integer(static_cast<int64_t>(i + 1));
+    if (pass(filters, row, outer, st)) out.push_back(std::move(row));
+  }
+  st.charge(out.size());
+  return out;
+}
+
+std::vector<Row> CteScan::produce(ExecState& st, const Row& left, const EvalContext* outer,
+                                  int level_width) const {
+  auto it = st.cache.find(key);
+  RowsPtr rows;
+  if (it != st.cache.end()) {
+    rows = it->second;
+  } else {
+    if (!query)
+      throw CatalogError(sqlstate::INTERNAL_ERROR,
+                         "recursive working table read outside its query");
+    EvalContext ctx = EvalContext::nested(nullptr, outer, st);
+    rows = std::make_shared<const std::vector<Row>>(query->run(st, &ctx));
+    st.cache[key] = rows;
+  }
+  std::vector<Row> out;
+  for (const Row& r : *rows) {
+    Row row = base_row(left, level_width);
+    for (size_t i = 0; i < r.size() && i < static_cast<size_t>(width); ++i)
+      row[static_cast<size_t>(offset) + i] = r[i];
+    if (pass(filters, row, outer, st)) out.push_back(std::move(row));
+  }
+  st.charge(out.size());
+  return out;
+}
+
+std::vector<Row> JoinItem::produce(ExecState& st, const Row& base, const EvalContext* outer,
+                                   int level_width) const {
+  std::vector<Row> lrows = left->produce(st, base, outer, level_width);
+  std::vector<Row> out;
+  size_t roff = static_cast<size_t>(right->offset), rw = static_cast<size_t>(right->width);
+  auto merge = [&](const Row& l, const Row& r) {
+    Row m = l;
+    for (size_t i = roff; i < roff + rw; ++i) m[i] = r[i];
+    return m;
+  };
+  auto residual_ok = [&](const Row& m) { return pass(residual, m, outer, st); };
+  auto keys_of = [&](const std::vector<ExprPtr>& keys, const Row& row, Row& k) {
+    EvalContext ctx = EvalContext::nested(&row, outer, st);
+    k.clear();
+    for (const auto& e : keys) {
+      k.push_back(e->eval(ctx));
+      if (k.back().is_null()) return false;
+    }
+    return true;
+  };
+  if (right_lateral) {
+    for (const Row& l : lrows) {
+      bool matched = false;
+      for (Row& r : right->produce(st, l, outer, level_width)) {
+        Row lk, rk;
+        bool ok = true;
+        if (!left_keys.empty())
+          ok = keys_of(left_keys, r, lk) && keys_of(right_keys, r, rk) && ValueEq{}(lk, rk);
+        if (ok && residual_ok(r)) {
+          matched = true;
+          out.push_back(std::move(r));
+        }
+      }
+      if (!matched && (kind == Kind::LEFT || kind == Kind::FULL)) out.push_back(l);
+    }
+  } else {
+    std::vector<Row> rrows = right->produce(st, base, outer, level_width);
+    std::vector<bool> rmatched(rrows.size(), false);
+    if (!left_keys.empty()) {
+      std::unordered_multimap<size_t, size_t> table;
+      std::vector<Row> rkeys(rrows.size());
+      for (size_t i = 0; i < rrows.size(); ++i)
+        if (keys_of(right_keys, rrows[i], rkeys[i])) table.emplace(ValueHash{}(rkeys[i]), i);
+      Row lk;
+      for (const Row& l : lrows) {
+        bool matched = false;
+        if (keys_of(left_keys, l, lk)) {
+          auto [b, e] = table.equal_range(ValueHash{}(lk));
+          std::vector<size_t> hits;
+          for (auto it = b; it != e; ++it) hits.push_back(it->second);
+          std::sort(hits.begin(), hits.end());
+          for (size_t i : hits) {
+            if (!ValueEq{}(lk, rkeys[i])) continue;
+            Row m = merge(l, rrows[i]);
+            if (!residual_ok(m)) continue;
+            matched = true;
+            rmatched[i] = true;
+            out.push_back(std::move(m));
+          }
+        }
+        if (!matched && (kind == Kind::LEFT || kind == Kind::FULL)) out.push_back(l);
+        st.charge(1);
+      }
+    } else {
+      st.charge(lrows.size() * std::max<size_t>(rrows.size(), 1));
+      for (const Row& l : lrows) {
+        bool matched = false;
+        for (size_t i = 0; i < rrows.size(); ++i) {
+          Row m = merge(l, rrows[i]);
+          if (!residual_ok(m)) continue;
+          matched = true;
+          rmatched[i] = true;
+          out.push_back(std::move(m));
+        }
+        if (!matched && (kind == Kind::LEFT || kind == Kind::FULL)) out.push_back(l);
+      }
+    }
+    if (kind == Kind::RIGHT || kind == Kind::FULL)
+      for (size_t i = 0; i < rrows.size(); ++i)
+        if (!rmatched[i]) out.push_back(rrows[i]);
+  }
+  if (!filters.empty()) {
+    std::vector<Row> kept;
+    for (Row& r : out)
+      if (pass(filters, r, outer, st)) kept.push_back(std::move(r));
+    out.swap(kept);
+  }
+  st.charge(out.size());
+  return out;
+}
+
+// ----- queries -----
+
+std::vector<Row> ValuesQuery::run(ExecState& st, const EvalContext* outer) const {
+  EvalContext ctx = EvalContext::nested(nullptr, outer, st);
+  std::vector<Row> out;
+  for (const auto& exprs : rows) {
+    Row r;
+    for (const auto& e : exprs) r.push_back(e->eval(ctx));
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+namespace {
+
+std::vector<Row> dedupe(std::vector<Row> rows, size_t width) {
+  std::unordered_set<Row, ValueHash, ValueEq> seen;
+  std::vector<Row> out;
+  for (Row& r : rows) {
+    Row key(r.begin(), r.begin() + static_cast<std::ptrdiff_t>(std::min(width, r.size())));
+    if (seen.insert(std::move(key)).second) out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<Row> SetOpQuery::run(ExecState& st, const EvalContext* outer) const {
+  EvalContext own = EvalContext::nested(nullptr, outer, st);
+  const EvalContext* branch_outer = own_level ? &own : outer;
+  for (const auto& [key, q] : ctes) st.cache.erase(key);
+  std::vector<Row> l = left->run(st, branch_outer);
+  std::vector<Row> r = right->run(st, branch_outer);
+  std::vector<Row> out;
+  switch (op) {
+    case Op::UNION:
+      out = std::move(l);
+      out.insert(out.end(), std::make_move_iterator(r.begin()), std::make_move_iterator(r.end()));
+      if (!all) out = dedupe(std::move(out), columns.size());
+      break;
+    case Op::INTERSECT:
+    case Op::EXCEPT: {
+      std::unordered_multiset<Row, ValueHash, ValueEq> right_rows(r.begin(), r.end());
+      for (Row& row : l) {
+        auto it = right_rows.find(row);
+        bool in_right = it != right_rows.end();
+        if (in_right && all) right_rows.erase(it);
+        if (in_right == (op == Op::INTERSECT)) out.push_back(std::move(row));
+      }
+      if (!all) out = dedupe(std::move(out), columns.size());
+    }
+  }
+  sort_rows(out, order);
+  apply_limit(out, limit, offset, st, outer);
+  return out;
+}
+
+std::vector<Row> RecursiveQuery::run(ExecState& st, const EvalContext* outer) const {
+  std::vector<Row> result = base->run(st, outer);
+  std::unordered_set<Row, ValueHash, ValueEq> seen;
+  if (!all) {
+    result = dedupe(std::move(result), columns.size());
+    seen.insert(result.begin(), result.end());
+  }
+  std::vector<Row> working = result;
+  for (int iteration = 0; !working.empty(); ++iteration) {
+    if (iteration > 100000)
+      throw CatalogError(sqlstate::PROGRAM_LIMIT_EXCEEDED, "recursive query does not terminate");
+    st.cache[working_key] = std::make_shared<const std::vector<Row>>(std::move(working));
+    std::vector<Row> next = step->run(st, outer);
+    working.clear();
+    for (Row& r : next) {
+      if (!all && !seen.insert(r).second) continue;
+      working.push_back(r);
+      result.push_back(std::move(r));
+    }
+    st.charge(working.size());
+  }
+  st.cache.erase(working_key);
+  return result;
+}
+
+}  // namespace riffq::catalog

@@ -1,0 +1,155 @@
+// routing.cpp — which statements the catalog engine answers: those that read pg_catalog or
+// information_schema relations, call catalog functions or cast to reg* types. The parse tree is
+// walked generically through protobuf-c's descriptors, so every node kind is visited.
+#include <pg_query.h>
+#include <pg_query/pg_query.pb-c.h>
+
+#include <set>
+#include <string>
+
+#include "catalog_snapshot.hpp"
+#include "riffq/catalog/engine.hpp"
+
+namespace riffq::catalog {
+
+std::shared_ptr<const CatalogSnapshot> builtin_snapshot();
+
+namespace {
+
+struct Findings {
+  std::set<std::string> catalog_relations;  // pg_catalog / information_schema relations read
+  std::set<std::string> other_relations;
+  std::set<std::string> functions;
+  bool reg_cast = false;
+};
+
+bool is_catalog_function(const std::string& f) {
+  static const std::set<std::string> names = {"format_type",
+                                              "pg_get_userbyid",
+                                              "pg_table_is_visible",
+                                              "pg_type_is_visible",
+                                              "pg_function_is_visible",
+                                              "obj_description",
+                                              "col_description",
+                                              "shobj_description",
+                                              "pg_get_expr",
+                                              "pg_get_constraintdef",
+                                              "pg_get_indexdef",
+                                              "pg_get_viewdef",
+                                              "pg_get_function_arguments",
+                                              "pg_get_function_result",
+                                              "pg_get_function_identity_arguments",
+                                              "pg_get_keywords",
+                                              "pg_encoding_to_char",
+                                              "to_regtype",
+                                              "to_regclass",
+                                              "to_regproc",
+                                              "to_regnamespace",
+                                              "to_regrole",
+                                              "current_schemas",
+                                              "pg_get_ruledef",
+                                              "pg_get_triggerdef",
+                                              "pg_get_partkeydef",
+                                              "pg_relation_is_publishable",
+                                              "pg_tablespace_location",
+                                              "pg_options_to_table",
+                                              "has_table_privilege",
+                                              "has_schema_privilege",
+                                              "has_database_privilege",
+                                              "has_column_privilege",
+                                              "has_any_column_privilege",
+                                              "has_function_privilege",
+                                              "pg_has_role",
+                                              "pg_get_statisticsobjdef_columns",
+                                              "pg_get_function_sqlbody",
+                                              "_pg_expandarray"};
+  return names.count(f) > 0 || f.rfind("pg_stat_get_", 0) == 0;
+}
+
+void walk(const ProtobufCMessage* m, Findings& out, int depth) {
+  if (m == nullptr || depth > 1000) return;
+  const ProtobufCMessageDescriptor* d = m->descriptor;
+  if (d == &pg_query__range_var__descriptor) {
+    auto* rv = reinterpret_cast<const PgQuery__RangeVar*>(m);
+    std::string schema = rv->schemaname ? rv->schemaname : "";
+    std::string name = rv->relname ? rv->relname : "";
+    if (schema == "pg_catalog" || schema == "information_schema") {
+      out.catalog_relations.insert(name);
+    } else if (schema.empty() && builtin_snapshot()->relation("pg_catalog", name) != nullptr) {
+      out.catalog_relations.insert(name);
+    } else {
+      out.other_relations.insert(schema + "." + name);
+    }
+  } else if (d == &pg_query__func_call__descriptor) {
+    auto* f = reinterpret_cast<const PgQuery__FuncCall*>(m);
+    if (f->n_funcname > 0 &&
+        f->funcname[f->n_funcname - 1]->node_case == PG_QUERY__NODE__NODE_STRING)
+      out.functions.insert(f->funcname[f->n_funcname - 1]->string->sval);
+  } else if (d == &pg_query__type_name__descriptor) {
+    auto* t = reinterpret_cast<const PgQuery__TypeName*>(m);
+    if (t->n_names > 0 && t->names[t->n_names - 1]->node_case == PG_QUERY__NODE__NODE_STRING) {
+      std::string n = t->names[t->n_names - 1]->string->sval;
+      if (n.rfind("reg", 0) == 0 && n != "record") out.reg_cast = true;
+    }
+  }
+  for (unsigned i = 0; i < d->n_fields; ++i) {
+    const ProtobufCFieldDescriptor& f = d->fields[i];
+    if (f.type != PROTOBUF_C_TYPE_MESSAGE) continue;
+    const char* base = reinterpret_cast<const char*>(m);
+    if (f.label == PROTOBUF_C_LABEL_REPEATED) {
+      size_t n = *reinterpret_cast<const size_t*>(base + f.quantifier_offset);
+      auto* items = *reinterpret_cast<ProtobufCMessage* const* const*>(base + f.offset);
+      for (size_t k = 0; k < n; ++k) walk(items[k], out, depth + 1);
+    } else {
+      if (f.flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
+        uint32_t which = *reinterpret_cast<const uint32_t*>(base + f.quantifier_offset);
+        if (which != f.id) continue;
+      }
+      walk(*reinterpret_cast<ProtobufCMessage* const*>(base + f.offset), out, depth + 1);
+    }
+  }
+}
+
+bool analyze(std::string_view sql, Findings& out) {
+  std::string text(sql);
+  PgQueryProtobufParseResult res = pg_query_parse_protobuf(text.c_str());
+  if (res.error != nullptr) {
+    pg_query_free_protobuf_parse_result(res);
+    return false;
+  }
+  PgQuery__ParseResult* tree = pg_query__parse_result__unpack(
+      nullptr, res.parse_tree.len, reinterpret_cast<const uint8_t*>(res.parse_tree.data));
+  pg_query_free_protobuf_parse_result(res);
+  if (tree == nullptr) return false;
+  bool select =
+      tree->n_stmts == 1 && tree->stmts[0]->stmt->node_case == PG_QUERY__NODE__NODE_SELECT_STMT;
+  if (select) walk(&tree->base, out, 0);
+  pg_query__parse_result__free_unpacked(tree, nullptr);
+  return select;
+}
+
+}  // namespace
+
+bool reads_catalog(std::string_view sql) {
+  Findings f;
+  if (!analyze(sql, f)) return false;
+  if (!f.catalog_relations.empty() || f.reg_cast) return true;
+  for (const auto& fn : f.functions)
+    if (is_catalog_function(fn)) return true;
+  return false;
+}
+
+bool is_type_introspection(std::string_view sql) {
+  Findings f;
+  if (!analyze(sql, f)) return false;
+  if (!f.other_relations.empty()) return false;
+  static const std::set<std::string> allowed = {"pg_type",      "pg_range",     "pg_enum",
+                                                "pg_namespace", "pg_attribute", "pg_class",
+                                                "pg_multirange"};
+  bool types = f.catalog_relations.count("pg_type") > 0 || f.functions.count("to_regtype") > 0;
+  for (const auto& r : f.catalog_relations)
+    if (allowed.count(r) == 0) return false;
+  return types;
+}
+
+}  // namespace riffq::catalog

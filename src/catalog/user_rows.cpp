@@ -1,0 +1,500 @@
+// user_rows.cpp — the registered objects of one database as catalog rows: pg_database,
+// pg_namespace, pg_class (tables, views, indexes), pg_type (row and array types),
+// pg_attribute (with the system columns), pg_attrdef, pg_constraint, pg_index, pg_description;
+// plus the definitions pg_get_constraintdef / pg_get_indexdef / pg_get_viewdef print.
+#include <algorithm>
+
+#include "catalog_snapshot.hpp"
+#include "type_names.hpp"
+#include "type_oids.hpp"
+
+namespace riffq::catalog {
+
+std::shared_ptr<const CatalogSnapshot> builtin_snapshot();
+
+namespace {
+
+constexpr Oid BOOTSTRAP_SUPERUSER = 10;
+constexpr Oid PG_CLASS_OID = 1259, PG_NAMESPACE_OID = 2615, PG_CONSTRAINT_OID = 2606;
+
+// A row of a catalog table under construction, addressed by column name.
+class RowBuilder {
+ public:
+  explicit RowBuilder(const Relation& rel) : rel_(rel), row_(rel.columns.size()) {
+    for (size_t i = 0; i < rel.columns.size(); ++i) {
+      Oid t = rel.columns[i].type.oid;
+      if (t == toid::BOOL)
+        row_[i] = Value::boolean(false);
+      else if (t == toid::INT2 || t == toid::INT4 || t == toid::INT8 || t == toid::OID ||
+               t == toid::REGPROC)
+        row_[i] = Value::integer(0);
+      else if (t == toid::FLOAT4 || t == toid::FLOAT8)
+        row_[i] = Value::floating(0);
+    }
+  }
+  RowBuilder& set(std::string_view col, Value v) {
+    int i = rel_.column_index(col);
+    if (i >= 0) row_[static_cast<size_t>(i)] = std::move(v);
+    return *this;
+  }
+  RowBuilder& i(std::string_view col, int64_t v) { return set(col, Value::integer(v)); }
+  RowBuilder& t(std::string_view col, std::string v) { return set(col, Value::text(std::move(v))); }
+  RowBuilder& b(std::string_view col, bool v) { return set(col, Value::boolean(v)); }
+  Row take() { return std::move(row_); }
+
+ private:
+  const Relation& rel_;
+  Row row_;
+};
+
+struct TableAppender {
+  CatalogSnapshot& snap;
+  std::unordered_map<std::string, std::shared_ptr<std::vector<Row>>> fresh;
+
+  // The rows of schema.name, copied once from the built-in rows so new rows can be added.
+  std::vector<Row>& rows(const std::string& name) {
+    auto it = fresh.find(name);
+    if (it != fresh.end()) return *it->second;
+    auto rel_it = snap.relations.find("pg_catalog." + name);
+    auto copy = std::make_shared<Relation>(*rel_it->second);
+    auto rows = std::make_shared<std::vector<Row>>(*copy->rows);
+    copy->rows = rows;
+    rel_it->second = copy;
+    fresh[name] = rows;
+    return *rows;
+  }
+  const Relation& rel(const std::string& name) { return *snap.relations.at("pg_catalog." + name); }
+};
+
+Value int2_array(const std::vector<int64_t>& xs) {
+  ArrayItems out;
+  for (int64_t x : xs) out.push_back(Value::integer(x));
+  return Value::array(std::move(out));
+}
+
+const Row* type_row(const CatalogSnapshot& s, Oid oid) {
+  const Relation* t = s.relation("pg_catalog", "pg_type");
+  static thread_local std::unordered_map<Oid, size_t> cache;
+  static thread_local const void* cached_for = nullptr;
+  if (cached_for != t->rows.get()) {
+    cache.clear();
+    for (size_t i = 0; i < t->rows->size(); ++i)
+      cache[static_cast<Oid>((*t->rows)[i][0].as_int())] = i;
+    cached_for = t->rows.get();
+  }
+  auto it = cache.find(oid);
+  return it == cache.end() ? nullptr : &(*t->rows)[it->second];
+}
+
+Value type_field(const CatalogSnapshot& s, Oid type, std::string_view column) {
+  const Row* r = type_row(s, type);
+  int i = s.relation("pg_catalog", "pg_type")->column_index(column);
+  return r && i >= 0 ? (*r)[static_cast<size_t>(i)] : Value::null();
+}
+
+TypeRef column_type(const UserColumn& c, const CatalogSnapshot& s) {
+  if (c.type_name.empty()) return TypeRef{c.type_oid ? c.type_oid : toid::TEXT, c.typmod};
+  std::string name = c.type_name;
+  std::string lower;
+  for (char ch : name) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  // The short names of riffq.helpers.to_arrow.
+  if (lower == "str" || lower == "string") return TypeRef{toid::TEXT, -1};
+  if (lower == "datetime") return TypeRef{toid::TIMESTAMP, -1};
+  return parse_type_string(name, s);
+}
+
+std::string column_list(const std::vector<std::string>& cols) {
+  std::string out;
+  for (size_t i = 0; i < cols.size(); ++i) out += (i ? ", " : "") + quote_ident(cols[i]);
+  return out;
+}
+
+}  // namespace
+
+std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::build(
+    const UserCatalog& user, std::string_view database,
+    const std::unordered_map<std::string, Oid>& oids) {
+  auto base = builtin_snapshot();
+  auto s = std::make_shared<CatalogSnapshot>(*base);
+  s->database = std::string(database);
+  TableAppender app{*s, {}};
+  auto oid_of = [&](const std::string& key) {
+    auto it = oids.find(key);
+    return it == oids.end() ? Oid{0} : it->second;
+  };
+
+  // pg_database: the built-in databases plus every registered one.
+  for (const UserDatabase& d : user.databases) {
+    bool exists = false;
+    const Relation& pdb = app.rel("pg_database");
+    for (const Row& r : *pdb.rows) exists = exists || (r[1].is_text() && r[1].as_text() == d.name);
+    if (exists) continue;
+    const Row* tmpl = nullptr;
+    for (const Row& r : *pdb.rows)
+      if (r[1].is_text() && r[1].as_text() == "postgres") tmpl = &r;
+    Row row = *tmpl;
+    row[0] = Value::integer(d.oid ? d.oid : oid_of("d:" + d.name));
+    row[1] = Value::text(d.name);
+    int dba = pdb.column_index("datdba");
+    if (dba >= 0)
+      row[static_cast<size_t>(dba)] = Value::integer(d.owner.value_or(BOOTSTRAP_SUPERUSER));
+    app.rows("pg_database").push_back(std::move(row));
+  }
+  for (const Row& r : *app.rel("pg_database").rows)
+    if (r[1].is_text() && r[1].as_text() == database)
+      s->database_oid = static_cast<Oid>(r[0].as_int());
+
+  const UserDatabase* db = user.database(database);
+  if (db == nullptr) return s;
+  std::string dbkey = db->name + ".";
+
+  for (const UserSchema& sc : db->schemas) {
+    Oid nsp = s->namespace_oid(sc.name);
+    if (nsp == 0) {
+      nsp = sc.oid ? sc.oid : oid_of("s:" + dbkey + sc.name);
+      s->namespaces[nsp] = sc.name;
+      s->namespace_by_name[sc.name] = nsp;
+      app.rows("pg_namespace")
+          .push_back(RowBuilder(app.rel("pg_namespace"))
+                         .i("oid", nsp)
+                         .t("nspname", sc.name)
+                         .i("nspowner", sc.owner.value_or(BOOTSTRAP_SUPERUSER))
+                         .set("nspacl", Value::null())
+                         .take());
+    }
+    if (sc.comment) s->descriptions_[{nsp, PG_NAMESPACE_OID, 0}] = *sc.comment;
+  }
+  // Relations in two passes: every name first (foreign keys may point forward), then rows.
+  struct Placed {
+    const UserSchema* schema;
+    const UserRelation* rel;
+    Oid oid, nsp;
+    std::string key;
+  };
+  std::vector<Placed> placed;
+  for (const UserSchema& sc : db->schemas)
+    for (const UserRelation& r : sc.relations) {
+      std::string key = dbkey + sc.name + "." + r.name;
+      Oid oid = r.oid ? r.oid : oid_of("r:" + key);
+      Oid nsp = s->namespace_oid(sc.name);
+      placed.push_back(Placed{&sc, &r, oid, nsp, key});
+      auto rel = std::make_shared<Relation>();
+      rel->oid = oid;
+      rel->namespace_oid = nsp;
+      rel->schema = sc.name;
+      rel->name = r.name;
+      rel->kind = r.kind;
+      for (const UserColumn& c : r.columns)
+        rel->columns.push_back(ColumnDef{c.name, column_type(c, *s), !c.nullable});
+      // User relations have no rows in the catalog engine: their data lives with the handler.
+      rel->rows = std::make_shared<const std::vector<Row>>();
+      s->relations[sc.name + "." + r.name] = rel;
+      s->relations_by_oid[oid] = rel.get();
+    }
+
+  for (const Placed& p : placed) {
+    const UserRelation& r = *p.rel;
+    const Relation& rel = *s->relations_by_oid.at(p.oid);
+    Oid owner = r.owner.value_or(BOOTSTRAP_SUPERUSER);
+    Oid rowtype = r.rowtype_oid ? r.rowtype_oid : oid_of("t:" + p.key);
+    Oid arraytype = oid_of("a:" + p.key);
+    bool has_index =
+        r.has_index || !r.primary_key.empty() || !r.unique_keys.empty() || !r.indexes.empty();
+
+    RowBuilder cls(app.rel("pg_class"));
+    cls.i("oid", p.oid)
+        .t("relname", r.name)
+        .i("relnamespace", p.nsp)
+        .i("reltype", rowtype)
+        .i("relowner", owner)
+        .i("relam", r.kind == 'v' ? 0 : 2)
+        .i("relfilenode", r.kind == 'v' ? 0 : p.oid)
+        .i("relpages", 0)
+        .set("reltuples", Value::floating(-1))
+        .b("relhasindex", has_index)
+        .t("relpersistence", "p")
+        .t("relkind", std::string(1, r.kind))
+        .i("relnatts", static_cast<int64_t>(r.columns.size()))
+        .b("relhasrules", r.has_rules || r.kind == 'v')
+        .b("relhastriggers", r.has_triggers)
+        .b("relrowsecurity", r.row_security)
+        .b("relispopulated", true)
+        .t("relreplident", r.kind == 'v' ? "n" : "d")
+        .set("relfrozenxid", Value::text(r.kind == 'v' ? "0" : "716"))
+        .set("relminmxid", Value::text(r.kind == 'v' ? "0" : "1"))
+        .set("relacl", Value::null())
+        .set("reloptions", Value::null())
+        .set("relpartbound", Value::null());
+    app.rows("pg_class").push_back(cls.take());
+    if (r.comment) s->descriptions_[{p.oid, PG_CLASS_OID, 0}] = *r.comment;
+
+    // The row type and its array type, as CREATE TABLE makes them.
+    const Row* tmpl = type_row(*s, 83);  // pg_class's row type: a composite to copy
+    const Row* atmpl = type_row(*s, 273);
+    if (tmpl && atmpl) {
+      const Relation& pt = app.rel("pg_type");
+      Row t = *tmpl;
+      auto setc = [&](Row& row, const char* col, Value v) {
+        int i = pt.column_index(col);
+        if (i >= 0) row[static_cast<size_t>(i)] = std::move(v);
+      };
+      setc(t, "oid", Value::integer(rowtype));
+      setc(t, "typname", Value::text(r.name));
+      setc(t, "typnamespace", Value::integer(p.nsp));
+      setc(t, "typowner", Value::integer(owner));
+      setc(t, "typrelid", Value::integer(p.oid));
+      setc(t, "typarray", Value::integer(arraytype));
+      app.rows("pg_type").push_back(std::move(t));
+      Row a = *atmpl;
+      setc(a, "oid", Value::integer(arraytype));
+      setc(a, "typname", Value::text("_" + r.name));
+      setc(a, "typnamespace", Value::integer(p.nsp));
+      setc(a, "typowner", Value::integer(owner));
+      setc(a, "typelem", Value::integer(rowtype));
+      app.rows("pg_type").push_back(std::move(a));
+      TypeInfo ti;
+      ti.oid = rowtype;
+      ti.name = r.name;
+      ti.namespace_oid = p.nsp;
+      ti.type = 'c';
+      ti.category = 'C';
+      ti.array = arraytype;
+      ti.relid = p.oid;
+      s->types.add(ti);
+      TypeInfo ai;
+      ai.oid = arraytype;
+      ai.name = "_" + r.name;
+      ai.namespace_oid = p.nsp;
+      ai.category = 'A';
+      ai.elem = rowtype;
+      s->types.add(ai);
+    }
+
+    // Columns: the system columns of a table, then the user's.
+    if (r.kind != 'v') {
+      struct Sys {
+        const char* name;
+        int num;
+        Oid type;
+      };
+      static const Sys sys[] = {{"tableoid", -6, toid::OID}, {"cmax", -5, toid::CID},
+                                {"xmax", -4, toid::XID},     {"cmin", -3, toid::CID},
+                                {"xmin", -2, toid::XID},     {"ctid", -1, toid::TID}};
+      for (const Sys& c : sys) {
+        RowBuilder att(app.rel("pg_attribute"));
+        att.i("attrelid", p.oid)
+            .t("attname", c.name)
+            .i("atttypid", c.type)
+            .i("attstattarget", 0)
+            .set("attlen", type_field(*s, c.type, "typlen"))
+            .i("attnum", c.num)
+            .i("attcacheoff", -1)
+            .i("atttypmod", -1)
+            .set("attbyval", type_field(*s, c.type, "typbyval"))
+            .set("attalign", type_field(*s, c.type, "typalign"))
+            .set("attstorage", type_field(*s, c.type, "typstorage"))
+            .t("attcompression", "")
+            .b("attnotnull", true)
+            .t("attidentity", "")
+            .t("attgenerated", "")
+            .b("attislocal", true);
+        app.rows("pg_attribute").push_back(att.take());
+      }
+    }
+    for (size_t k = 0; k < r.columns.size(); ++k) {
+      const UserColumn& c = r.columns[k];
+      TypeRef ct = rel.columns[k].type;
+      Oid collation = type_field(*s, ct.oid, "typcollation").is_int()
+                          ? static_cast<Oid>(type_field(*s, ct.oid, "typcollation").as_int())
+                          : 0;
+      RowBuilder att(app.rel("pg_attribute"));
+      att.i("attrelid", p.oid)
+          .t("attname", c.name)
+          .i("atttypid", ct.oid)
+          .i("attstattarget", -1)
+          .set("attlen", type_field(*s, ct.oid, "typlen"))
+          .i("attnum", static_cast<int64_t>(k + 1))
+          .i("attndims", s->types.is_array(ct.oid) ? 1 : 0)
+          .i("attcacheoff", -1)
+          .i("atttypmod", ct.typmod)
+          .set("attbyval", type_field(*s, ct.oid, "typbyval"))
+          .set("attalign", type_field(*s, ct.oid, "typalign"))
+          .set("attstorage", type_field(*s, ct.oid, "typstorage"))
+          .t("attcompression", "")
+          .b("attnotnull", !c.nullable)
+          .b("atthasdef", c.default_expr.has_value())
+          .t("attidentity", "")
+          .t("attgenerated", "")
+          .b("attislocal", true)
+          .i("attcollation", collation);
+      app.rows("pg_attribute").push_back(att.take());
+      if (c.comment)
+        s->descriptions_[{p.oid, PG_CLASS_OID, static_cast<int32_t>(k + 1)}] = *c.comment;
+      if (c.default_expr) {
+        Oid ad = oid_of("ad:" + p.key + "." + c.name);
+        app.rows("pg_attrdef")
+            .push_back(RowBuilder(app.rel("pg_attrdef"))
+                           .i("oid", ad)
+                           .i("adrelid", p.oid)
+                           .i("adnum", static_cast<int64_t>(k + 1))
+                           .t("adbin", *c.default_expr)
+                           .take());
+      }
+    }
+    if (r.view_definition) s->view_defs[p.oid] = *r.view_definition;
+
+    auto attnums = [&](const std::vector<std::string>& cols) {
+      std::vector<int64_t> out;
+      for (const auto& name : cols) {
+        int i = rel.column_index(name);
+        if (i < 0)
+          throw CatalogError(sqlstate::UNDEFINED_OBJECT, "column \"" + name + "\" of relation \"" +
+                                                             r.name + "\" does not exist");
+        out.push_back(i + 1);
+      }
+      return out;
+    };
+    auto add_index = [&](const std::string& name, const std::vector<std::string>& cols, bool unique,
+                         bool primary) {
+      Oid idx = oid_of("i:" + p.key + "." + name);
+      RowBuilder icls(app.rel("pg_class"));
+      icls.i("oid", idx)
+          .t("relname", name)
+          .i("relnamespace", p.nsp)
+          .i("relowner", owner)
+          .i("relam", 403)
+          .i("relfilenode", idx)
+          .i("relpages", 1)
+          .set("reltuples", Value::floating(0))
+          .t("relpersistence", "p")
+          .t("relkind", "i")
+          .i("relnatts", static_cast<int64_t>(cols.size()))
+          .b("relispopulated", true)
+          .t("relreplident", "n")
+          .set("relfrozenxid", Value::text("0"))
+          .set("relminmxid", Value::text("0"))
+          .set("relacl", Value::null())
+          .set("reloptions", Value::null())
+          .set("relpartbound", Value::null());
+      app.rows("pg_class").push_back(icls.take());
+      std::vector<int64_t> keys = attnums(cols);
+      std::vector<int64_t> zeros(keys.size(), 0);
+      ArrayItems collations, classes;
+      for (int64_t k : keys) {
+        Oid ct = rel.columns[static_cast<size_t>(k - 1)].type.oid;
+        Value coll = type_field(*s, ct, "typcollation");
+        collations.push_back(coll.is_int() ? coll : Value::integer(0));
+        classes.push_back(Value::integer(0));
+      }
+      app.rows("pg_index")
+          .push_back(RowBuilder(app.rel("pg_index"))
+                         .i("indexrelid", idx)
+                         .i("indrelid", p.oid)
+                         .i("indnatts", static_cast<int64_t>(keys.size()))
+                         .i("indnkeyatts", static_cast<int64_t>(keys.size()))
+                         .b("indisunique", unique)
+                         .b("indisprimary", primary)
+                         .b("indimmediate", true)
+                         .b("indisvalid", true)
+                         .b("indisready", true)
+                         .b("indislive", true)
+                         .set("indkey", int2_array(keys))
+                         .set("indcollation", Value::array(collations))
+                         .set("indclass", Value::array(classes))
+                         .set("indoption", int2_array(zeros))
+                         .set("indexprs", Value::null())
+                         .set("indpred", Value::null())
+                         .take());
+      s->index_defs[idx] = std::string("CREATE ") + (unique ? "UNIQUE " : "") + "INDEX " +
+                           quote_ident(name) + " ON " + quote_ident(p.schema->name) + "." +
+                           quote_ident(r.name) + " USING btree (" + column_list(cols) + ")";
+      auto irel = std::make_shared<Relation>();
+      irel->oid = idx;
+      irel->namespace_oid = p.nsp;
+      irel->schema = p.schema->name;
+      irel->name = name;
+      irel->kind = 'i';
+      irel->rows = std::make_shared<const std::vector<Row>>();
+      s->relations[p.schema->name + "." + name] = irel;
+      s->relations_by_oid[idx] = irel.get();
+      return idx;
+    };
+    auto add_constraint = [&](const std::string& name, char type,
+                              const std::vector<std::string>& cols, Oid index, Oid ref_rel,
+                              const std::vector<int64_t>& ref_keys, const std::string& def) {
+      Oid con = oid_of("c:" + p.key + "." + name);
+      RowBuilder row(app.rel("pg_constraint"));
+      row.i("oid", con)
+          .t("conname", name)
+          .i("connamespace", p.nsp)
+          .t("contype", std::string(1, type))
+          .b("convalidated", true)
+          .i("conrelid", p.oid)
+          .i("conindid", index)
+          .i("confrelid", ref_rel)
+          .t("confupdtype", type == 'f' ? "a" : " ")
+          .t("confdeltype", type == 'f' ? "a" : " ")
+          .t("confmatchtype", type == 'f' ? "s" : " ")
+          .b("conislocal", true)
+          .b("connoinherit", type != 'f')
+          .set("conkey", int2_array(attnums(cols)))
+          .set("confkey", ref_keys.empty() ? Value::null() : int2_array(ref_keys))
+          .set("conpfeqop", Value::null())
+          .set("conppeqop", Value::null())
+          .set("conffeqop", Value::null())
+          .set("confdelsetcols", Value::null())
+          .set("conexclop", Value::null())
+          .set("conbin", Value::null());
+      app.rows("pg_constraint").push_back(row.take());
+      s->constraint_defs[con] = def;
+    };
+    if (!r.primary_key.empty()) {
+      std::string name = r.primary_key_name.empty() ? r.name + "_pkey" : r.primary_key_name;
+      Oid idx = add_index(name, r.primary_key, true, true);
+      add_constraint(name, 'p', r.primary_key, idx, 0, {},
+                     "PRIMARY KEY (" + column_list(r.primary_key) + ")");
+    }
+    for (const auto& uk : r.unique_keys) {
+      std::string name = r.name;
+      for (const auto& c : uk) name += "_" + c;
+      name += "_key";
+      Oid idx = add_index(name, uk, true, false);
+      add_constraint(name, 'u', uk, idx, 0, {}, "UNIQUE (" + column_list(uk) + ")");
+    }
+    for (const auto& ix : r.indexes) add_index(ix.name, ix.columns, ix.unique, false);
+    for (const auto& fk : r.foreign_keys) {
+      std::string ref_schema = fk.ref_schema.empty() ? p.schema->name : fk.ref_schema;
+      const Relation* target = s->relation(ref_schema, fk.ref_table);
+      if (target == nullptr)
+        throw CatalogError("42P01", "relation \"" + ref_schema + "." + fk.ref_table +
+                                        "\" referenced by a foreign key does not exist");
+      std::vector<std::string> ref_cols = fk.ref_columns;
+      std::vector<int64_t> ref_keys;
+      for (const auto& c : ref_cols) {
+        int i = target->column_index(c);
+        if (i < 0)
+          throw CatalogError(
+              "42703", "column \"" + c + "\" referenced in foreign key constraint does not exist");
+        ref_keys.push_back(i + 1);
+      }
+      std::string name = fk.name;
+      if (name.empty()) {
+        name = r.name;
+        for (const auto& c : fk.columns) name += "_" + c;
+        name += "_fkey";
+      }
+      std::string target_name = ref_schema == "public"
+                                    ? quote_ident(fk.ref_table)
+                                    : quote_ident(ref_schema) + "." + quote_ident(fk.ref_table);
+      add_constraint(name, 'f', fk.columns, 0, target->oid, ref_keys,
+                     "FOREIGN KEY (" + column_list(fk.columns) + ") REFERENCES " + target_name +
+                         "(" + column_list(ref_cols) + ")");
+    }
+  }
+  // Keep the tables ordered as PostgreSQL's heap would return them: by insertion, which is OID
+  // order here.
+  (void)PG_CONSTRAINT_OID;
+  return s;
+}
+
+}  // namespace riffq::catalog
