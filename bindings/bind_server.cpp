@@ -13,6 +13,7 @@
 #include <mutex>
 #include <system_error>
 
+#include "catalog_registration.hpp"
 #include "python_backend.hpp"
 #include "riffq/server/server.hpp"
 
@@ -25,16 +26,6 @@ namespace {
 // PostgreSQL version whose catalog is emulated; drivers parse MAJOR.MINOR from it.
 constexpr const char* DEFAULT_SERVER_VERSION = "15.8";
 
-struct RegisteredColumn {
-  std::string name;
-  std::string type;
-  bool nullable;
-};
-struct RegisteredTable {
-  std::string database, schema, table;
-  std::vector<RegisteredColumn> columns;
-};
-
 bool valid_server_version(const std::string& v) {
   size_t i = 0;
   while (i < v.size() && std::isdigit(static_cast<unsigned char>(v[i]))) ++i;
@@ -44,7 +35,8 @@ bool valid_server_version(const std::string& v) {
 
 class PyServer {
  public:
-  explicit PyServer(std::string addr) : addr_(std::move(addr)), callbacks_(std::make_shared<PythonCallbacks>()) {
+  explicit PyServer(std::string addr)
+      : addr_(std::move(addr)), callbacks_(std::make_shared<PythonCallbacks>()) {
     callbacks_->on_query = nb::none();
     callbacks_->on_connect = nb::none();
     callbacks_->on_disconnect = nb::none();
@@ -67,7 +59,8 @@ class PyServer {
               SSL_CTX_check_private_key(ctx) == 1;
     if (ctx) SSL_CTX_free(ctx);
     if (!ok) {
-      PyErr_SetString(PyExc_OSError, ("could not load TLS certificate/key: " + cert + ", " + key).c_str());
+      PyErr_SetString(PyExc_OSError,
+                      ("could not load TLS certificate/key: " + cert + ", " + key).c_str());
       throw nb::python_error();
     }
     tls_cert_ = cert;
@@ -96,45 +89,35 @@ class PyServer {
     for (auto [k, v] : users) {
       std::string user = nb::cast<std::string>(k);
       std::string secret = nb::cast<std::string>(v);
-      (*map)[user] = session::is_md5_verifier(secret) ? secret : session::md5_verifier(user, secret);
+      (*map)[user] =
+          session::is_md5_verifier(secret) ? secret : session::md5_verifier(user, secret);
     }
     md5_users_ = std::move(map);
   }
 
-  void register_database(const std::string& db) { databases_.push_back(db); }
+  void register_database(const std::string& db) { catalog_.register_database(db); }
   void register_schema(const std::string& db, const std::string& schema) {
-    schemas_.emplace_back(db, schema);
+    catalog_.register_schema(db, schema);
   }
   void register_table(const std::string& db, const std::string& schema, const std::string& table,
-                      nb::list columns) {
-    RegisteredTable t{db, schema, table, {}};
-    for (nb::handle item : columns) {
-      if (!nb::isinstance<nb::dict>(item)) throw nb::type_error("each column must be a dict");
-      nb::dict d = nb::borrow<nb::dict>(item);
-      if (nb::len(d) != 1) throw nb::value_error("each column must be a single-key dict");
-      for (auto [k, v] : d) {
-        if (!nb::isinstance<nb::dict>(v)) throw nb::type_error("column spec must be a dict");
-        nb::dict spec = nb::borrow<nb::dict>(v);
-        if (!spec.contains("type")) throw nb::value_error("column spec is missing 'type'");
-        if (!spec.contains("nullable")) throw nb::value_error("column spec is missing 'nullable'");
-        t.columns.push_back({nb::cast<std::string>(k), nb::cast<std::string>(spec["type"]),
-                             nb::cast<bool>(spec["nullable"])});
-      }
-    }
-    tables_.push_back(std::move(t));
+                      nb::handle columns, nb::handle primary_key, nb::handle unique,
+                      nb::handle foreign_keys, nb::handle indexes, nb::handle comment,
+                      const std::string& kind, nb::handle view_sql) {
+    catalog_.register_table(db, schema, table, columns, primary_key, unique, foreign_keys, indexes,
+                            comment, kind, view_sql);
   }
   void set_lazy_catalog(nb::object source) { lazy_catalog_ = std::move(source); }
 
   void start(bool tls, bool catalog_emulation, std::optional<std::string> server_version,
              bool require_tls, size_t max_connections, uint32_t max_message_size,
              double startup_timeout, double idle_timeout, double shutdown_grace) {
-    (void)catalog_emulation;  // the catalog engine arrives with its own issue
     if (callbacks_->on_query.is_none())
       throw nb::value_error("No callback set. Use on_query() before starting the server.");
     if (tls && tls_cert_.empty()) throw nb::value_error("start(tls=True) requires set_tls() first");
     if (require_tls && !tls) throw nb::value_error("require_tls=True needs tls=True");
     if (max_connections == 0) throw nb::value_error("max_connections must be at least 1");
-    if (max_message_size < 1024) throw nb::value_error("max_message_size must be at least 1024 bytes");
+    if (max_message_size < 1024)
+      throw nb::value_error("max_message_size must be at least 1024 bytes");
     if (!(startup_timeout > 0)) throw nb::value_error("startup_timeout must be positive");
     if (!(idle_timeout >= 0)) throw nb::value_error("idle_timeout must be 0 (off) or positive");
     if (!(shutdown_grace >= 0)) throw nb::value_error("shutdown_grace must be 0 or positive");
@@ -153,6 +136,8 @@ class PyServer {
     }
     cfg.scram_users = scram_users_;
     cfg.md5_users = md5_users_;
+    cfg.catalog = catalog_.engine();
+    cfg.catalog_emulation = catalog_emulation;
     cfg.max_connections = max_connections;
     cfg.large_message_limit = max_message_size;
     cfg.startup_timeout = std::chrono::duration_cast<std::chrono::seconds>(
@@ -161,9 +146,10 @@ class PyServer {
         std::chrono::duration<double>(idle_timeout));
     cfg.shutdown_grace = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::duration<double>(shutdown_grace));
-    bool main_thread = PyGILState_Check() && nb::module_::import_("threading")
-                                                 .attr("current_thread")()
-                                                 .is(nb::module_::import_("threading").attr("main_thread")());
+    bool main_thread =
+        PyGILState_Check() && nb::module_::import_("threading")
+                                  .attr("current_thread")()
+                                  .is(nb::module_::import_("threading").attr("main_thread")());
     cfg.handle_signals = main_thread;
     auto app = std::make_shared<PythonApplication>(callbacks_);
     {
@@ -173,7 +159,8 @@ class PyServer {
       stop_requested_early_ = false;
     }
     std::string bind_error;
-    struct sigaction old_int {}, old_term {};
+    struct sigaction old_int {
+    }, old_term{};
     {
       nb::gil_scoped_release release;
       try {
@@ -274,9 +261,7 @@ class PyServer {
   std::string tls_cert_, tls_key_;
   std::shared_ptr<const session::ScramUsers> scram_users_;
   std::shared_ptr<const session::Md5Users> md5_users_;
-  std::vector<std::string> databases_;
-  std::vector<std::pair<std::string, std::string>> schemas_;
-  std::vector<RegisteredTable> tables_;
+  bindings::CatalogRegistry catalog_;
 
   std::mutex mu_;
   std::condition_variable cv_;
@@ -320,12 +305,28 @@ void bind_server(nb::module_& m) {
            "once, here) or to a stored verifier \"SCRAM-SHA-256$iter:salt$StoredKey:ServerKey\" "
            "(as in pg_authid). Takes precedence over on_authentication's cleartext passwords; "
            "on_connect still runs. Unknown users and wrong passwords get 28P01.")
-      .def("register_database", &PyServer::register_database, "database_name"_a)
-      .def("register_schema", &PyServer::register_schema, "database_name"_a, "schema_name"_a)
+      .def("register_database", &PyServer::register_database, "database_name"_a,
+           "Registers a database for catalog emulation (with its public schema). With "
+           "start(catalog_emulation=True) clients must connect to a registered database, "
+           "postgres, template0 or template1 (others get 3D000).")
+      .def("register_schema", &PyServer::register_schema, "database_name"_a, "schema_name"_a,
+           "Registers a schema under a database (the database is registered if needed).")
       .def("register_table", &PyServer::register_table, "database_name"_a, "schema_name"_a,
-           "table_name"_a, "columns"_a,
-           "Registers a table; columns is a list of single-key dicts "
-           "{name: {\"type\": str, \"nullable\": bool}}.")
+           "table_name"_a, "columns"_a, nb::kw_only(), "primary_key"_a = nb::none(),
+           "unique"_a = nb::none(), "foreign_keys"_a = nb::none(), "indexes"_a = nb::none(),
+           "comment"_a = nb::none(), "kind"_a = "table", "view_sql"_a = nb::none(),
+           "Registers a table (or view) for catalog emulation; registering it again replaces it. "
+           "columns is a list of single-key dicts {name: {\"type\": str, \"nullable\": bool, "
+           "\"default\"?: str, \"comment\"?: str}} where type is any PostgreSQL type name "
+           "(\"int\", \"bigint\", \"numeric(12,2)\", \"varchar(40)\", \"timestamptz\", \"text[]\", "
+           "…) "
+           "or a riffq.helpers.to_arrow short name (str, float, datetime, …). Keyword-only: "
+           "primary_key (column names), unique (list of column-name lists), foreign_keys (dicts "
+           "{\"columns\", \"references\": \"[schema.]table\", \"ref_columns\"?, \"name\"?}), "
+           "indexes "
+           "(dicts {\"name\", \"columns\", \"unique\"?}), comment, kind (\"table\", \"view\", "
+           "\"materialized_view\"), view_sql (a view's query, for pg_get_viewdef). Raises "
+           "ValueError for an unknown type or a key naming a missing column.")
       .def("set_lazy_catalog", &PyServer::set_lazy_catalog, "source"_a)
       .def("start", &PyServer::start, "tls"_a = false, "catalog_emulation"_a = false,
            "server_version"_a = nb::none(), nb::kw_only(), "require_tls"_a = false,

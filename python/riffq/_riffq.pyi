@@ -77,13 +77,19 @@ class Server:
         Turns on SCRAM-SHA-256 authentication: users maps a user name to a password (hashed once, here) or to a stored verifier "SCRAM-SHA-256$iter:salt$StoredKey:ServerKey" (as in pg_authid). Takes precedence over on_authentication's cleartext passwords; on_connect still runs. Unknown users and wrong passwords get 28P01.
         """
 
-    def register_database(self, database_name: str) -> None: ...
-
-    def register_schema(self, database_name: str, schema_name: str) -> None: ...
-
-    def register_table(self, database_name: str, schema_name: str, table_name: str, columns: list) -> None:
+    def register_database(self, database_name: str) -> None:
         """
-        Registers a table; columns is a list of single-key dicts {name: {"type": str, "nullable": bool}}.
+        Registers a database for catalog emulation (with its public schema). With start(catalog_emulation=True) clients must connect to a registered database, postgres, template0 or template1 (others get 3D000).
+        """
+
+    def register_schema(self, database_name: str, schema_name: str) -> None:
+        """
+        Registers a schema under a database (the database is registered if needed).
+        """
+
+    def register_table(self, database_name: str, schema_name: str, table_name: str, columns: object, *, primary_key: object | None = None, unique: object | None = None, foreign_keys: object | None = None, indexes: object | None = None, comment: object | None = None, kind: str = 'table', view_sql: object | None = None) -> None:
+        """
+        Registers a table (or view) for catalog emulation; registering it again replaces it. columns is a list of single-key dicts {name: {"type": str, "nullable": bool, "default"?: str, "comment"?: str}} where type is any PostgreSQL type name ("int", "bigint", "numeric(12,2)", "varchar(40)", "timestamptz", "text[]", …) or a riffq.helpers.to_arrow short name (str, float, datetime, …). Keyword-only: primary_key (column names), unique (list of column-name lists), foreign_keys (dicts {"columns", "references": "[schema.]table", "ref_columns"?, "name"?}), indexes (dicts {"name", "columns", "unique"?}), comment, kind ("table", "view", "materialized_view"), view_sql (a view's query, for pg_get_viewdef). Raises ValueError for an unknown type or a key naming a missing column.
         """
 
     def set_lazy_catalog(self, source: object) -> None: ...

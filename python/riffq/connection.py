@@ -170,10 +170,25 @@ class RiffqServer:
         self._server.register_schema(database_name, schema_name)
 
     def register_table(self, database_name: str, schema_name: str, table_name: str,
-                       columns: List[Dict[str, Dict[str, Any]]]) -> None:
-        """Registers a table; ``columns`` is a list of single-key dicts
-        ``{name: {"type": str, "nullable": bool}}``."""
-        self._server.register_table(database_name, schema_name, table_name, columns)
+                       columns: List[Dict[str, Dict[str, Any]]], *,
+                       primary_key: Optional[Sequence[str]] = None,
+                       unique: Optional[Sequence[Sequence[str]]] = None,
+                       foreign_keys: Optional[Sequence[Dict[str, Any]]] = None,
+                       indexes: Optional[Sequence[Dict[str, Any]]] = None,
+                       comment: Optional[str] = None, kind: str = "table",
+                       view_sql: Optional[str] = None) -> None:
+        """Registers a table (or view) for catalog emulation.
+
+        ``columns`` is a list of single-key dicts ``{name: {"type": str, "nullable": bool}}``
+        (optionally ``"default"`` and ``"comment"``); ``type`` is any PostgreSQL type name or a
+        ``helpers.to_arrow`` short name. The keyword arguments add what tools display: a
+        primary key, unique keys, foreign keys ``{"columns", "references", "ref_columns"}``,
+        indexes ``{"name", "columns", "unique"}``, a comment, the kind (``"table"``,
+        ``"view"``, ``"materialized_view"``) and a view's SQL. Registering again replaces it."""
+        self._server.register_table(database_name, schema_name, table_name, columns,
+                                    primary_key=primary_key, unique=unique,
+                                    foreign_keys=foreign_keys, indexes=indexes, comment=comment,
+                                    kind=kind, view_sql=view_sql)
 
     def handle_shutdown(self, callback: Callable[[], None]) -> None:
         """Registers a callable run once after the server stopped, before ``start()`` returns."""

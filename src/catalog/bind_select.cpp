@@ -343,7 +343,6 @@ size_t Binder::order_target(const PgQuery__Node* n, SelectQuery& q, Level& lv, b
         return k;
   }
   q.targets.push_back(e);
-  q.columns.push_back(OutputColumn{"?column?", e->type});
   return q.targets.size() - 1;
 }
 

@@ -102,6 +102,9 @@ class CatalogSnapshot {
 std::string output_text(const Value& v, TypeRef type, const CatalogSnapshot& cat,
                         const std::vector<std::string>& search_path);
 Value input_text(std::string_view text, TypeRef type, const CatalogSnapshot& cat);
+// The binary (send) form of a value; false when the type has none.
+bool binary_value(const Value& v, TypeRef type, const CatalogSnapshot& cat,
+                  const std::vector<std::string>& path, std::string& out);
 // Quotes an identifier as quote_ident does.
 std::string quote_ident(std::string_view ident);
 std::string format_type(const CatalogSnapshot& cat, Oid type, int32_t typmod);

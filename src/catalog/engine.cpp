@@ -92,6 +92,7 @@ PreparedCatalogQuery CatalogEngine::prepare(std::string_view sql,
     if (rc.type.oid == toid::UNKNOWN) rc.type = TypeRef{toid::TEXT, -1};
     rc.table_oid = c.table_oid;
     rc.attnum = c.attnum;
+    if (const TypeInfo* ti = p.snapshot->types.find(rc.type.oid)) rc.typlen = ti->len;
     p.columns.push_back(rc);
   }
   return p;
@@ -118,6 +119,11 @@ CatalogResult CatalogEngine::execute(const PreparedCatalogQuery& stmt,
 std::string CatalogEngine::text(const PreparedCatalogQuery& stmt, const Value& v, TypeRef type,
                                 const SessionInfo& session) const {
   return output_text(v, type, *stmt.snapshot, session.search_path);
+}
+
+bool CatalogEngine::binary(const PreparedCatalogQuery& stmt, const Value& v, TypeRef type,
+                           const SessionInfo& session, std::string& out) const {
+  return binary_value(v, type, *stmt.snapshot, session.search_path, out);
 }
 
 }  // namespace riffq::catalog

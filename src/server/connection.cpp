@@ -2,8 +2,8 @@
 // blocking work (application calls, row streaming) to the worker pool.
 #include "connection.hpp"
 
-#include <asio/experimental/as_tuple.hpp>
 #include <openssl/rand.h>
+#include <asio/experimental/as_tuple.hpp>
 
 #include <memory>
 #include <stdexcept>
@@ -106,6 +106,8 @@ Connection::Connection(std::shared_ptr<ServerShared> shared, asio::io_context& i
   sc.tls_required = shared_->config.tls_required;
   sc.scram_users = shared_->config.scram_users;
   sc.md5_users = shared_->config.md5_users;
+  sc.catalog = shared_->config.catalog;
+  sc.catalog_emulation = shared_->config.catalog_emulation;
   if (over_limit)
     sc.refuse_startup =
         PgError::fatal(sqlstate::TOO_MANY_CONNECTIONS, "sorry, too many clients already");
@@ -332,8 +334,8 @@ void Connection::begin_shutdown() {
 }
 
 void Connection::terminate_running() {
-  const PgError e =
-      PgError::fatal(sqlstate::ADMIN_SHUTDOWN, "terminating connection due to administrator command");
+  const PgError e = PgError::fatal(sqlstate::ADMIN_SHUTDOWN,
+                                   "terminating connection due to administrator command");
   if (session_->cancel(e)) {
     tell_cancelled();
     out_cv_.notify_all();
@@ -398,8 +400,8 @@ void Connection::admit(session::AdmissionRequest request) {
 void Connection::watch_idle_in_transaction() {
   const bool idle_in_block = session_->admitted() && !session_->busy() && !session_->closed() &&
                              session_->transaction_status() != wire::TransactionStatus::IDLE;
-  const auto timeout = idle_in_block ? session_->idle_in_transaction_timeout()
-                                     : std::chrono::milliseconds(0);
+  const auto timeout =
+      idle_in_block ? session_->idle_in_transaction_timeout() : std::chrono::milliseconds(0);
   if (timeout.count() <= 0) {
     if (idle_in_tx_armed_) {  // the common case costs nothing per event
       ++idle_in_tx_seq_;
@@ -414,8 +416,8 @@ void Connection::watch_idle_in_transaction() {
   idle_in_tx_timer_.async_wait([self = shared_from_this(), seq](const asio::error_code& ec) {
     if (ec || seq != self->idle_in_tx_seq_ || self->closed_ || self->session_->busy()) return;
     // As PostgreSQL's idle_in_transaction_session_timeout: the session is closed.
-    self->session_->terminate(PgError::fatal(
-        "25P03", "terminating connection due to idle-in-transaction timeout"));
+    self->session_->terminate(
+        PgError::fatal("25P03", "terminating connection due to idle-in-transaction timeout"));
   });
 }
 
@@ -428,8 +430,8 @@ void Connection::arm_statement_timeout() {
   statement_timer_.async_wait([self = shared_from_this(), seq](const asio::error_code& ec) {
     if (ec || seq != self->statement_seq_ || self->closed_) return;
     // Like PostgreSQL: the statement ends with 57014, the session goes on.
-    if (self->session_->cancel(
-            PgError::error(sqlstate::QUERY_CANCELED, "canceling statement due to statement timeout")))
+    if (self->session_->cancel(PgError::error(sqlstate::QUERY_CANCELED,
+                                              "canceling statement due to statement timeout")))
       self->tell_cancelled();
     self->out_cv_.notify_all();
     self->after_event();

@@ -58,13 +58,29 @@ void Session::handle_parse(wire::Parse& m) {
   // Declared types win; undeclared ones take the type of an explicit cast ($1::int4), as
   // PostgreSQL infers them, and default to text.
   st->parameter_types.assign(nparams, 0);
-  for (size_t i = 0; i < m.parameter_types.size(); ++i) st->parameter_types[i] = m.parameter_types[i];
+  for (size_t i = 0; i < m.parameter_types.size(); ++i)
+    st->parameter_types[i] = m.parameter_types[i];
   for (const auto& cast : st->info->param_casts) {
     size_t i = static_cast<size_t>(cast.param - 1);
     if (i >= nparams || st->parameter_types[i] != 0) continue;
     uint32_t t = types::pg_type_oid(cast.type_name);
     if (t != 0 && cast.is_array) t = types::pg_array_type(t).oid;
     st->parameter_types[i] = t;
+  }
+  if (st->info->kind == sql::StatementKind::QUERY && is_catalog_statement(st->sql)) {
+    // The engine infers the parameters' types from their context, as PostgreSQL's parser.
+    PgError error;
+    st->catalog = prepare_catalog(st->sql, m.parameter_types, error);
+    if (!st->catalog) {
+      extended_error(error);
+      return;
+    }
+    st->parameter_types.resize(
+        std::max(st->parameter_types.size(), st->catalog->param_types.size()), 0);
+    for (size_t i = 0; i < st->catalog->param_types.size(); ++i)
+      if (st->parameter_types[i] == 0 || i >= m.parameter_types.size())
+        st->parameter_types[i] = st->catalog->param_types[i].oid;
+    st->set_columns(catalog_columns(*st->catalog), nullptr);
   }
   for (auto& t : st->parameter_types)
     if (t == 0) t = TEXT_OID;
@@ -82,18 +98,17 @@ void Session::handle_bind(wire::Bind& m) {
     return;
   }
   if (!m.portal.empty() && portals_.count(m.portal)) {
-    extended_error(PgError::error(sqlstate::DUPLICATE_CURSOR,
-                                  "cursor \"" + m.portal + "\" already exists"));
+    extended_error(
+        PgError::error(sqlstate::DUPLICATE_CURSOR, "cursor \"" + m.portal + "\" already exists"));
     return;
   }
   const auto& st = it->second;
   size_t n = m.parameters.size();
   if (n != st->parameter_types.size()) {
-    extended_error(PgError::error(
-        sqlstate::PROTOCOL_VIOLATION,
-        "bind message supplies " + std::to_string(n) + " parameters, but " +
-            quoted_statement(m.statement) + " requires " +
-            std::to_string(st->parameter_types.size())));
+    extended_error(PgError::error(sqlstate::PROTOCOL_VIOLATION,
+                                  "bind message supplies " + std::to_string(n) +
+                                      " parameters, but " + quoted_statement(m.statement) +
+                                      " requires " + std::to_string(st->parameter_types.size())));
     return;
   }
   size_t nformats = m.parameter_formats.size();
@@ -106,7 +121,8 @@ void Session::handle_bind(wire::Bind& m) {
   }
   // As PostgreSQL's exec_bind_message: in a failed block only a parameterless COMMIT /
   // ROLLBACK / ROLLBACK TO can be bound (an empty statement cannot either).
-  if (tx_ == wire::TransactionStatus::FAILED && (!ends_failed_block(st->info ? &*st->info : nullptr) || n != 0)) {
+  if (tx_ == wire::TransactionStatus::FAILED &&
+      (!ends_failed_block(st->info ? &*st->info : nullptr) || n != 0)) {
     extended_error(failed_transaction_error());
     return;
   }
@@ -142,7 +158,10 @@ std::vector<types::ColumnDescription> Session::portal_columns(const Portal& p) c
   auto cols = p.statement->columns;
   const auto& codes = p.result_formats;
   for (size_t i = 0; i < cols.size(); ++i) {
-    int16_t code = codes.empty() ? 0 : codes.size() == 1 ? codes[0] : i < codes.size() ? codes[i] : 0;
+    int16_t code = codes.empty()       ? 0
+                   : codes.size() == 1 ? codes[0]
+                   : i < codes.size()  ? codes[i]
+                                       : 0;
     // Same rule as resolve_formats(): binary only where a binary encoder exists.
     bool ok = i < p.statement->binary_ok.size() && p.statement->binary_ok[i];
     cols[i].format = code == 1 && ok ? wire::Format::BINARY : wire::Format::TEXT;
@@ -164,9 +183,10 @@ void Session::handle_describe(wire::Describe& m) {
     if (!st->described && st->info && st->info->kind != sql::StatementKind::UNPARSEABLE &&
         st->info->kind != sql::StatementKind::QUERY) {
       // Known not to return rows (or answered by the session): no handler call needed.
-      auto cols = is_session_kind(st->info->kind) ? session_command_columns(*st->info)
-                                                  : std::optional<std::vector<types::ColumnDescription>>(
-                                                        std::vector<types::ColumnDescription>{});
+      auto cols = is_session_kind(st->info->kind)
+                      ? session_command_columns(*st->info)
+                      : std::optional<std::vector<types::ColumnDescription>>(
+                            std::vector<types::ColumnDescription>{});
       if (cols) st->set_columns(std::move(*cols), nullptr);
     }
     if (st->described) {
@@ -185,8 +205,8 @@ void Session::handle_describe(wire::Describe& m) {
   }
   auto it = portals_.find(m.name);
   if (it == portals_.end()) {
-    extended_error(PgError::error(sqlstate::INVALID_CURSOR_NAME,
-                                  "portal \"" + m.name + "\" does not exist"));
+    extended_error(
+        PgError::error(sqlstate::INVALID_CURSOR_NAME, "portal \"" + m.name + "\" does not exist"));
     return;
   }
   auto& portal = it->second;
@@ -281,9 +301,9 @@ void Session::handle_execute(wire::Execute& m) {
     begin_stream(Op::EXECUTE, portal->cursor, m.max_rows);
     return;
   }
-  if (portal->completed) {
-    extended_error(PgError::error(sqlstate::OBJECT_NOT_IN_STATE,
-                                  "portal \"" + m.portal + "\" cannot be run"));
+  if (portal->completed && !portal->statement->catalog) {
+    extended_error(
+        PgError::error(sqlstate::OBJECT_NOT_IN_STATE, "portal \"" + m.portal + "\" cannot be run"));
     return;
   }
   auto& st = portal->statement;
@@ -304,7 +324,8 @@ void Session::handle_execute(wire::Execute& m) {
     PgError error;
     bool failed = false;
     if (!st->described)
-      if (auto cols = session_command_columns(*st->info)) st->set_columns(std::move(*cols), nullptr);
+      if (auto cols = session_command_columns(*st->info))
+        st->set_columns(std::move(*cols), nullptr);
     std::vector<wire::Format> formats;
     for (const auto& c : portal_columns(*portal)) formats.push_back(c.format);
     if (try_session_command(*st->info, false, &formats, tag, error, failed, &portal->args)) {
@@ -318,6 +339,10 @@ void Session::handle_execute(wire::Execute& m) {
       portal->completed = true;
       return;
     }
+  }
+  if (st->catalog) {
+    execute_catalog(*portal, m.max_rows);
+    return;
   }
   PrefetchSpec spec = prefetch_spec(portal->result_formats, m.max_rows);
   spec.described = told_columns(*portal);

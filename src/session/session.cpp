@@ -4,8 +4,8 @@
 #include <variant>
 
 #include "riffq/wire/backend_messages.hpp"
-#include "riffq/wire/message_writer.hpp"
 #include "riffq/wire/message_reader.hpp"
+#include "riffq/wire/message_writer.hpp"
 
 namespace riffq::session {
 
@@ -76,9 +76,9 @@ bool Session::decode_input() {
         handle_password(*p);
         continue;
       }
-      fatal(PgError::fatal(sqlstate::PROTOCOL_VIOLATION,
-                           "expected password response, got message type " +
-                               std::string(1, frame.type)));
+      fatal(PgError::fatal(
+          sqlstate::PROTOCOL_VIOLATION,
+          "expected password response, got message type " + std::string(1, frame.type)));
       return false;
     }
     queued_bytes_ += frame.total;
@@ -277,9 +277,16 @@ void Session::on_admission(AdmissionReply reply) {
 }
 
 void Session::finish_startup() {
+  // With an emulated catalog the database must be one it knows, as PostgreSQL's InitPostgres.
+  if (config_.catalog && config_.catalog_emulation && !config_.catalog->has_database(database_)) {
+    fatal(PgError::fatal(sqlstate::INVALID_CATALOG_NAME,
+                         "database \"" + database_ + "\" does not exist"));
+    return;
+  }
   std::string out;
   wire::write_authentication(out, wire::auth::OK);
-  for (const auto& [name, value] : settings_.reported()) wire::write_parameter_status(out, name, value);
+  for (const auto& [name, value] : settings_.reported())
+    wire::write_parameter_status(out, name, value);
   wire::write_backend_key_data(out, process_id_, secret_key_);
   wire::write_ready_for_query(out, tx_);
   host_.send(std::move(out));
@@ -469,7 +476,8 @@ void Session::finish_rows(Op op, StreamOutcome& outcome) {
 
 types::ResultEncoderPtr Session::encoder_for(HandlerReply& reply, PgError* error) const {
   std::string why;
-  auto encoder = types::ResultEncoder::create(std::move(reply.schema), settings_.encode_options(), &why);
+  auto encoder =
+      types::ResultEncoder::create(std::move(reply.schema), settings_.encode_options(), &why);
   if (!encoder) *error = PgError::error(sqlstate::FEATURE_NOT_SUPPORTED, why);
   return encoder;
 }
@@ -522,7 +530,8 @@ void Session::handler_notice(uint64_t sequence, const PgError& notice) {
 }
 
 bool Session::cancel() {
-  return cancel(PgError::error(sqlstate::QUERY_CANCELED, "canceling statement due to user request"));
+  return cancel(
+      PgError::error(sqlstate::QUERY_CANCELED, "canceling statement due to user request"));
 }
 
 bool Session::cancel(const PgError& reason) {

@@ -56,6 +56,7 @@ void Session::next_simple_statement() {
     }
   }
   copy_.reset();
+  if (!current_info_ && answer_catalog_simple(text)) return;
   if (current_info_ && current_info_->kind == sql::StatementKind::COPY_TO_STDOUT) {
     // COPY (query) TO STDOUT: the handler answers the query; its rows leave as CopyData.
     copy_ = current_info_->copy;

@@ -43,6 +43,7 @@ struct ResultColumn {
   TypeRef type;  // domains already reduced to their base type
   Oid table_oid = 0;
   int16_t attnum = 0;
+  int16_t typlen = -1;  // pg_type.typlen of the type
 };
 
 // One bound statement, reusable for several executions (extended protocol).
@@ -71,6 +72,9 @@ class CatalogEngine {
 
   PreparedCatalogQuery prepare(std::string_view sql, const std::vector<Oid>& param_types,
                                const SessionInfo& session) const;
+  // The binary (send) form of a value; false when the type has none (aclitem, as PostgreSQL).
+  bool binary(const PreparedCatalogQuery& stmt, const Value& v, TypeRef type,
+              const SessionInfo& session, std::string& out) const;
   // params: text form (nullopt = NULL), one per parameter.
   CatalogResult execute(const PreparedCatalogQuery& stmt,
                         const std::vector<std::optional<std::string>>& params,
@@ -86,6 +90,10 @@ class CatalogEngine {
   Oid next_oid_ = 16384;                       // FirstNormalObjectId, as PostgreSQL
   mutable std::vector<std::pair<std::string, std::shared_ptr<const CatalogSnapshot>>> snapshots_;
 };
+
+// A binary parameter of `type` as text (the engine reads parameters in text form); nullopt
+// when the bytes are malformed or the type's binary form is not read.
+std::optional<std::string> binary_param_text(std::string_view bytes, Oid type);
 
 // Routing: true when `sql` (one statement) reads pg_catalog / information_schema relations or
 // calls catalog functions (format_type, pg_get_*, has_*_privilege, …) or casts to reg* types.

@@ -16,6 +16,7 @@
 #include <memory>
 #include <string>
 
+#include "riffq/catalog/engine.hpp"
 #include "riffq/server/application.hpp"
 #include "riffq/server/server_stats.hpp"
 #include "riffq/session/md5_auth.hpp"
@@ -45,6 +46,10 @@ struct ServerConfig {
   std::shared_ptr<const session::ScramUsers> scram_users;
   // MD5 users (off unless set): they get AuthenticationMD5Password, before SCRAM is considered.
   std::shared_ptr<const session::Md5Users> md5_users;
+  // The catalog engine shared by the sessions, and whether it answers every catalog statement
+  // (catalog_emulation) or only drivers' type look-ups.
+  std::shared_ptr<const catalog::CatalogEngine> catalog;
+  bool catalog_emulation = false;
 };
 
 class Server {

@@ -21,14 +21,15 @@
 #include <deque>
 #include <map>
 #include <memory>
-#include <set>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "riffq/catalog/engine.hpp"
 #include "riffq/session/handler_types.hpp"
-#include "riffq/session/result_cursor.hpp"
 #include "riffq/session/md5_auth.hpp"
+#include "riffq/session/result_cursor.hpp"
 #include "riffq/session/scram.hpp"
 #include "riffq/session/settings.hpp"
 #include "riffq/sql/statement.hpp"
@@ -39,11 +40,11 @@ namespace riffq::session {
 
 struct SessionConfig {
   std::string server_version = "15.8";
-  bool password_required = false;     // on_authentication set: ask for a cleartext password
+  bool password_required = false;  // on_authentication set: ask for a cleartext password
   uint32_t large_message_limit = wire::DEFAULT_LARGE_MESSAGE_LIMIT;
   size_t max_queued_input = 8u * 1024 * 1024;  // stop reading beyond this much queued input
-  bool tls_available = false;          // answer SSLRequest with 'S' (TLS comes in the server)
-  bool tls_required = false;           // refuse a StartupMessage that did not come over TLS
+  bool tls_available = false;  // answer SSLRequest with 'S' (TLS comes in the server)
+  bool tls_required = false;   // refuse a StartupMessage that did not come over TLS
   // Set when the server is full: TLS negotiation and CancelRequest still work, the
   // StartupMessage gets this FATAL error (as PostgreSQL answers 53300 after the startup packet).
   std::optional<PgError> refuse_startup;
@@ -52,6 +53,11 @@ struct SessionConfig {
   std::shared_ptr<const ScramUsers> scram_users;
   // Users who authenticate with MD5 (checked before scram_users); off when null.
   std::shared_ptr<const Md5Users> md5_users;
+  // The catalog engine (shared by every session); null: no statement is answered from it.
+  std::shared_ptr<const catalog::CatalogEngine> catalog;
+  // true: every catalog statement runs in the engine and the startup database must exist in
+  // it; false: only drivers' built-in type look-ups do (SPEC §5).
+  bool catalog_emulation = false;
 };
 
 struct StreamJob {
@@ -63,14 +69,14 @@ struct StreamJob {
 class SessionHost {
  public:
   virtual ~SessionHost() = default;
-  virtual void send(std::string&& bytes) = 0;  // ordered output
-  virtual void flush() = 0;                    // send what is queued now
-  virtual void start_tls() = 0;                // after 'S' was queued for an SSLRequest
+  virtual void send(std::string&& bytes) = 0;        // ordered output
+  virtual void flush() = 0;                          // send what is queued now
+  virtual void start_tls() = 0;                      // after 'S' was queued for an SSLRequest
   virtual void admit(AdmissionRequest request) = 0;  // → Session::on_admission
   virtual void call_handler(HandlerCall call) = 0;   // → Session::on_handler_reply
   virtual void run_stream(StreamJob job) = 0;        // → Session::on_stream_done
   virtual void cancel_request(int32_t process_id, int32_t secret_key) = 0;
-  virtual void close() = 0;                          // after flushing queued output
+  virtual void close() = 0;  // after flushing queued output
 };
 
 class Session {
@@ -131,7 +137,8 @@ class Session {
     bool empty = false;  // only whitespace, comments, ';': EmptyQueryResponse, no handler
     bool told = false;   // its RowDescription / NoData went to the client (Describe S)
     std::vector<types::ColumnDescription> columns;  // cached schema (formats all text)
-    std::vector<bool> binary_ok;                     // per column: a binary encoder exists
+    std::vector<bool> binary_ok;                    // per column: a binary encoder exists
+    std::shared_ptr<const catalog::PreparedCatalogQuery> catalog;  // answered by the catalog engine
     void set_columns(std::vector<types::ColumnDescription> cols, const types::ResultEncoder* enc) {
       described = true;
       returns_rows = !cols.empty();
@@ -145,10 +152,11 @@ class Session {
     std::shared_ptr<Statement> statement;
     std::vector<QueryArg> args;
     std::vector<int16_t> result_formats;
-    ResultCursorPtr cursor;      // rows in flight (suspended portal)
-    bool completed = false;      // ran to completion
-    bool told = false;           // Describe(portal) answered: the client holds its columns
-    std::string completed_tag;   // tag of a completed command portal
+    ResultCursorPtr cursor;     // rows in flight (suspended portal)
+    bool completed = false;     // ran to completion
+    bool told = false;          // Describe(portal) answered: the client holds its columns
+    std::string completed_tag;  // tag of a completed command portal
+    std::shared_ptr<std::deque<std::string>> catalog_rows;  // catalog result: DataRows not yet sent
   };
   struct SimpleQuery {
     std::string sql;
@@ -176,9 +184,9 @@ class Session {
   std::optional<std::vector<types::ColumnDescription>> told_columns(const Portal& p) const;
   // The cursor for a ROWS reply (built by prefetch_rows or here), formats applied.
   // described: the RowDescription the client holds, when it holds one (rows must match it).
-  ResultCursorPtr cursor_for(HandlerReply& reply, const std::vector<int16_t>& result_formats,
-                             PgError* error,
-                             const std::vector<types::ColumnDescription>* described = nullptr) const;
+  ResultCursorPtr cursor_for(
+      HandlerReply& reply, const std::vector<int16_t>& result_formats, PgError* error,
+      const std::vector<types::ColumnDescription>* described = nullptr) const;
   // Sends prefetched rows, then either finishes the statement or streams the rest.
   void deliver_rows(Op op, HandlerReply& reply, ResultCursorPtr cursor, int64_t max_rows);
   void finish_rows(Op op, StreamOutcome& outcome);
@@ -212,6 +220,21 @@ class Session {
   void execute_stream_done(StreamOutcome& outcome);
   // The statement's cached columns with the portal's result formats applied.
   std::vector<types::ColumnDescription> portal_columns(const Portal& p) const;
+
+  // catalog_query.cpp: statements the catalog engine answers
+  bool is_catalog_statement(const std::string& sql) const;
+  catalog::SessionInfo catalog_session() const;
+  static std::vector<types::ColumnDescription> catalog_columns(
+      const catalog::PreparedCatalogQuery& q);
+  std::shared_ptr<const catalog::PreparedCatalogQuery> prepare_catalog(
+      const std::string& sql, const std::vector<uint32_t>& declared, PgError& error) const;
+  // Runs q; its DataRows (formats of cols) appended to rows. False and error on failure.
+  bool run_catalog(const catalog::PreparedCatalogQuery& q, const std::vector<QueryArg>& args,
+                   const std::vector<types::ColumnDescription>& cols, std::deque<std::string>& rows,
+                   PgError& error) const;
+  // Simple query: true when the statement was the engine's (answered or failed).
+  bool answer_catalog_simple(const std::string& sql);
+  void execute_catalog(Portal& portal, int64_t max_rows);
 
   // session_commands.cpp: statements the core answers itself
   // Returns true when the statement was answered (output written, tx updated).
@@ -266,7 +289,7 @@ class Session {
 
   wire::TransactionStatus tx_ = wire::TransactionStatus::IDLE;
   std::vector<std::string> savepoints_;
-  std::set<std::string> listening_;                       // LISTEN channels
+  std::set<std::string> listening_;                                // LISTEN channels
   std::deque<std::pair<std::string, std::string>> notifications_;  // channel, payload: waiting
   int32_t notify_sender_ = 0;
   void deliver_notifications();  // of the open block, oldest first (names may repeat)
