@@ -3,6 +3,7 @@
 // pg_attribute (with the system columns), pg_attrdef, pg_constraint, pg_index, pg_description;
 // plus the definitions pg_get_constraintdef / pg_get_indexdef / pg_get_viewdef print.
 #include <algorithm>
+#include <set>
 
 #include "catalog_snapshot.hpp"
 #include "type_names.hpp"
@@ -192,6 +193,14 @@ std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::build(
       s->relations_by_oid[oid] = rel.get();
     }
 
+  // Foreign keys are enforced by (internal) triggers on both tables: relhastriggers is set on
+  // each, which is what makes psql look for them.
+  std::set<Oid> referenced;
+  for (const Placed& p : placed)
+    for (const auto& fk : p.rel->foreign_keys)
+      if (const Relation* t =
+              s->relation(fk.ref_schema.empty() ? p.schema->name : fk.ref_schema, fk.ref_table))
+        referenced.insert(t->oid);
   for (const Placed& p : placed) {
     const UserRelation& r = *p.rel;
     const Relation& rel = *s->relations_by_oid.at(p.oid);
@@ -216,7 +225,8 @@ std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::build(
         .t("relkind", std::string(1, r.kind))
         .i("relnatts", static_cast<int64_t>(r.columns.size()))
         .b("relhasrules", r.has_rules || r.kind == 'v')
-        .b("relhastriggers", r.has_triggers)
+        .b("relhastriggers",
+           r.has_triggers || !r.foreign_keys.empty() || referenced.count(p.oid) > 0)
         .b("relrowsecurity", r.row_security)
         .b("relispopulated", true)
         .t("relreplident", r.kind == 'v' ? "n" : "d")
