@@ -42,6 +42,7 @@ class PyServer {
     callbacks_->on_disconnect = nb::none();
     callbacks_->on_authentication = nb::none();
     callbacks_->on_cancel = nb::none();
+    callbacks_->lazy_catalog = nb::none();
   }
 
   void on_query(nb::object cb) { callbacks_->on_query = std::move(cb); }
@@ -106,7 +107,14 @@ class PyServer {
     catalog_.register_table(db, schema, table, columns, primary_key, unique, foreign_keys, indexes,
                             comment, kind, view_sql);
   }
-  void set_lazy_catalog(nb::object source) { lazy_catalog_ = std::move(source); }
+  void set_lazy_catalog(nb::object source) {
+    for (const char* method : {"databases", "schemas", "relations", "columns"})
+      if (!nb::hasattr(source, method))
+        throw nb::type_error(
+            (std::string("a lazy catalog source needs a ") + method + "(…, callback) method")
+                .c_str());
+    callbacks_->lazy_catalog = std::move(source);
+  }
 
   void start(bool tls, bool catalog_emulation, std::optional<std::string> server_version,
              bool require_tls, size_t max_connections, uint32_t max_message_size,
@@ -257,7 +265,6 @@ class PyServer {
   std::string addr_;
   std::shared_ptr<PythonCallbacks> callbacks_;
   nb::object shutdown_cb_ = nb::none();
-  nb::object lazy_catalog_ = nb::none();
   std::string tls_cert_, tls_key_;
   std::shared_ptr<const session::ScramUsers> scram_users_;
   std::shared_ptr<const session::Md5Users> md5_users_;

@@ -33,6 +33,7 @@ struct PythonCallbacks {
   nb::object on_disconnect;
   nb::object on_authentication;
   nb::object on_cancel;
+  nb::object lazy_catalog;  // set_lazy_catalog's source (None: eager registrations apply)
   // The last reference may drop on a non-Python thread: take the GIL to release the objects.
   ~PythonCallbacks() {
     if (!Py_IsInitialized()) return;
@@ -42,13 +43,17 @@ struct PythonCallbacks {
     on_disconnect.reset();
     on_authentication.reset();
     on_cancel.reset();
+    lazy_catalog.reset();
   }
 };
 
 class PythonApplication : public server::Application {
  public:
   explicit PythonApplication(std::shared_ptr<PythonCallbacks> callbacks)
-      : callbacks_(std::move(callbacks)), password_required_(!callbacks_->on_authentication.is_none()) {}
+      : callbacks_(std::move(callbacks)),
+        password_required_(!callbacks_->on_authentication.is_none()),
+        has_lazy_catalog_(callbacks_->lazy_catalog.is_valid() &&
+                          !callbacks_->lazy_catalog.is_none()) {}
 
   bool password_required() const override { return password_required_; }
   void admit(const server::ClientInfo& client, const session::AdmissionRequest& request,
@@ -57,6 +62,10 @@ class PythonApplication : public server::Application {
              server::QueryReplyFn reply) override;
   void statement_cancelled(const server::ClientInfo& client) override;
   void disconnected(const server::ClientInfo& client) override;
+  bool has_lazy_catalog() const override { return has_lazy_catalog_; }
+  // Calls the source's databases / schemas / relations / columns (and config / settings)
+  // methods for `database` (lazy_catalog.cpp).
+  catalog::UserCatalog lazy_catalog(const std::string& database) override;
 
  private:
   // Calls the Python query callback (GIL held); errors become the callback's error reply.
@@ -64,6 +73,7 @@ class PythonApplication : public server::Application {
                     const std::shared_ptr<QueryCallback>& cb);
   std::shared_ptr<PythonCallbacks> callbacks_;
   bool password_required_;
+  bool has_lazy_catalog_;
 };
 
 // The `callback` object passed to query handlers: callback(result, *, is_tag, is_error).

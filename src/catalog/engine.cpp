@@ -15,7 +15,24 @@ CatalogEngine::~CatalogEngine() = default;
 
 void CatalogEngine::set_objects(UserCatalog objects) {
   std::lock_guard<std::mutex> lock(mu_);
-  // OIDs are assigned once per object key and kept, so re-registering keeps joins stable.
+  assign_oids(objects);
+  objects_ = std::move(objects);
+  snapshots_.clear();
+}
+
+std::shared_ptr<const CatalogSnapshot> CatalogEngine::snapshot_of(const UserCatalog& objects,
+                                                                  std::string_view database) const {
+  std::unordered_map<std::string, Oid> oids;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    assign_oids(objects);
+    oids = oids_;
+  }
+  return CatalogSnapshot::build(objects, database, oids);
+}
+
+// OIDs are assigned once per object key and kept, so re-registering keeps joins stable.
+void CatalogEngine::assign_oids(const UserCatalog& objects) const {
   auto assign = [&](const std::string& key) {
     if (oids_.find(key) == oids_.end()) oids_[key] = next_oid_++;
   };
@@ -55,8 +72,6 @@ void CatalogEngine::set_objects(UserCatalog objects) {
       }
     }
   }
-  objects_ = std::move(objects);
-  snapshots_.clear();
 }
 
 bool CatalogEngine::has_database(std::string_view name) const {
@@ -77,8 +92,15 @@ std::shared_ptr<const CatalogSnapshot> CatalogEngine::snapshot(std::string_view 
 PreparedCatalogQuery CatalogEngine::prepare(std::string_view sql,
                                             const std::vector<Oid>& param_types,
                                             const SessionInfo& session) const {
+  return prepare(sql, param_types, session, snapshot(session.database));
+}
+
+PreparedCatalogQuery CatalogEngine::prepare(std::string_view sql,
+                                            const std::vector<Oid>& param_types,
+                                            const SessionInfo& session,
+                                            std::shared_ptr<const CatalogSnapshot> snapshot) const {
   PreparedCatalogQuery p;
-  p.snapshot = snapshot(session.database);
+  p.snapshot = std::move(snapshot);
   std::vector<TypeRef> params;
   for (Oid t : param_types) params.push_back(TypeRef{t, -1});
   p.query = bind_sql(sql, *p.snapshot, session, params);

@@ -145,6 +145,22 @@ std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::build(
     if (r[1].is_text() && r[1].as_text() == database)
       s->database_oid = static_cast<Oid>(r[0].as_int());
 
+  // A lazy source's settings replace pg_settings values by name.
+  if (!user.settings.empty() && s->settings) {
+    auto rel = std::make_shared<Relation>(*s->settings);
+    auto rows = std::make_shared<std::vector<Row>>(*rel->rows);
+    int name_col = rel->column_index("name"), setting_col = rel->column_index("setting");
+    for (const auto& [name, value] : user.settings)
+      for (Row& r : *rows)
+        if (r[static_cast<size_t>(name_col)].is_text() &&
+            r[static_cast<size_t>(name_col)].as_text() == name)
+          r[static_cast<size_t>(setting_col)] = Value::text(value);
+    rel->rows = rows;
+    s->settings = rel;
+    s->relations["pg_catalog.pg_settings"] = rel;
+    s->relations_by_oid[rel->oid] = rel.get();
+  }
+
   const UserDatabase* db = user.database(database);
   if (db == nullptr) return s;
   std::string dbkey = db->name + ".";

@@ -108,6 +108,7 @@ Connection::Connection(std::shared_ptr<ServerShared> shared, asio::io_context& i
   sc.md5_users = shared_->config.md5_users;
   sc.catalog = shared_->config.catalog;
   sc.catalog_emulation = shared_->config.catalog_emulation;
+  sc.lazy_catalog = sc.catalog && sc.catalog_emulation && shared_->app->has_lazy_catalog();
   if (over_limit)
     sc.refuse_startup =
         PgError::fatal(sqlstate::TOO_MANY_CONNECTIONS, "sorry, too many clients already");
@@ -446,6 +447,28 @@ void Connection::statement_finished(bool error, uint64_t rows) {
   auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
                                                                   query_start_);
   shared_->stats.latency_us(static_cast<uint64_t>(us.count()));
+}
+
+void Connection::load_catalog(std::string database) {
+  std::weak_ptr<Connection> weak = weak_from_this();
+  auto shared = shared_;
+  shared_->pool->post([weak, shared, database = std::move(database)] {
+    std::shared_ptr<const catalog::CatalogSnapshot> snapshot;
+    std::optional<PgError> error;
+    try {
+      snapshot = shared->config.catalog->snapshot_of(shared->app->lazy_catalog(database), database);
+    } catch (const catalog::CatalogError& e) {
+      error = e.error;
+    } catch (const std::exception& e) {
+      error = PgError::error(sqlstate::INTERNAL_ERROR,
+                             std::string("lazy catalog source error: ") + e.what());
+    }
+    shared->post_to(weak,
+                    [weak, snapshot = std::move(snapshot), error = std::move(error)]() mutable {
+                      if (auto c = weak.lock())
+                        c->session_->on_catalog_loaded(std::move(snapshot), std::move(error));
+                    });
+  });
 }
 
 void Connection::call_handler(session::HandlerCall call) {

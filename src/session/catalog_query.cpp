@@ -80,11 +80,20 @@ std::vector<types::ColumnDescription> Session::catalog_columns(
 }
 
 std::shared_ptr<const catalog::PreparedCatalogQuery> Session::prepare_catalog(
-    const std::string& sql, const std::vector<uint32_t>& declared, PgError& error) const {
+    const std::string& sql, const std::vector<uint32_t>& declared, PgError& error) {
+  if (lazy_error_) {
+    error = *lazy_error_;
+    lazy_error_.reset();
+    return nullptr;
+  }
+  auto snapshot = std::move(lazy_snapshot_);  // each statement loads the source again
+  lazy_snapshot_.reset();
   try {
     std::vector<catalog::Oid> types(declared.begin(), declared.end());
+    catalog::SessionInfo info = catalog_session();
     return std::make_shared<const catalog::PreparedCatalogQuery>(
-        config_.catalog->prepare(sql, types, catalog_session()));
+        snapshot ? config_.catalog->prepare(sql, types, info, snapshot)
+                 : config_.catalog->prepare(sql, types, info));
   } catch (const catalog::CatalogError& e) {
     error = e.error;
   } catch (const std::exception& e) {
@@ -153,8 +162,27 @@ bool Session::run_catalog(const catalog::PreparedCatalogQuery& q, const std::vec
   return false;
 }
 
+bool Session::await_lazy_catalog() {
+  if (!config_.lazy_catalog || lazy_snapshot_ || lazy_error_) return false;
+  pending_ = Pending::CATALOG;
+  host_.load_catalog(database_);
+  return true;
+}
+
+void Session::on_catalog_loaded(std::shared_ptr<const catalog::CatalogSnapshot> snapshot,
+                                std::optional<PgError> error) {
+  if (pending_ != Pending::CATALOG || phase_ == Phase::CLOSED) return;
+  pending_ = Pending::NONE;
+  if (error)
+    lazy_error_ = std::move(error);
+  else
+    lazy_snapshot_ = std::move(snapshot);
+  drive();
+}
+
 bool Session::answer_catalog_simple(const std::string& sql) {
   if (!is_catalog_statement(sql)) return false;
+  if (await_lazy_catalog()) return true;  // the statement runs again once the objects are loaded
   PgError error;
   auto q = prepare_catalog(sql, {}, error);
   std::deque<std::string> rows;

@@ -68,6 +68,11 @@ void Session::handle_parse(wire::Parse& m) {
     st->parameter_types[i] = t;
   }
   if (st->info->kind == sql::StatementKind::QUERY && is_catalog_statement(st->sql)) {
+    if (await_lazy_catalog()) {  // Parse again once the lazy source's objects are loaded
+      m.sql = std::move(st->sql);
+      queue_.push_front(wire::FrontendMessage(std::move(m)));
+      return;
+    }
     // The engine infers the parameters' types from their context, as PostgreSQL's parser.
     PgError error;
     st->catalog = prepare_catalog(st->sql, m.parameter_types, error);

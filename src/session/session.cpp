@@ -278,7 +278,8 @@ void Session::on_admission(AdmissionReply reply) {
 
 void Session::finish_startup() {
   // With an emulated catalog the database must be one it knows, as PostgreSQL's InitPostgres.
-  if (config_.catalog && config_.catalog_emulation && !config_.catalog->has_database(database_)) {
+  if (config_.catalog && config_.catalog_emulation && !config_.lazy_catalog &&
+      !config_.catalog->has_database(database_)) {
     fatal(PgError::fatal(sqlstate::INVALID_CATALOG_NAME,
                          "database \"" + database_ + "\" does not exist"));
     return;

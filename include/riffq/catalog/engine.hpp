@@ -72,6 +72,15 @@ class CatalogEngine {
 
   PreparedCatalogQuery prepare(std::string_view sql, const std::vector<Oid>& param_types,
                                const SessionInfo& session) const;
+  // The same over a given snapshot (a lazy source's objects, from snapshot_of).
+  PreparedCatalogQuery prepare(std::string_view sql, const std::vector<Oid>& param_types,
+                               const SessionInfo& session,
+                               std::shared_ptr<const CatalogSnapshot> snapshot) const;
+  // A snapshot of `database` built from `objects` (a lazy source's answer), without replacing
+  // the registered objects. OIDs the objects do not carry are assigned and kept, as for
+  // set_objects. Throws CatalogError for objects that do not build.
+  std::shared_ptr<const CatalogSnapshot> snapshot_of(const UserCatalog& objects,
+                                                     std::string_view database) const;
   // The binary (send) form of a value; false when the type has none (aclitem, as PostgreSQL).
   bool binary(const PreparedCatalogQuery& stmt, const Value& v, TypeRef type,
               const SessionInfo& session, std::string& out) const;
@@ -84,10 +93,12 @@ class CatalogEngine {
                    const SessionInfo& session) const;
 
  private:
+  void assign_oids(const UserCatalog& objects) const;  // mu_ held
+
   mutable std::mutex mu_;
   UserCatalog objects_;
-  std::unordered_map<std::string, Oid> oids_;  // assigned OIDs by object key
-  Oid next_oid_ = 16384;                       // FirstNormalObjectId, as PostgreSQL
+  mutable std::unordered_map<std::string, Oid> oids_;  // assigned OIDs by object key
+  mutable Oid next_oid_ = 16384;                       // FirstNormalObjectId, as PostgreSQL
   mutable std::vector<std::pair<std::string, std::shared_ptr<const CatalogSnapshot>>> snapshots_;
 };
 

@@ -73,6 +73,8 @@ struct UserDatabase {
 
 struct UserCatalog {
   std::vector<UserDatabase> databases;
+  // pg_settings rows overridden by name (a lazy source's settings(cb)): name → setting.
+  std::vector<std::pair<std::string, std::string>> settings;
   const UserDatabase* database(std::string_view name) const {
     for (const auto& d : databases)
       if (d.name == name) return &d;

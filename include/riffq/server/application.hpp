@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "riffq/catalog/user_objects.hpp"
 #include "riffq/session/handler_types.hpp"
 
 namespace riffq::server {
@@ -38,6 +39,14 @@ class Application {
   // client gone mid-statement); its HandlerCall::cancelled flag is already set. On a worker
   // thread; the default does nothing.
   virtual void statement_cancelled(const ClientInfo& client) { (void)client; }
+  // A lazy catalog source (set_lazy_catalog): its objects are loaded before each catalog
+  // statement, on a worker thread. lazy_catalog throws catalog::CatalogError (XX000) when the
+  // source fails.
+  virtual bool has_lazy_catalog() const { return false; }
+  virtual catalog::UserCatalog lazy_catalog(const std::string& database) {
+    (void)database;
+    return {};
+  }
 };
 
 }  // namespace riffq::server

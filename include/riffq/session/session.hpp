@@ -58,6 +58,9 @@ struct SessionConfig {
   // true: every catalog statement runs in the engine and the startup database must exist in
   // it; false: only drivers' built-in type look-ups do (SPEC §5).
   bool catalog_emulation = false;
+  // A lazy catalog source: before each catalog statement the host loads its objects
+  // (SessionHost::load_catalog) and the statement runs over them.
+  bool lazy_catalog = false;
 };
 
 struct StreamJob {
@@ -77,6 +80,9 @@ class SessionHost {
   virtual void run_stream(StreamJob job) = 0;        // → Session::on_stream_done
   virtual void cancel_request(int32_t process_id, int32_t secret_key) = 0;
   virtual void close() = 0;  // after flushing queued output
+  // Loads a lazy catalog source's objects for `database` off the session's thread
+  // → Session::on_catalog_loaded. Called only when SessionConfig::lazy_catalog is set.
+  virtual void load_catalog(std::string database) { (void)database; }
 };
 
 class Session {
@@ -89,6 +95,9 @@ class Session {
   void on_admission(AdmissionReply reply);
   void on_handler_reply(HandlerReply reply);
   void on_stream_done(StreamOutcome outcome);
+  // The lazy catalog source's objects as a snapshot, or why they could not be loaded (XX000).
+  void on_catalog_loaded(std::shared_ptr<const catalog::CatalogSnapshot> snapshot,
+                         std::optional<PgError> error);
   // Stops the running statement: a CancelRequest (57014 "… due to user request") or, with its
   // own reason, a statement timeout. Returns false (and does nothing) when no statement runs.
   bool cancel();
@@ -124,7 +133,7 @@ class Session {
 
  private:
   enum class Phase { STARTUP, AWAIT_PASSWORD, ADMITTING, READY, CLOSED };
-  enum class Pending { NONE, ADMISSION, HANDLER, STREAM };
+  enum class Pending { NONE, ADMISSION, HANDLER, STREAM, CATALOG };
   // What a pending handler call / stream belongs to.
   enum class Op { SIMPLE, DESCRIBE_STATEMENT, DESCRIBE_PORTAL, DESCRIBE_EXECUTE, EXECUTE };
 
@@ -226,14 +235,17 @@ class Session {
   catalog::SessionInfo catalog_session() const;
   static std::vector<types::ColumnDescription> catalog_columns(
       const catalog::PreparedCatalogQuery& q);
+  // Not const: it consumes the lazy source's snapshot (or error) loaded for this statement.
   std::shared_ptr<const catalog::PreparedCatalogQuery> prepare_catalog(
-      const std::string& sql, const std::vector<uint32_t>& declared, PgError& error) const;
+      const std::string& sql, const std::vector<uint32_t>& declared, PgError& error);
   // Runs q; its DataRows (formats of cols) appended to rows. False and error on failure.
   bool run_catalog(const catalog::PreparedCatalogQuery& q, const std::vector<QueryArg>& args,
                    const std::vector<types::ColumnDescription>& cols, std::deque<std::string>& rows,
                    PgError& error) const;
   // Simple query: true when the statement was the engine's (answered or failed).
   bool answer_catalog_simple(const std::string& sql);
+  // With a lazy source: starts loading its objects and returns true (the statement waits).
+  bool await_lazy_catalog();
   void execute_catalog(Portal& portal, int64_t max_rows);
 
   // session_commands.cpp: statements the core answers itself
@@ -304,6 +316,8 @@ class Session {
   std::shared_ptr<Statement> describing_;  // statement whose schema a handler call will fill
   int64_t execute_max_rows_ = 0;
   int64_t prefetched_rows_ = 0;  // rows already sent for the statement being streamed
+  std::shared_ptr<const catalog::CatalogSnapshot> lazy_snapshot_;  // loaded for the next statement
+  std::optional<PgError> lazy_error_;                              // the source failed
 };
 
 }  // namespace riffq::session

@@ -1,0 +1,138 @@
+// lazy_catalog.cpp — PythonApplication::lazy_catalog: a set_lazy_catalog source's rows
+// (databases, schemas, relations, columns, settings) as a catalog::UserCatalog. Runs on a
+// worker thread before each catalog statement; any error becomes XX000 for that statement.
+#include <nanobind/stl/string.h>
+
+#include <set>
+
+#include "python_backend.hpp"
+
+namespace riffq::bindings {
+namespace {
+
+[[noreturn]] void source_error(const std::string& what) {
+  throw catalog::CatalogError(sqlstate::INTERNAL_ERROR, "lazy catalog source error: " + what);
+}
+
+// Calls source.method(*args, callback) and returns the rows given to the callback (none if it
+// was not called), each checked to be a dict.
+template <typename... Args>
+std::vector<nb::dict> rows_of(nb::handle source, const char* method, Args&&... args) {
+  nb::list collected;
+  nb::object cb = nb::cpp_function([collected](nb::handle rows) {
+    nb::list target = nb::borrow<nb::list>(collected);
+    for (nb::handle r : rows) target.append(r);
+  });
+  source.attr(method)(std::forward<Args>(args)..., cb);
+  std::vector<nb::dict> out;
+  for (nb::handle r : collected) {
+    if (!nb::isinstance<nb::dict>(r)) source_error(std::string(method) + "() rows must be dicts");
+    out.push_back(nb::borrow<nb::dict>(r));
+  }
+  return out;
+}
+
+template <typename T>
+T field(const nb::dict& row, const char* method, const char* name) {
+  if (!row.contains(name)) source_error(std::string(method) + "() row is missing '" + name + "'");
+  try {
+    return nb::cast<T>(row[name]);
+  } catch (const std::exception&) {
+    source_error(std::string(method) + "() row has a bad '" + name + "'");
+  }
+}
+
+template <typename T>
+std::optional<T> optional_field(const nb::dict& row, const char* method, const char* name) {
+  if (!row.contains(name) || row[name].is_none()) return std::nullopt;
+  return field<T>(row, method, name);
+}
+
+catalog::Oid oid_field(const nb::dict& row, const char* method, const char* name) {
+  int64_t v = field<int64_t>(row, method, name);
+  if (v <= 0 || v > 0xffffffffLL)
+    source_error(std::string(method) + "() row has an invalid OID in '" + name + "'");
+  return static_cast<catalog::Oid>(v);
+}
+
+void check_unique(std::set<std::string>& seen, const std::string& name, const std::string& what) {
+  if (!seen.insert(name).second) source_error("duplicate " + what + " \"" + name + "\"");
+}
+
+}  // namespace
+
+catalog::UserCatalog PythonApplication::lazy_catalog(const std::string& database) {
+  nb::gil_scoped_acquire gil;
+  nb::object source = callbacks_->lazy_catalog;
+  catalog::UserCatalog out;
+  try {
+    std::set<std::string> dbs;
+    for (const nb::dict& d : rows_of(source, "databases")) {
+      catalog::UserDatabase db;
+      db.oid = oid_field(d, "databases", "oid");
+      db.name = field<std::string>(d, "databases", "name");
+      if (auto dba = optional_field<int64_t>(d, "databases", "datdba"))
+        db.owner = static_cast<catalog::Oid>(*dba);
+      check_unique(dbs, db.name, "database");
+      out.databases.push_back(std::move(db));
+    }
+    for (catalog::UserDatabase& db : out.databases) {
+      if (db.name != database) continue;  // only the session's database is read in full
+      std::set<std::string> schemas;
+      for (const nb::dict& s : rows_of(source, "schemas", db.name)) {
+        catalog::UserSchema schema;
+        schema.oid = oid_field(s, "schemas", "oid");
+        schema.name = field<std::string>(s, "schemas", "name");
+        if (auto o = optional_field<int64_t>(s, "schemas", "owner_oid"))
+          schema.owner = static_cast<catalog::Oid>(*o);
+        check_unique(schemas, schema.name, "schema");
+        std::set<std::string> relations;
+        for (const nb::dict& r : rows_of(source, "relations", db.name, schema.name)) {
+          catalog::UserRelation rel;
+          rel.oid = oid_field(r, "relations", "oid");
+          rel.rowtype_oid = oid_field(r, "relations", "reltype_oid");
+          rel.name = field<std::string>(r, "relations", "name");
+          std::string kind = optional_field<std::string>(r, "relations", "kind").value_or("table");
+          if (kind == "table")
+            rel.kind = 'r';
+          else if (kind == "view")
+            rel.kind = 'v';
+          else if (kind == "materialized_view" || kind == "matview")
+            rel.kind = 'm';
+          else
+            source_error("relations() row has an unknown kind '" + kind + "'");
+          if (auto o = optional_field<int64_t>(r, "relations", "owner_oid"))
+            rel.owner = static_cast<catalog::Oid>(*o);
+          rel.has_index = optional_field<bool>(r, "relations", "has_index").value_or(false);
+          rel.has_rules = optional_field<bool>(r, "relations", "has_rules").value_or(false);
+          rel.has_triggers = optional_field<bool>(r, "relations", "has_triggers").value_or(false);
+          rel.row_security = optional_field<bool>(r, "relations", "row_security").value_or(false);
+          check_unique(relations, rel.name, "relation in schema " + schema.name + ":");
+          std::set<std::string> columns;
+          for (const nb::dict& c : rows_of(source, "columns", db.name, schema.name, rel.name)) {
+            catalog::UserColumn col;
+            col.name = field<std::string>(c, "columns", "name");
+            col.type_oid = oid_field(c, "columns", "type_oid");
+            col.nullable = field<bool>(c, "columns", "nullable");
+            check_unique(columns, col.name, "column of " + rel.name + ":");
+            rel.columns.push_back(std::move(col));
+          }
+          schema.relations.push_back(std::move(rel));
+        }
+        db.schemas.push_back(std::move(schema));
+      }
+    }
+    for (const char* method : {"config", "settings"}) {
+      if (!nb::hasattr(source, method)) continue;
+      for (const nb::dict& s : rows_of(source, method))
+        out.settings.emplace_back(field<std::string>(s, method, "name"),
+                                  field<std::string>(s, method, "setting"));
+    }
+  } catch (nb::python_error& e) {
+    log_exception("lazy catalog source", e);
+    source_error(exception_text(e));
+  }
+  return out;
+}
+
+}  // namespace riffq::bindings

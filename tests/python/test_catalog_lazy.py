@@ -1,0 +1,120 @@
+"""Lazy catalog sources (set_lazy_catalog): read before every catalog statement, OIDs used
+verbatim, a failing source is XX000 for that statement only, duplicates are errors."""
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+import psycopg
+import pytest
+
+from riffq.helpers import to_arrow
+from support.pg_cluster import free_port
+from support.servers import ServerThread
+
+
+def _answer(sql: str, callback: Any, **kwargs: Any) -> None:
+    callback(to_arrow([{"name": "x", "type": "int"}], [[1]]))
+
+
+class Source:
+    """A source whose tables can change between statements, and can be made to fail."""
+
+    def __init__(self) -> None:
+        self.tables: List[str] = ["orders"]
+        self.fail = False
+        self.duplicate = False
+        self.relation_calls = 0
+
+    def databases(self, cb: Any) -> None:
+        cb([{"oid": 30000, "name": "lazydb"}])
+
+    def schemas(self, database: str, cb: Any) -> None:
+        if self.fail:
+            raise RuntimeError("source unavailable")
+        cb([{"oid": 30001, "name": "sales"}])
+
+    def relations(self, database: str, schema: str, cb: Any) -> None:
+        self.relation_calls += 1
+        rows: List[Dict[str, Any]] = [
+            {"oid": 30010 + 2 * i, "reltype_oid": 30011 + 2 * i, "name": name}
+            for i, name in enumerate(self.tables)]
+        if self.duplicate:
+            rows.append(dict(rows[0]))
+        cb(rows)
+
+    def columns(self, database: str, schema: str, relation: str, cb: Any) -> None:
+        cb([{"name": "id", "type_oid": 20, "nullable": False},
+            {"name": "total", "type_oid": 1700, "nullable": True}])
+
+    def settings(self, cb: Any) -> None:
+        cb([{"name": "application_name", "setting": "from-source"}])
+
+
+@pytest.fixture()
+def lazy():
+    source = Source()
+    srv = ServerThread(_answer, free_port(), catalog_emulation=True)
+    srv.server.set_lazy_catalog(source)
+    srv.start()
+    yield srv, source
+    srv.stop()
+
+
+def test_source_objects_and_oids_are_used_verbatim(lazy) -> None:
+    srv, _ = lazy
+    with psycopg.connect(srv.dsn(dbname="lazydb")) as conn:
+        rows = conn.execute(
+            "SELECT n.nspname, c.relname, c.oid::int8, c.reltype::int8 FROM pg_catalog.pg_class c "
+            "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'sales'").fetchall()
+        assert rows == [("sales", "orders", 30010, 30011)]
+        cols = conn.execute(
+            "SELECT attname, format_type(atttypid, atttypmod), attnotnull FROM pg_attribute "
+            "WHERE attrelid = %s AND attnum > 0 ORDER BY attnum", (30010,)).fetchall()
+        assert cols == [("id", "bigint", True), ("total", "numeric", False)]
+
+
+def test_objects_created_later_appear_on_the_next_statement(lazy) -> None:
+    srv, source = lazy
+    with psycopg.connect(srv.dsn(dbname="lazydb"), autocommit=True) as conn:
+        q = "SELECT relname FROM pg_catalog.pg_class WHERE relnamespace = 30001 ORDER BY 1"
+        assert conn.execute(q).fetchall() == [("orders",)]
+        calls = source.relation_calls
+        source.tables.append("customers")
+        assert conn.execute(q).fetchall() == [("customers",), ("orders",)]
+        assert source.relation_calls > calls
+
+
+def test_a_failing_source_is_xx000_and_the_session_goes_on(lazy) -> None:
+    srv, source = lazy
+    with psycopg.connect(srv.dsn(dbname="lazydb"), autocommit=True) as conn:
+        source.fail = True
+        with pytest.raises(psycopg.Error) as err:
+            conn.execute("SELECT relname FROM pg_catalog.pg_class")
+        assert err.value.sqlstate == "XX000"
+        assert "source unavailable" in str(err.value)
+        source.fail = False
+        assert conn.execute("SELECT count(*) FROM pg_catalog.pg_namespace WHERE nspname = 'sales'").fetchone() == (1,)
+
+
+def test_duplicate_relations_are_an_error(lazy) -> None:
+    srv, source = lazy
+    source.duplicate = True
+    with psycopg.connect(srv.dsn(dbname="lazydb"), autocommit=True) as conn:
+        with pytest.raises(psycopg.Error) as err:
+            conn.execute("SELECT relname FROM pg_catalog.pg_class")
+        assert err.value.sqlstate == "XX000"
+        assert "duplicate" in str(err.value)
+
+
+def test_source_settings_override_pg_settings(lazy) -> None:
+    srv, _ = lazy
+    with psycopg.connect(srv.dsn(dbname="lazydb"), autocommit=True) as conn:
+        row = conn.execute("SELECT setting FROM pg_catalog.pg_settings WHERE name = 'application_name'").fetchone()
+        assert row == ("from-source",)
+
+
+def test_a_source_without_the_methods_is_refused() -> None:
+    import riffq
+
+    with pytest.raises(TypeError):
+        riffq.Server("127.0.0.1:0").set_lazy_catalog(object())
