@@ -18,6 +18,7 @@ fields separated by tabs and escaped as COPY text does:
     T <schema> <table> <oid> <rowtype oid> <ncols> <nrows>     a base table, followed by
     C <name> <type oid> <typmod> <t|f not null>                ncols column lines, then
     <row>                                                      nrows lines, exactly COPY TO output
+    X <xmin*count ...>                                         the rows' xmin, run-length encoded
     V <schema> <view> <oid> <rowtype oid> <ncols>              a view, followed by ncols C lines
     D <definition>                                             and its pg_get_viewdef(oid, false)
     P <key> <schema> <name> <oid> <rowtype oid> <ncols> <nrows> pseudo table (settings, keywords,
@@ -211,6 +212,17 @@ def copy_rows(cur: psycopg.Cursor, query: sql.Composable) -> list[bytes]:
     return data[:-1].split(b"\n")
 
 
+def xmin_runs(xmins: list[str]) -> str:
+    """The xmin of each row, in row order, run-length encoded: "1*194 516*3 1*2"."""
+    runs: list[list] = []
+    for x in xmins:
+        if runs and runs[-1][0] == x:
+            runs[-1][1] += 1
+        else:
+            runs.append([x, 1])
+    return " ".join(f"{x}*{n}" for x, n in runs)
+
+
 def relation_columns(cur: psycopg.Cursor, oid: int) -> list[tuple[str, int, int, bool]]:
     cur.execute(
         "SELECT attname, atttypid::int8, atttypmod, attnotnull FROM pg_catalog.pg_attribute"
@@ -264,16 +276,19 @@ def dump(conn: psycopg.Connection) -> tuple[list[str], dict[str, object]]:
                 else sql.Identifier(n)
                 for n, t, _m, _nn in columns
             )
-            query = sql.SQL("SELECT {} FROM {}.{} ORDER BY {}").format(
+            # xmin last, split off below: clients read it (IntelliJ's state numbers, age(xmin)).
+            query = sql.SQL("SELECT {}, xmin::pg_catalog.text FROM {}.{} ORDER BY {}").format(
                 select_list,
                 sql.Identifier(schema),
                 sql.Identifier(name),
                 order_by(columns, list(pkey[0]) if pkey else []),
             )
-            rows = copy_rows(cur, query)
+            rows_xmin = [r.rsplit(b"\t", 1) for r in copy_rows(cur, query)]
+            rows = [r for r, _x in rows_xmin]
             out.append(record("T", schema, name, oid, reltype, len(columns), len(rows)))
             out.extend(column_records(columns))
             out.extend(r.decode("utf-8") + "\n" for r in rows)
+            out.append(record("X", xmin_runs([x.decode() for _r, x in rows_xmin])))
             table_rows[f"{schema}.{name}"] = len(rows)
         else:
             cur.execute("SELECT pg_catalog.pg_get_viewdef(%s::pg_catalog.oid, false)", (oid,))

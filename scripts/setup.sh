@@ -9,7 +9,7 @@ source "$(dirname "$0")/pip_quiet.sh"
 APT_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config openssl
   libasio-dev libssl-dev libpq-dev libpg-query-dev libprotobuf-c-dev
-  libgtest-dev libgmock-dev libhowardhinnant-date-dev
+  libgtest-dev libgmock-dev libhowardhinnant-date-dev nlohmann-json3-dev
   postgresql-15 postgresql-client-15
   default-jdk-headless libpostgresql-jdbc-java
 )

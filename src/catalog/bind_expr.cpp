@@ -187,7 +187,7 @@ std::vector<ExprPtr> Binder::expand_star(const PgQuery__ColumnRef* c, Level& lv,
     if (qual.empty() && r.qualified_only) continue;
     seen = true;
     for (size_t k = 0; k < r.names.size(); ++k) {
-      if (qual.empty() && r.merged[k]) continue;
+      if ((qual.empty() && r.merged[k]) || r.system[k]) continue;
       out.push_back(std::make_shared<ColumnExpr>(0, r.offset + static_cast<int>(k), r.types[k]));
       names.push_back(r.names[k]);
     }

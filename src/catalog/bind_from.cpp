@@ -142,6 +142,7 @@ void Binder::add_range(Level& lv, FromItem& item, std::string alias, std::vector
   RangeEntry r;
   r.alias = std::move(alias);
   r.merged.assign(names.size(), false);
+  r.system.assign(names.size(), false);
   r.names = std::move(names);
   r.types = std::move(types);
   r.offset = lv.width;
@@ -253,7 +254,16 @@ FromPtr Binder::bind_range_var(const PgQuery__RangeVar* rv, Level& lv) {
     names.push_back(rel->columns[i].name);
     types.push_back(rel->columns[i].type);
   }
+  // Tables have system columns (ctid, xmin, …; IntelliJ reads xmin as a state number).
+  item->system_columns = rel->rows && (rel->kind == 'r' || rel->kind == 'm');
+  if (item->system_columns)
+    for (const auto& [sys_name, sys_type] : system_columns()) {
+      names.push_back(sys_name);
+      types.push_back(TypeRef{sys_type, -1});
+    }
   add_range(lv, *item, name, names, types, rv->alias, rel->oid);
+  if (item->system_columns)
+    for (size_t k = rel->columns.size(); k < names.size(); ++k) lv.ranges.back().system[k] = true;
   return item;
 }
 
@@ -318,11 +328,14 @@ FromPtr Binder::bind_join(const PgQuery__JoinExpr* je, Level& lv) {
   std::vector<std::string> using_cols;
   if (je->is_natural) {
     for (size_t a = ranges_before; a < ranges_mid; ++a)
-      for (auto& ln : lv.ranges[a].names)
+      for (size_t i = 0; i < lv.ranges[a].names.size(); ++i)
         for (size_t b = ranges_mid; b < lv.ranges.size(); ++b)
-          for (auto& rn : lv.ranges[b].names)
-            if (ln == rn && std::find(using_cols.begin(), using_cols.end(), ln) == using_cols.end())
+          for (size_t k = 0; k < lv.ranges[b].names.size(); ++k) {
+            const std::string& ln = lv.ranges[a].names[i];
+            if (ln == lv.ranges[b].names[k] && !lv.ranges[a].system[i] && !lv.ranges[b].system[k] &&
+                std::find(using_cols.begin(), using_cols.end(), ln) == using_cols.end())
               using_cols.push_back(ln);
+          }
   }
   for (size_t i = 0; i < je->n_using_clause; ++i)
     using_cols.push_back(node_string(je->using_clause[i]));
@@ -402,6 +415,7 @@ FromPtr Binder::bind_join(const PgQuery__JoinExpr* je, Level& lv) {
         r.names.push_back(lv.ranges[a].names[k]);
         r.types.push_back(lv.ranges[a].types[k]);
         r.merged.push_back(lv.ranges[a].merged[k]);
+        r.system.push_back(lv.ranges[a].system[k]);
       }
     for (size_t i = 0; i < je->alias->n_colnames && i < r.names.size(); ++i)
       r.names[i] = node_string(je->alias->colnames[i]);

@@ -17,6 +17,7 @@ class Binder {
     std::vector<std::string> names;
     std::vector<TypeRef> types;
     std::vector<bool> merged;  // USING/NATURAL duplicate: hidden from * and unqualified names
+    std::vector<bool> system;  // xmin, ctid, …: reachable by name, never part of * or a.*
     int offset = 0;
     Oid relid = 0;
     bool qualified_only = false;  // a join's alias: its columns are reached through the alias only

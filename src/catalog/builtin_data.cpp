@@ -113,6 +113,7 @@ class Parser {
       if (tag == "T") {
         expect_fields(7);
         catalog.tables.push_back(parse_table(1));
+        parse_xmins(catalog.tables.back());
       } else if (tag == "V") {
         expect_fields(6);
         catalog.views.push_back(parse_view());
@@ -251,6 +252,30 @@ class Parser {
       }
     }
     return table;
+  }
+
+  // The optional X record after a table's rows: "xmin*count ..." in row order.
+  void parse_xmins(BuiltinTable& table) {
+    const size_t pos = pos_, line_no = line_no_;
+    std::string_view line;
+    if (!next_line(line) || line.substr(0, 2) != "X\t") {
+      pos_ = pos;
+      line_no_ = line_no;
+      return;
+    }
+    line.remove_prefix(2);
+    table.xmins.reserve(table.rows.size());
+    while (!line.empty()) {
+      size_t sp = line.find(' ');
+      std::string_view run = line.substr(0, sp);
+      line = sp == std::string_view::npos ? std::string_view() : line.substr(sp + 1);
+      size_t star = run.find('*');
+      if (star == std::string_view::npos) fail("bad xmin run");
+      const uint32_t xmin = to_uint32(run.substr(0, star));
+      const uint32_t count = to_uint32(run.substr(star + 1));
+      table.xmins.insert(table.xmins.end(), count, xmin);
+    }
+    if (table.xmins.size() != table.rows.size()) fail("X record does not match the row count");
   }
 
   BuiltinView parse_view() {

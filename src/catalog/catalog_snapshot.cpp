@@ -151,6 +151,7 @@ std::shared_ptr<Relation> typed_table(const BuiltinTable& t, const CatalogSnapsh
     rows->push_back(std::move(row));
   }
   rel->rows = std::move(rows);
+  if (!t.xmins.empty()) rel->xmins = std::make_shared<const std::vector<uint32_t>>(t.xmins);
   return rel;
 }
 
@@ -194,6 +195,9 @@ std::shared_ptr<const CatalogSnapshot> builtin_snapshot() {
       if (p == &b.settings) s->settings = rel;
     }
     s->keywords = typed_table(b.keywords, *s, 'v', 11);
+    for (const BuiltinTable& t : b.tables)
+      for (uint32_t x : t.xmins) s->user_xmin = std::max(s->user_xmin, x + 1);
+    s->next_xid = s->user_xmin + 1;
     for (auto& [key, rel] : s->relations) s->relations_by_oid[rel->oid] = rel.get();
 
     const BuiltinTable* authid = b.table("pg_catalog", "pg_authid");

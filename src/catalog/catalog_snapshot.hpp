@@ -32,7 +32,10 @@ struct Relation {
   char kind = 'r';
   std::vector<ColumnDef> columns;
   std::shared_ptr<const std::vector<Row>> rows;  // base tables
-  std::string view_sql;                          // views: the defining query
+  // Each row's xmin (built-in rows, from the dump); rows past its end were added for
+  // registered objects and carry CatalogSnapshot::user_xmin.
+  std::shared_ptr<const std::vector<uint32_t>> xmins;
+  std::string view_sql;  // views: the defining query
   int column_index(std::string_view column) const;
 };
 
@@ -51,6 +54,10 @@ class CatalogSnapshot {
  public:
   TypeRegistry types;
   std::string database;
+  // xmin of rows for registered objects, and the next transaction id age() counts from: just
+  // past the dumped cluster's last one, as on a fresh server.
+  uint32_t user_xmin = 0;
+  uint32_t next_xid = 0;
   Oid database_oid = 0;
 
   const Relation* relation(std::string_view schema, std::string_view name) const;

@@ -6,6 +6,7 @@
 
 #include "exprs.hpp"
 #include "functions.hpp"
+#include "type_oids.hpp"
 
 namespace riffq::catalog {
 namespace {
@@ -89,15 +90,36 @@ void apply_limit(std::vector<Row>& rows, const ExprPtr& limit, const ExprPtr& of
 
 // ----- FROM items -----
 
+const std::vector<std::pair<std::string, Oid>>& system_columns() {
+  static const std::vector<std::pair<std::string, Oid>> cols = {
+      {"tableoid", toid::OID}, {"xmin", toid::XID}, {"cmin", toid::CID},
+      {"xmax", toid::XID},     {"cmax", toid::CID}, {"ctid", toid::TID}};
+  return cols;
+}
+
 std::vector<Row> RelationScan::produce(ExecState& st, const Row& left, const EvalContext* outer,
                                        int level_width) const {
   RowsPtr source = rel->rows;
   if (!source) source = view->run_cached(st, nullptr);
   std::vector<Row> out;
+  const size_t ncols = rel->columns.size();
   auto emit = [&](const Row& r) {
     Row row = base_row(left, level_width);
     for (size_t i = 0; i < r.size() && i < static_cast<size_t>(width); ++i)
       row[static_cast<size_t>(offset) + i] = r[i];
+    if (system_columns) {
+      // tableoid, xmin, cmin, xmax, cmax, ctid: the row's position stands in for its tuple id.
+      const size_t pos = static_cast<size_t>(&r - source->data());
+      const size_t at = static_cast<size_t>(offset) + ncols;
+      const bool builtin = rel->xmins && pos < rel->xmins->size();
+      row[at] = Value::integer(rel->oid);
+      row[at + 1] = Value::integer(builtin ? (*rel->xmins)[pos] : st.cat.user_xmin);
+      row[at + 2] = Value::integer(0);
+      row[at + 3] = Value::integer(0);
+      row[at + 4] = Value::integer(0);
+      row[at + 5] =
+          Value::text("(" + std::to_string(pos / 64) + "," + std::to_string(pos % 64 + 1) + ")");
+    }
     if (pass(filters, row, outer, st)) out.push_back(std::move(row));
   };
   if (key_column >= 0) {

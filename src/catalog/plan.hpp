@@ -95,6 +95,7 @@ struct RelationScan : FromItem {
   std::vector<ExprPtr> filters;  // pushed-down conjuncts (level rows)
   int key_column = -1;           // index look-up: rel column = key_expr (no level-0 refs)
   ExprPtr key_expr;
+  bool system_columns = false;  // system_columns() follow the relation's own columns
   std::vector<Row> produce(ExecState& st, const Row& left, const EvalContext* outer,
                            int level_width) const override;
 };
@@ -211,6 +212,9 @@ struct CteScan : FromItem {
   std::vector<Row> produce(ExecState& st, const Row& left, const EvalContext* outer,
                            int level_width) const override;
 };
+
+// The system columns of a table, in the order they follow its own columns in a scan.
+const std::vector<std::pair<std::string, Oid>>& system_columns();
 
 // Sorting helpers shared by SELECT and set operations.
 void sort_rows(std::vector<Row>& rows, const std::vector<std::tuple<size_t, bool, bool>>& order);

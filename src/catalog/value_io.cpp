@@ -190,7 +190,7 @@ std::string output_text(const Value& v, TypeRef type, const CatalogSnapshot& cat
       const Relation* r = cat.relation_by_oid(oid);
       if (r == nullptr) return std::to_string(i);
       const Relation* found = cat.lookup_relation(r->name, path);
-      if (found == r) return quote_ident(r->name);
+      if (found != nullptr && found->oid == r->oid) return quote_ident(r->name);
       return quote_ident(r->schema) + "." + quote_ident(r->name);
     }
     case toid::REGTYPE:

@@ -15,6 +15,8 @@
 //                                                     row lines
 //   C <attname> <atttypid> <atttypmod> <t|f>          column, in attnum order (t = attnotnull)
 //   <row>                                             one row exactly as COPY prints it
+//   X <xmin>*<count> ...                              optional, after a T table's rows: the
+//                                                     rows' xmin in row order, run-length coded
 //   V <schema> <name> <oid> <rowtype oid> <ncols>     view (relkind 'v'), followed by ncols
 //                                                     column lines and one D line
 //   D <definition>                                    pg_get_viewdef(oid, false)
@@ -62,6 +64,7 @@ struct BuiltinTable {
   uint32_t oid = 0, rowtype_oid = 0;
   std::vector<BuiltinColumn> columns;
   std::vector<BuiltinRow> rows;  // each row has columns.size() values
+  std::vector<uint32_t> xmins;   // each row's xmin (T tables; empty when not dumped)
 
   // Index of the column called `column`, or -1.
   int column_index(std::string_view column) const;

@@ -1,0 +1,533 @@
+"""Differential harness for the catalog engine (SPEC §6.4).
+
+Starts a throwaway PostgreSQL 15 cluster, creates the objects of demo_objects.json there with
+generated DDL, registers the same objects in the engine (through build/cpp/tools/
+riffq_catalog_cli), runs every statement of the client corpus on both, and compares column
+names, column type OIDs and rows (as text; a multiset unless the statement has a top-level
+ORDER BY). OIDs of user objects (>= 16384) are mapped to symbolic names on each side first.
+
+    python3 tests/python/catalog/corpus_diff.py [-v] [--only FILE_SUBSTR] [--repeat N]
+    python3 tests/python/catalog/corpus_diff.py --capture-clients   # refresh client_queries/
+
+Importable: ``run(files) -> list[Outcome]`` is what a pytest differential test uses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import glob
+import json
+import os
+import pwd
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
+CORPUS = os.path.abspath(os.path.join(ROOT, "..", "shared", "corpus", "catalog-queries"))
+CLIENT_QUERIES = os.path.join(HERE, "client_queries")
+OBJECTS = os.path.join(HERE, "demo_objects.json")
+CLI = os.path.join(ROOT, "build", "cpp", "tools", "riffq_catalog_cli")
+PG_BIN = "/usr/lib/postgresql/15/bin"
+FIRST_USER_OID = 16384
+
+# Statements whose answer depends on the moment or the server's history (times, activity,
+# sizes, xids): only column names and types are compared, and they are listed as such.
+VOLATILE = re.compile(
+    r"pg_stat_activity|pg_stat_|pg_postmaster_start_time|\bnow\(\)|current_timestamp|"
+    r"pg_(total_)?relation_size|pg_database_size|pg_table_size|pg_indexes_size|"
+    r"\bage\s*\(|txid_current|pg_current_xact|pg_backend_pid|inet_(server|client)_|"
+    r"pg_is_in_recovery|pg_last_|pg_conf_load_time|clock_timestamp|statement_timestamp|"
+    r"pg_size_pretty|pg_ls_|pg_locks|pg_prepared_xacts|pg_control_", re.I)
+
+
+# ----------------------------------------------------------------------------------------------
+# PostgreSQL side
+# ----------------------------------------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Cluster:
+    """A PostgreSQL 15 cluster in a temporary directory (initdb as the postgres user)."""
+
+    def __init__(self) -> None:
+        self.tmp = tempfile.mkdtemp(prefix="riffq-catdiff-")
+        self.data = os.path.join(self.tmp, "data")
+        self.port = _free_port()
+        self.pw = pwd.getpwnam("postgres") if os.geteuid() == 0 else None
+        if self.pw:
+            os.chown(self.tmp, self.pw.pw_uid, self.pw.pw_gid)
+
+    def _run(self, args: list[str]) -> None:
+        def demote():
+            if self.pw:
+                os.setgid(self.pw.pw_gid)
+                os.setuid(self.pw.pw_uid)
+        subprocess.run(args, preexec_fn=demote, check=True, capture_output=True, cwd=self.tmp)
+
+    def start(self) -> "Cluster":
+        self._run([f"{PG_BIN}/initdb", "-D", self.data, "-U", "postgres", "-A", "trust",
+                   "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"])
+        opts = f"-p {self.port} -k {self.tmp} -c listen_addresses='' -c fsync=off"
+        self._run([f"{PG_BIN}/pg_ctl", "-D", self.data, "-o", opts, "-l",
+                   os.path.join(self.tmp, "log"), "-w", "start"])
+        return self
+
+    def stop(self) -> None:
+        try:
+            self._run([f"{PG_BIN}/pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop"])
+        except subprocess.CalledProcessError:
+            pass
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def dsn(self) -> str:
+        return f"host={self.tmp} port={self.port} user=postgres dbname=postgres"
+
+
+def _ident(name: str) -> str:
+    return name if re.fullmatch(r"[a-z_][a-z0-9_]*", name) else '"' + name.replace('"', '""') + '"'
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def ddl(objects: dict) -> list[str]:
+    """CREATE / COMMENT statements making the objects of one database, in registration order."""
+    out: list[str] = []
+    db = objects["databases"][0]
+    for sc in db["schemas"]:
+        s = _ident(sc["name"])
+        if sc["name"] != "public":
+            out.append(f"CREATE SCHEMA {s}")
+        if sc.get("comment") is not None:
+            out.append(f"COMMENT ON SCHEMA {s} IS {_lit(sc['comment'])}")
+        for rel in sc.get("relations", []):
+            q = f"{s}.{_ident(rel['name'])}"
+            kind = rel.get("kind", "r")
+            if kind in ("v", "m"):
+                what = "VIEW" if kind == "v" else "MATERIALIZED VIEW"
+                out.append(f"CREATE {what} {q} AS {rel['view_definition'].rstrip().rstrip(';')}")
+            else:
+                parts = []
+                for c in rel["columns"]:
+                    p = f"{_ident(c['name'])} {c['type']}"
+                    if c.get("default") is not None:
+                        p += f" DEFAULT {c['default']}"
+                    if not c.get("nullable", True):
+                        p += " NOT NULL"
+                    parts.append(p)
+                if rel.get("primary_key"):
+                    name = rel.get("primary_key_name") or f"{rel['name']}_pkey"
+                    parts.append(f"CONSTRAINT {_ident(name)} PRIMARY KEY "
+                                 f"({', '.join(map(_ident, rel['primary_key']))})")
+                for uk in rel.get("unique_keys", []):
+                    parts.append(f"UNIQUE ({', '.join(map(_ident, uk))})")
+                for fk in rel.get("foreign_keys", []):
+                    con = f"CONSTRAINT {_ident(fk['name'])} " if fk.get("name") else ""
+                    ref = f"{_ident(fk.get('ref_schema') or sc['name'])}.{_ident(fk['ref_table'])}"
+                    parts.append(f"{con}FOREIGN KEY ({', '.join(map(_ident, fk['columns']))}) "
+                                 f"REFERENCES {ref}({', '.join(map(_ident, fk['ref_columns']))})")
+                out.append(f"CREATE TABLE {q} ({', '.join(parts)})")
+                for ix in rel.get("indexes", []):
+                    u = "UNIQUE " if ix.get("unique") else ""
+                    out.append(f"CREATE {u}INDEX {_ident(ix['name'])} ON {q} "
+                               f"({', '.join(map(_ident, ix['columns']))})")
+            if rel.get("comment") is not None:
+                what = {"v": "VIEW", "m": "MATERIALIZED VIEW"}.get(kind, "TABLE")
+                out.append(f"COMMENT ON {what} {q} IS {_lit(rel['comment'])}")
+            for c in rel["columns"]:
+                if c.get("comment") is not None:
+                    out.append(f"COMMENT ON COLUMN {q}.{_ident(c['name'])} IS {_lit(c['comment'])}")
+    return out
+
+
+def pin_oids(objects: dict, conn) -> dict:
+    """The objects with the OIDs PostgreSQL gave them (database, schemas, relations, row
+    types), so that statements with hard-coded OIDs name the same object on both sides."""
+    pinned = json.loads(json.dumps(objects))
+    db = pinned["databases"][0]
+    db["oid"] = conn.execute("SELECT oid FROM pg_database WHERE datname = current_database()"
+                             ).fetchone()[0]
+    for sc in db["schemas"]:
+        sc["oid"] = conn.execute("SELECT oid FROM pg_namespace WHERE nspname = %s",
+                                 (sc["name"],)).fetchone()[0]
+        for rel in sc.get("relations", []):
+            oid, rowtype = conn.execute(
+                "SELECT c.oid, c.reltype FROM pg_class c WHERE c.relnamespace = %s AND "
+                "c.relname = %s", (sc["oid"], rel["name"])).fetchone()
+            rel["oid"], rel["rowtype_oid"] = oid, rowtype
+    return pinned
+
+
+# Symbolic names of user objects, asked of each side with its own catalog.
+OID_NAMES = [
+    "SELECT c.oid, 'class:' || n.nspname || '.' || c.relname FROM pg_catalog.pg_class c "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid >= 16384",
+    "SELECT t.oid, 'type:' || n.nspname || '.' || t.typname FROM pg_catalog.pg_type t "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE t.oid >= 16384",
+    "SELECT oid, 'nsp:' || nspname FROM pg_catalog.pg_namespace WHERE oid >= 16384",
+    "SELECT c.oid, 'con:' || r.relname || '.' || c.conname FROM pg_catalog.pg_constraint c "
+    "JOIN pg_catalog.pg_class r ON r.oid = c.conrelid WHERE c.oid >= 16384",
+    "SELECT d.oid, 'attrdef:' || r.relname || '.' || d.adnum FROM pg_catalog.pg_attrdef d "
+    "JOIN pg_catalog.pg_class r ON r.oid = d.adrelid WHERE d.oid >= 16384",
+    "SELECT oid, 'db:' || datname FROM pg_catalog.pg_database WHERE oid >= 16384",
+    "SELECT oid, 'proc:' || proname FROM pg_catalog.pg_proc WHERE oid >= 16384",
+    "SELECT w.oid, 'rule:' || r.relname || '.' || w.rulename FROM pg_catalog.pg_rewrite w "
+    "JOIN pg_catalog.pg_class r ON r.oid = w.ev_class WHERE w.oid >= 16384",
+]
+
+
+def is_volatile(sql: str) -> bool:
+    """True when the statement reads something a fresh server cannot reproduce (outside
+    string literals: keyword lists quote 'current_timestamp')."""
+    return VOLATILE.search(re.sub(r"'(?:[^']|'')*'", "''", sql)) is not None
+
+
+class PgSide:
+    def __init__(self, conn) -> None:
+        self.conn = conn
+
+    def run(self, sql: str, params: list) -> dict:
+        pgconn = self.conn.pgconn
+        values = [None if p is None else str(p).encode() for p in params]
+        t0 = time.perf_counter()
+        res = pgconn.exec_params(sql.encode(), values)
+        micros = (time.perf_counter() - t0) * 1e6
+        status = res.status
+        from psycopg.pq import ExecStatus
+        if status not in (ExecStatus.TUPLES_OK, ExecStatus.COMMAND_OK):
+            state = res.error_field(ord("C"))
+            msg = res.error_field(ord("M"))
+            return {"error": {"sqlstate": state.decode() if state else "?",
+                              "message": msg.decode() if msg else "?"}, "micros": micros}
+        cols = [[res.fname(i).decode(), res.ftype(i)] for i in range(res.nfields)]
+        rows = []
+        for r in range(res.ntuples):
+            row = []
+            for c in range(res.nfields):
+                v = res.get_value(r, c)
+                row.append(None if v is None else v.decode())
+            rows.append(row)
+        return {"columns": cols, "rows": rows, "micros": micros}
+
+
+class CliSide:
+    def __init__(self, objects_path: str, repeat: int = 1) -> None:
+        self.proc = subprocess.Popen([CLI, objects_path, "--repeat", str(repeat)],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def run(self, sql: str, params: list) -> dict:
+        ps = [None if p is None else str(p) for p in params]
+        self.proc.stdin.write(json.dumps({"sql": sql, "params": ps}) + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"riffq_catalog_cli died on: {sql[:200]}")
+        return json.loads(line)
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait(timeout=30)
+
+
+def oid_names(side) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for q in OID_NAMES:
+        r = side.run(q, [])
+        for oid, name in r.get("rows", []):
+            names.setdefault(oid, f"<{name}>")
+    return names
+
+
+# ----------------------------------------------------------------------------------------------
+# Comparison
+# ----------------------------------------------------------------------------------------------
+_NUM = re.compile(r"(?<![\w.])\d{5,10}(?![\w.])")
+
+
+XID = 28
+
+
+def normalise(result: dict, names: dict[str, str], user_xid: int) -> list[tuple]:
+    """Rows with user OIDs replaced by names, and xids of user objects' rows (xmin of rows
+    created after the built-in catalog: the DDL here, registration there) by <user-xid>."""
+    types = [c[1] for c in result.get("columns", [])]
+
+    def cell(v, t):
+        if v is None:
+            return None
+        if t == XID and v.isdigit() and int(v) >= user_xid:
+            return "<user-xid>"
+        return _NUM.sub(lambda m: names.get(m.group(0), m.group(0)), v)
+    return [tuple(cell(v, t) for v, t in zip(row, types)) for row in result.get("rows", [])]
+
+
+def top_level_order_by(sql: str) -> bool:
+    s = re.sub(r"'(?:[^']|'')*'", "''", sql)
+    s = re.sub(r"--[^\n]*", "", s)
+    depth, out = 0, []
+    for ch in s:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif depth == 0:
+            out.append(ch)
+    return re.search(r"\border\s+by\b", "".join(out), re.I) is not None
+
+
+@dataclass
+class Outcome:
+    file: str
+    index: int
+    sql: str
+    verdict: str  # identical | differing | erroring
+    volatile: bool = False
+    notes: list[str] = field(default_factory=list)
+    pg_micros: float = 0.0
+    riffq_micros: float = 0.0
+
+
+def compare(sql: str, pg: dict, rq: dict, pg_names: dict, rq_names: dict,
+            user_xid: int = 1 << 31) -> tuple[str, list[str], bool]:
+    volatile = is_volatile(sql)
+    if "error" in pg:
+        if "error" in rq and rq["error"]["sqlstate"] == pg["error"]["sqlstate"]:
+            return "identical", [], volatile
+        got = rq["error"]["sqlstate"] if "error" in rq else "a result"
+        return "differing", [f"PostgreSQL: ERROR {pg['error']['sqlstate']} "
+                             f"{pg['error']['message'][:120]}; riffq: {got}"], volatile
+    if "error" in rq:
+        return "erroring", [f"riffq ERROR {rq['error']['sqlstate']}: {rq['error']['message'][:200]}"], volatile
+    notes = []
+    pc, rc = pg["columns"], rq["columns"]
+    if [c[0] for c in pc] != [c[0] for c in rc]:
+        notes.append(f"column names: pg {[c[0] for c in pc]} riffq {[c[0] for c in rc]}")
+    else:
+        for (n, pt), (_, rt) in zip(pc, rc):
+            if pt != rt:
+                notes.append(f"column {n}: type pg {pt} riffq {rt}")
+    if not volatile:
+        prow, rrow = normalise(pg, pg_names, user_xid), normalise(rq, rq_names, user_xid)
+        if top_level_order_by(sql):
+            same = prow == rrow
+        else:
+            same = collections.Counter(prow) == collections.Counter(rrow)
+        if not same:
+            if collections.Counter(prow) == collections.Counter(rrow):
+                notes.append("rows: same rows, different order")
+            else:
+                notes.append(f"rows: pg {len(prow)} riffq {len(rrow)}; " + _row_diff(prow, rrow))
+    return ("identical" if not notes else "differing"), notes, volatile
+
+
+def _row_diff(prow: list, rrow: list) -> str:
+    pc, rc = collections.Counter(prow), collections.Counter(rrow)
+    only_pg = list((pc - rc).elements())[:3]
+    only_rq = list((rc - pc).elements())[:3]
+    if only_pg and only_rq and len(only_pg[0]) == len(only_rq[0]):
+        cells = [f"#{i}: pg {a!r} riffq {b!r}" for i, (a, b) in enumerate(zip(only_pg[0], only_rq[0]))
+                 if a != b]
+        return "first differing row: " + "; ".join(cells)[:400]
+    return f"only pg {str(only_pg)[:250]} only riffq {str(only_rq)[:250]}"
+
+
+# ----------------------------------------------------------------------------------------------
+# Driver
+# ----------------------------------------------------------------------------------------------
+def statements(files: list[str]):
+    for path in files:
+        with open(path) as f:
+            for i, line in enumerate(f):
+                if line.strip():
+                    d = json.loads(line)
+                    yield os.path.basename(path), i, d["query"], d.get("parameters") or []
+
+
+def default_files() -> list[str]:
+    return sorted(glob.glob(os.path.join(CORPUS, "*.jsonl"))) + \
+        sorted(glob.glob(os.path.join(CLIENT_QUERIES, "*.jsonl")))
+
+
+def run(files: list[str] | None = None, repeat: int = 1, objects_path: str = OBJECTS) -> list[Outcome]:
+    import psycopg
+    files = files or default_files()
+    with open(objects_path) as f:
+        objects = json.load(f)
+    cluster = Cluster().start()
+    tmpjson = None
+    cli = None
+    try:
+        conn = psycopg.connect(cluster.dsn(), autocommit=True)
+        # The first xid of the DDL: built-in rows are older (the engine's registered rows get
+        # a single xid just past the dumped cluster's, also above this).
+        user_xid = int(conn.execute("SELECT txid_current()").fetchone()[0])
+        for stmt in ddl(objects):
+            conn.execute(stmt)
+        pinned = pin_oids(objects, conn)
+        fd, tmpjson = tempfile.mkstemp(suffix=".json")
+        with os.fdopen(fd, "w") as f:
+            json.dump(pinned, f)
+        cli = CliSide(tmpjson, repeat)
+        pg = PgSide(conn)
+        pg_names, rq_names = oid_names(pg), oid_names(cli)
+        outcomes = []
+        for fname, i, sql, params in statements(files):
+            a = pg.run(sql, params)
+            b = cli.run(sql, params)
+            verdict, notes, vol = compare(sql, a, b, pg_names, rq_names, user_xid)
+            outcomes.append(Outcome(fname, i, sql, verdict, vol, notes, a.get("micros", 0),
+                                    b.get("micros", 0)))
+        conn.close()
+        return outcomes
+    finally:
+        if cli:
+            cli.close()
+        if tmpjson:
+            os.unlink(tmpjson)
+        cluster.stop()
+
+
+def report(outcomes: list[Outcome], verbose: bool) -> None:
+    by_file: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for o in outcomes:
+        by_file[o.file][o.verdict] += 1
+    print(f"{'file':38} {'identical':>9} {'differing':>9} {'erroring':>8}")
+    total = collections.Counter()
+    for fname in sorted(by_file):
+        c = by_file[fname]
+        total.update(c)
+        print(f"{fname:38} {c['identical']:9} {c['differing']:9} {c['erroring']:8}")
+    n = sum(total.values())
+    print(f"{'TOTAL':38} {total['identical']:9} {total['differing']:9} {total['erroring']:8}"
+          f"   {100.0 * total['identical'] / max(n, 1):.1f}% identical of {n}")
+    vol = [o for o in outcomes if o.volatile]
+    if vol:
+        print(f"\nvolatile statements (column names and types compared, rows not): {len(vol)}")
+        for o in vol:
+            print(f"  {o.file}:{o.index} {o.verdict}  {_short(o.sql)}")
+    bad = [o for o in outcomes if o.verdict != "identical"]
+    if bad:
+        print(f"\ndifferences ({len(bad)}):")
+        for o in bad:
+            print(f"- {o.file}:{o.index} [{o.verdict}] {_short(o.sql)}")
+            for n in o.notes:
+                print(f"    {n}")
+            if verbose:
+                print("    SQL: " + o.sql.replace("\n", "\n         "))
+    rq = [o.riffq_micros for o in outcomes]
+    pgm = [o.pg_micros for o in outcomes]
+    print("\nlatency per statement (microseconds)   median    p90     max")
+    for label, xs in (("riffq engine (prepare+execute+text)", rq), ("PostgreSQL 15 (round trip)", pgm)):
+        xs = sorted(xs)
+        if xs:
+            print(f"  {label:36} {statistics.median(xs):7.0f} {xs[int(len(xs) * 0.9)]:7.0f} {xs[-1]:7.0f}")
+    slow = sorted(outcomes, key=lambda o: -o.riffq_micros)[:5]
+    print("  slowest on riffq: " + ", ".join(f"{o.file}:{o.index} {o.riffq_micros / 1000:.1f} ms" for o in slow))
+
+
+def _short(sql: str) -> str:
+    s = " ".join(sql.split())
+    return s[:110] + ("…" if len(s) > 110 else "")
+
+
+# ----------------------------------------------------------------------------------------------
+# Capturing client queries (psql -E, asyncpg, psycopg)
+# ----------------------------------------------------------------------------------------------
+PSQL_COMMANDS = [r"\dt", r"\d users", r"\d+ users", r"\d orders", r"\d+ active_users", r"\dn",
+                 r"\dv", r"\di", r"\df", r"\dT", r"\du", r"\l", r"\dx", r"\dp", r"\d+ sales.customer",
+                 r"\dt+", r"\ds", r"\dn+", r"\d users_pkey"]
+
+
+def capture_clients(objects_path: str = OBJECTS) -> None:
+    import asyncio
+
+    import asyncpg
+    import asyncpg.introspection as intro
+    import psycopg
+    from psycopg.types import TypeInfo
+
+    with open(objects_path) as f:
+        objects = json.load(f)
+    cluster = Cluster().start()
+    try:
+        conn = psycopg.connect(cluster.dsn(), autocommit=True)
+        for stmt in ddl(objects):
+            conn.execute(stmt)
+        os.makedirs(CLIENT_QUERIES, exist_ok=True)
+        # psql: the queries -E echoes between "********* QUERY **********" markers.
+        rows = []
+        for cmd in PSQL_COMMANDS:
+            out = subprocess.run([f"{PG_BIN}/psql", "-X", "-E", "-d", cluster.dsn(), "-c", cmd],
+                                 capture_output=True, text=True, check=True).stdout
+            for q in re.findall(r"\*{9} QUERY \*{10}\n(.*?)\n\*{26}", out, re.S):
+                rows.append({"client": "psql 15", "command": cmd, "query": q.strip(), "parameters": []})
+        _write(os.path.join(CLIENT_QUERIES, "psql15_backslash.jsonl"), rows)
+        # asyncpg: its type introspection, for a built-in array and a composite type.
+        users_t = conn.execute("SELECT 'users'::regtype::oid").fetchone()[0]
+        rows = [{"client": "asyncpg", "query": intro.INTRO_LOOKUP_TYPES_13,
+                 "parameters": ["{1007,1009,%d}" % users_t]},
+                {"client": "asyncpg", "query": intro.TYPE_BY_NAME, "parameters": ["users", "public"]},
+                {"client": "asyncpg", "query": intro.TYPE_BY_NAME, "parameters": ["int4", "pg_catalog"]}]
+        # Check that asyncpg really sends these (its connect runs the version query first).
+        async def probe():
+            c = await asyncpg.connect(host=cluster.tmp, port=cluster.port, user="postgres",
+                                      database="postgres")
+            await c.fetch("SELECT $1::int[]", [1])
+            await c.close()
+        asyncio.run(probe())
+        # psycopg: TypeInfo / RangeInfo / CompositeInfo / EnumInfo fetch queries.
+        from psycopg.types.composite import CompositeInfo
+        from psycopg.types.enum import EnumInfo
+        from psycopg.types.range import RangeInfo
+        for cls, name in ((TypeInfo, "int4"), (TypeInfo, "text[]"), (RangeInfo, "int4range"),
+                          (CompositeInfo, "users"), (EnumInfo, "users")):
+            q = cls._get_info_query(conn)
+            q = q.as_string(conn) if hasattr(q, "as_string") else q
+            if isinstance(q, bytes):
+                q = q.decode()
+            q = q.replace("%(name)s", "$1")
+            rows.append({"client": "psycopg", "query": q, "parameters": [name]})
+        _write(os.path.join(CLIENT_QUERIES, "drivers_type_introspection.jsonl"), rows)
+        conn.close()
+    finally:
+        cluster.stop()
+
+
+def _write(path: str, rows: list[dict]) -> None:
+    with open(path, "w") as f:
+        for r in rows:
+            f.write(json.dumps(r) + "\n")
+    print(f"wrote {len(rows)} statements to {os.path.relpath(path, ROOT)}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("-v", "--verbose", action="store_true", help="print the SQL of differences")
+    ap.add_argument("--only", help="only corpus files whose name contains this")
+    ap.add_argument("--repeat", type=int, default=5, help="engine runs per statement (median)")
+    ap.add_argument("--capture-clients", action="store_true")
+    ap.add_argument("--objects", default=OBJECTS)
+    a = ap.parse_args()
+    if a.capture_clients:
+        capture_clients(a.objects)
+        return
+    files = default_files()
+    if a.only:
+        files = [f for f in files if a.only in os.path.basename(f)]
+    report(run(files, a.repeat, a.objects), a.verbose)
+
+
+if __name__ == "__main__":
+    main()
