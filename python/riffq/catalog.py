@@ -1,0 +1,158 @@
+"""One-call registration of whole databases for catalog emulation.
+
+``register_duckdb(server, con)`` registers every table and view of a DuckDB connection (with
+columns, primary / unique / foreign keys, defaults and comments); ``register_arrow_schema``
+registers one table from an Arrow schema. Both work with ``riffq.Server`` and
+``riffq.RiffqServer`` and may be called again after the database changed: a table registered
+again replaces its earlier definition.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional
+
+__all__ = ["duckdb_type_to_pg", "arrow_type_to_pg", "register_duckdb", "register_arrow_schema"]
+
+_DUCKDB_SCALARS = {
+    "BOOLEAN": "boolean", "TINYINT": "smallint", "SMALLINT": "smallint", "INTEGER": "integer",
+    "BIGINT": "bigint", "HUGEINT": "numeric(38,0)", "UHUGEINT": "numeric(39,0)",
+    "UTINYINT": "smallint", "USMALLINT": "integer", "UINTEGER": "bigint", "UBIGINT": "numeric(20,0)",
+    "FLOAT": "real", "DOUBLE": "double precision", "VARCHAR": "text", "BLOB": "bytea",
+    "DATE": "date", "TIME": "time", "TIMESTAMP": "timestamp", "TIMESTAMP_S": "timestamp",
+    "TIMESTAMP_MS": "timestamp", "TIMESTAMP_NS": "timestamp",
+    "TIMESTAMP WITH TIME ZONE": "timestamptz", "TIME WITH TIME ZONE": "timetz",
+    "INTERVAL": "interval", "UUID": "uuid", "JSON": "json", "BIT": "bit varying",
+}
+
+
+def duckdb_type_to_pg(data_type: str) -> str:
+    """The PostgreSQL type name riffq sends for a DuckDB column type (``DECIMAL(12,2)`` →
+    ``numeric(12,2)``, ``VARCHAR[]`` → ``text[]``); nested STRUCT / MAP / UNION become ``json``."""
+    t = data_type.strip().upper()
+    if t.endswith("[]"):
+        inner = duckdb_type_to_pg(t[:-2])
+        return "json" if inner == "json" and not t[:-2].startswith("JSON") else inner + "[]"
+    m = re.fullmatch(r"DECIMAL\((\d+),\s*(\d+)\)", t)
+    if m:
+        return f"numeric({m.group(1)},{m.group(2)})"
+    if re.fullmatch(r"VARCHAR\(\d+\)", t):
+        return "character varying" + t[7:].lower()
+    if t.startswith(("STRUCT", "MAP", "UNION")) or re.fullmatch(r".+\[\d+\]", t):
+        return "json"
+    if t.startswith("ENUM"):
+        return "text"
+    return _DUCKDB_SCALARS.get(t, "text")
+
+
+def arrow_type_to_pg(arrow_type: Any) -> str:
+    """The PostgreSQL type name riffq sends for a pyarrow type (``int64`` → ``bigint``,
+    ``decimal128(12, 2)`` → ``numeric(12,2)``, ``list<string>`` → ``text[]``)."""
+    import pyarrow as pa
+
+    t = arrow_type
+    if pa.types.is_dictionary(t):
+        return arrow_type_to_pg(t.value_type)
+    if pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_fixed_size_list(t):
+        return arrow_type_to_pg(t.value_type) + "[]"
+    if pa.types.is_boolean(t):
+        return "boolean"
+    if pa.types.is_int8(t) or pa.types.is_int16(t) or pa.types.is_uint8(t):
+        return "smallint"
+    if pa.types.is_int32(t) or pa.types.is_uint16(t):
+        return "integer"
+    if pa.types.is_int64(t) or pa.types.is_uint32(t):
+        return "bigint"
+    if pa.types.is_uint64(t):
+        return "numeric(20,0)"
+    if pa.types.is_float16(t) or pa.types.is_float32(t):
+        return "real"
+    if pa.types.is_float64(t):
+        return "double precision"
+    if pa.types.is_decimal(t):
+        return f"numeric({t.precision},{t.scale})"
+    if pa.types.is_string(t) or pa.types.is_large_string(t) or str(t) == "string_view":
+        return "text"
+    if pa.types.is_binary(t) or pa.types.is_large_binary(t) or pa.types.is_fixed_size_binary(t):
+        return "bytea"
+    if pa.types.is_date(t):
+        return "date"
+    if pa.types.is_timestamp(t):
+        return "timestamptz" if t.tz else "timestamp"
+    if pa.types.is_time(t):
+        return "time"
+    if pa.types.is_duration(t) or str(t).startswith("month_day_nano_interval"):
+        return "interval"
+    return "text"
+
+
+def register_arrow_schema(server: Any, database: str, schema: str, table: str, arrow_schema: Any,
+                          **table_options: Any) -> None:
+    """Registers ``table`` with the columns of a pyarrow schema (nullability from each field);
+    ``table_options`` are passed to ``register_table`` (``primary_key=``, ``comment=``, …)."""
+    columns = [{f.name: {"type": arrow_type_to_pg(f.type), "nullable": bool(f.nullable)}}
+               for f in arrow_schema]
+    server.register_table(database, schema, table, columns, **table_options)
+
+
+def _rows(con: Any, sql: str, params: Optional[List[Any]] = None) -> List[Dict[str, Any]]:
+    cur = con.execute(sql, params or [])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row)) for row in cur.fetchall()]
+
+
+def register_duckdb(server: Any, con: Any, database: Optional[str] = None,
+                    duckdb_database: Optional[str] = None) -> List[str]:
+    """Registers every table and view of the DuckDB connection ``con`` (its current database,
+    or ``duckdb_database``) under ``database`` (default: the DuckDB database's name), keeping
+    DuckDB's schema names. Returns the registered ``schema.table`` names."""
+    db_name = duckdb_database or con.execute("SELECT current_database()").fetchone()[0]
+    target = database or db_name
+    server.register_database(target)
+    tables = _rows(con, "SELECT schema_name, table_name, comment FROM duckdb_tables() "
+                        "WHERE database_name = ? AND NOT internal ORDER BY schema_name, table_name",
+                   [db_name])
+    views = _rows(con, "SELECT schema_name, view_name AS table_name, comment, sql FROM duckdb_views() "
+                       "WHERE database_name = ? AND NOT internal ORDER BY schema_name, view_name",
+                  [db_name])
+    constraints = _rows(con, "SELECT schema_name, table_name, constraint_type, constraint_column_names, "
+                             "constraint_name, referenced_table, referenced_column_names "
+                             "FROM duckdb_constraints() WHERE database_name = ?", [db_name])
+    registered: List[str] = []
+    for schema in sorted({t["schema_name"] for t in tables + views}):
+        server.register_schema(target, schema)
+    # Referenced tables first, so that foreign keys find them.
+    ordered = sorted(tables, key=lambda t: any(
+        c["constraint_type"] == "FOREIGN KEY" and c["table_name"] == t["table_name"] for c in constraints))
+    for rel, kind in [(t, "table") for t in ordered] + [(v, "view") for v in views]:
+        schema, name = rel["schema_name"], rel["table_name"]
+        cols = _rows(con, "SELECT column_name, data_type, is_nullable, column_default, comment "
+                          "FROM duckdb_columns() WHERE database_name = ? AND schema_name = ? "
+                          "AND table_name = ? ORDER BY column_index", [db_name, schema, name])
+        columns = []
+        for c in cols:
+            spec: Dict[str, Any] = {"type": duckdb_type_to_pg(c["data_type"]), "nullable": bool(c["is_nullable"])}
+            if c.get("column_default") is not None:
+                spec["default"] = str(c["column_default"])
+            if c.get("comment"):
+                spec["comment"] = c["comment"]
+            columns.append({c["column_name"]: spec})
+        options: Dict[str, Any] = {"kind": kind}
+        if rel.get("comment"):
+            options["comment"] = rel["comment"]
+        if kind == "view" and rel.get("sql"):
+            options["view_sql"] = rel["sql"]
+        mine = [c for c in constraints if c["schema_name"] == schema and c["table_name"] == name]
+        pk = [c for c in mine if c["constraint_type"] == "PRIMARY KEY"]
+        if pk:
+            options["primary_key"] = list(pk[0]["constraint_column_names"])
+        uniques = [list(c["constraint_column_names"]) for c in mine if c["constraint_type"] == "UNIQUE"]
+        if uniques:
+            options["unique"] = uniques
+        fks = [{"columns": list(c["constraint_column_names"]), "references": f"{schema}.{c['referenced_table']}",
+                "ref_columns": list(c["referenced_column_names"])}
+               for c in mine if c["constraint_type"] == "FOREIGN KEY"]
+        if fks:
+            options["foreign_keys"] = fks
+        server.register_table(target, schema, name, columns, **options)
+        registered.append(f"{schema}.{name}")
+    return registered
