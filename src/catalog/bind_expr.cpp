@@ -77,6 +77,8 @@ void Binder::unify(ExprPtr& a, ExprPtr& b) {
 }
 
 TypeRef Binder::common_type(std::vector<ExprPtr>& items) {
+  // PostgreSQL's select_common_type: the first known type, replaced by a later one of the same
+  // category that it coerces to implicitly but not back, unless it is the preferred type.
   TypeRef t{toid::UNKNOWN, -1};
   for (auto& e : items) {
     if (e->type.oid == toid::UNKNOWN) continue;
@@ -89,15 +91,14 @@ TypeRef Binder::common_type(std::vector<ExprPtr>& items) {
       if (et.typmod != t.typmod) t.typmod = -1;
       continue;
     }
-    Storage a = cat.types.storage(t.oid), b = cat.types.storage(et.oid);
-    if (int_rank(t.oid) && int_rank(et.oid)) {
-      if (int_rank(et.oid) > int_rank(t.oid)) t = et;
-    } else if ((a == Storage::INT || a == Storage::FLOAT) && b == Storage::FLOAT) {
+    const TypeInfo* p = cat.types.find(t.oid);
+    const TypeInfo* n = cat.types.find(et.oid);
+    if (p == nullptr || n == nullptr) continue;
+    // Different categories are an error in PostgreSQL; the first type is kept here.
+    if (p->category != n->category) continue;
+    if (!p->preferred && cat.types.coerces_implicitly(t.oid, et.oid) &&
+        !cat.types.coerces_implicitly(et.oid, t.oid))
       t = et;
-    } else if (a == Storage::FLOAT && b == Storage::INT) {
-    } else if (a == Storage::TEXT && b == Storage::TEXT) {
-      t = TypeRef{toid::TEXT, -1};
-    }
   }
   if (t.oid == toid::UNKNOWN) t = TypeRef{toid::TEXT, -1};
   for (auto& e : items) e = coerce(e, t);
@@ -561,10 +562,13 @@ ExprPtr Binder::bind_expr(const PgQuery__Node* n, Level& lv) {
         e->whens.emplace_back(cond, bind_expr(w->result, lv));
         results.push_back(e->whens.back().second);
       }
-      if (c->defresult) results.push_back(bind_expr(c->defresult, lv));
+      // The ELSE result is the most significant for the type, as in PostgreSQL's
+      // transformCaseExpr: CASE WHEN … THEN 0 ELSE oid_col END is oid.
+      if (c->defresult) results.insert(results.begin(), bind_expr(c->defresult, lv));
       e->type = common_type(results);
-      for (size_t i = 0; i < e->whens.size(); ++i) e->whens[i].second = results[i];
-      if (c->defresult) e->otherwise = results.back();
+      const size_t first = c->defresult ? 1 : 0;
+      for (size_t i = 0; i < e->whens.size(); ++i) e->whens[i].second = results[i + first];
+      if (c->defresult) e->otherwise = results.front();
       return e;
     }
     case PG_QUERY__NODE__NODE_COALESCE_EXPR: {

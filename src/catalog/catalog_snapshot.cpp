@@ -117,6 +117,11 @@ TypeRegistry builtin_types(const BuiltinCatalog& b) {
     t.relid = static_cast<Oid>(int_at(*pg_type, r, "typrelid"));
     reg.add(std::move(t));
   }
+  const BuiltinTable* cast = b.table("pg_catalog", "pg_cast");
+  for (const BuiltinRow& r : cast->rows)
+    if (*text_at(*cast, r, "castcontext") == "i")
+      reg.add_implicit_cast(static_cast<Oid>(int_at(*cast, r, "castsource")),
+                            static_cast<Oid>(int_at(*cast, r, "casttarget")));
   return reg;
 }
 

@@ -109,4 +109,16 @@ TypeRef TypeRegistry::base(TypeRef ref) const {
   return ref;
 }
 
+bool TypeRegistry::coerces_implicitly(Oid from, Oid to) const {
+  if (from == to) return true;
+  const TypeInfo* f = find(from);
+  if (f != nullptr && f->type == 'd' && f->basetype != 0)
+    return coerces_implicitly(f->basetype, to);
+  if (implicit_.count((uint64_t{from} << 32) | to)) return true;
+  Oid fe = element(from), te = element(to);
+  const TypeInfo* t = find(to);
+  return fe != 0 && te != 0 && f && t && f->category == 'A' && t->category == 'A' &&
+         coerces_implicitly(fe, te);
+}
+
 }  // namespace riffq::catalog

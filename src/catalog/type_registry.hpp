@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "riffq/catalog/value.hpp"
@@ -46,11 +47,17 @@ class TypeRegistry {
   // Domains reduce to their base type (RowDescription carries the base type, as PostgreSQL).
   TypeRef base(TypeRef t) const;
   const std::vector<TypeInfo>& all() const { return types_; }
+  // pg_cast rows with castcontext 'i' (loaded with the built-in types).
+  void add_implicit_cast(Oid from, Oid to) { implicit_.insert((uint64_t{from} << 32) | to); }
+  // can_coerce_type(from → to, COERCION_IMPLICIT) for the cases catalog queries meet: same type,
+  // a domain to its base, an implicit pg_cast, arrays whose elements coerce.
+  bool coerces_implicitly(Oid from, Oid to) const;
 
  private:
   std::vector<TypeInfo> types_;
   std::unordered_map<Oid, size_t> by_oid_;
   std::unordered_multimap<std::string, size_t> by_name_;
+  std::unordered_set<uint64_t> implicit_;
 };
 
 // Storage of the built-in types whose storage does not follow from pg_type alone.

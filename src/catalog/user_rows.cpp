@@ -163,6 +163,17 @@ std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::build(
 
   const UserDatabase* db = user.database(database);
   if (db == nullptr) return s;
+  // COMMENT ON: what obj_description reads, and the pg_description row clients join to.
+  auto describe = [&](Oid objoid, Oid classoid, int32_t subid, const std::string& text) {
+    s->descriptions_[{objoid, classoid, subid}] = text;
+    app.rows("pg_description")
+        .push_back(RowBuilder(app.rel("pg_description"))
+                       .i("objoid", objoid)
+                       .i("classoid", classoid)
+                       .i("objsubid", subid)
+                       .t("description", text)
+                       .take());
+  };
   std::string dbkey = db->name + ".";
 
   for (const UserSchema& sc : db->schemas) {
@@ -179,7 +190,7 @@ std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::build(
                          .set("nspacl", Value::null())
                          .take());
     }
-    if (sc.comment) s->descriptions_[{nsp, PG_NAMESPACE_OID, 0}] = *sc.comment;
+    if (sc.comment) describe(nsp, PG_NAMESPACE_OID, 0, *sc.comment);
   }
   // Relations in two passes: every name first (foreign keys may point forward), then rows.
   struct Placed {
@@ -252,7 +263,7 @@ std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::build(
         .set("reloptions", Value::null())
         .set("relpartbound", Value::null());
     app.rows("pg_class").push_back(cls.take());
-    if (r.comment) s->descriptions_[{p.oid, PG_CLASS_OID, 0}] = *r.comment;
+    if (r.comment) describe(p.oid, PG_CLASS_OID, 0, *r.comment);
 
     // The row type and its array type, as CREATE TABLE makes them.
     const Row* tmpl = type_row(*s, 83);  // pg_class's row type: a composite to copy
@@ -354,8 +365,7 @@ std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::build(
           .b("attislocal", true)
           .i("attcollation", collation);
       app.rows("pg_attribute").push_back(att.take());
-      if (c.comment)
-        s->descriptions_[{p.oid, PG_CLASS_OID, static_cast<int32_t>(k + 1)}] = *c.comment;
+      if (c.comment) describe(p.oid, PG_CLASS_OID, static_cast<int32_t>(k + 1), *c.comment);
       if (c.default_expr) {
         Oid ad = oid_of("ad:" + p.key + "." + c.name);
         app.rows("pg_attrdef")

@@ -152,22 +152,14 @@ def ddl(objects: dict) -> list[str]:
     return out
 
 
-def pin_oids(objects: dict, conn) -> dict:
-    """The objects with the OIDs PostgreSQL gave them (database, schemas, relations, row
-    types), so that statements with hard-coded OIDs name the same object on both sides."""
-    pinned = json.loads(json.dumps(objects))
-    db = pinned["databases"][0]
-    db["oid"] = conn.execute("SELECT oid FROM pg_database WHERE datname = current_database()"
-                             ).fetchone()[0]
-    for sc in db["schemas"]:
-        sc["oid"] = conn.execute("SELECT oid FROM pg_namespace WHERE nspname = %s",
-                                 (sc["name"],)).fetchone()[0]
-        for rel in sc.get("relations", []):
-            oid, rowtype = conn.execute(
-                "SELECT c.oid, c.reltype FROM pg_class c WHERE c.relnamespace = %s AND "
-                "c.relname = %s", (sc["oid"], rel["name"])).fetchone()
-            rel["oid"], rel["rowtype_oid"] = oid, rowtype
-    return pinned
+def translate(text: str, pg_names: dict[str, str], rq_oids: dict[str, str]) -> str:
+    """Hard-coded OIDs of user objects (psql's '16384', DBeaver's $1 = 16548) name PostgreSQL's
+    objects; the engine assigns its own OIDs, so each is replaced by the engine's OID of the
+    object with the same symbolic name (left alone when the engine has no such object)."""
+    def one(m):
+        name = pg_names.get(m.group(0))
+        return rq_oids.get(name, m.group(0)) if name else m.group(0)
+    return _NUM.sub(one, text)
 
 
 # Symbolic names of user objects, asked of each side with its own catalog.
@@ -366,7 +358,6 @@ def run(files: list[str] | None = None, repeat: int = 1, objects_path: str = OBJ
     with open(objects_path) as f:
         objects = json.load(f)
     cluster = Cluster().start()
-    tmpjson = None
     cli = None
     try:
         conn = psycopg.connect(cluster.dsn(), autocommit=True)
@@ -375,17 +366,15 @@ def run(files: list[str] | None = None, repeat: int = 1, objects_path: str = OBJ
         user_xid = int(conn.execute("SELECT txid_current()").fetchone()[0])
         for stmt in ddl(objects):
             conn.execute(stmt)
-        pinned = pin_oids(objects, conn)
-        fd, tmpjson = tempfile.mkstemp(suffix=".json")
-        with os.fdopen(fd, "w") as f:
-            json.dump(pinned, f)
-        cli = CliSide(tmpjson, repeat)
+        cli = CliSide(objects_path, repeat)
         pg = PgSide(conn)
         pg_names, rq_names = oid_names(pg), oid_names(cli)
+        rq_oids = {name: oid for oid, name in rq_names.items()}
         outcomes = []
         for fname, i, sql, params in statements(files):
             a = pg.run(sql, params)
-            b = cli.run(sql, params)
+            b = cli.run(translate(sql, pg_names, rq_oids),
+                        [None if p is None else translate(str(p), pg_names, rq_oids) for p in params])
             verdict, notes, vol = compare(sql, a, b, pg_names, rq_names, user_xid)
             outcomes.append(Outcome(fname, i, sql, verdict, vol, notes, a.get("micros", 0),
                                     b.get("micros", 0)))
@@ -394,8 +383,6 @@ def run(files: list[str] | None = None, repeat: int = 1, objects_path: str = OBJ
     finally:
         if cli:
             cli.close()
-        if tmpjson:
-            os.unlink(tmpjson)
         cluster.stop()
 
 
