@@ -79,6 +79,29 @@ PSEUDO_TABLES = (
         "SELECT * FROM pg_catalog.pg_available_extensions",
         "name",
     ),
+    # Set-returning functions served from these rows (key "srf", named after the function).
+    # pg_timezone_names' utc_offset / is_dst are those of the day of the dump.
+    (
+        "srf",
+        "pg_catalog",
+        "pg_available_extension_versions",
+        "SELECT * FROM pg_catalog.pg_available_extension_versions()",
+        "name",
+    ),
+    (
+        "srf",
+        "pg_catalog",
+        "pg_timezone_names",
+        "SELECT * FROM pg_catalog.pg_timezone_names()",
+        "name",
+    ),
+    (
+        "srf",
+        "pg_catalog",
+        "pg_timezone_abbrevs",
+        "SELECT * FROM pg_catalog.pg_timezone_abbrevs()",
+        "abbrev",
+    ),
 )
 
 # Types sorted by value (numeric order); reg* aliases sort as their oid; everything else sorts as
@@ -316,7 +339,7 @@ def dump(conn: psycopg.Connection) -> tuple[list[str], dict[str, object]]:
             )
             for i in range(res.nfields)
         ]
-        if key == "keywords":
+        if key in ("keywords", "srf"):
             cur.execute(
                 "SELECT oid::int8, 0 FROM pg_catalog.pg_proc"
                 " WHERE proname = %s AND pronamespace = 'pg_catalog'::regnamespace",
@@ -333,7 +356,7 @@ def dump(conn: psycopg.Connection) -> tuple[list[str], dict[str, object]]:
         out.append(record("P", key, schema, name, oid, rowtype, len(columns), len(rows)))
         out.extend(column_records(columns))
         out.extend(r.decode("utf-8") + "\n" for r in rows)
-        pseudo_rows[key] = len(rows)
+        pseudo_rows[name] = len(rows)
         records += 1
 
     # Functions with SQL-standard bodies (BEGIN ATOMIC / RETURN): prosrc is empty for those and

@@ -132,7 +132,31 @@ ExprPtr Binder::bind_const(const PgQuery__AConst* c) {
   }
 }
 
+// alias.* as a value (information_schema's _pg_truetypid(a.*, t.*)): a composite of the
+// range's columns, which the engine keeps as an array of field values.
+ExprPtr Binder::bind_whole_row(const std::string& qual, Level& lv) {
+  int up = 0;
+  for (Level* L = &lv; L != nullptr; L = L->parent, ++up) {
+    for (const RangeEntry& r : L->ranges) {
+      if (r.alias != qual) continue;
+      auto row = std::make_shared<ArrayExpr>();
+      row->type = TypeRef{toid::RECORD, -1};
+      for (size_t k = 0; k < r.names.size(); ++k)
+        if (!r.system[k])
+          row->items.push_back(
+              std::make_shared<ColumnExpr>(up, r.offset + static_cast<int>(k), r.types[k]));
+      Level* m = &lv;
+      for (int i = 0; i < up; ++i, m = m->parent) m->correlated = true;
+      return row;
+    }
+  }
+  throw CatalogError("42P01", "missing FROM-clause entry for table \"" + qual + "\"");
+}
+
 ExprPtr Binder::bind_column_ref(const PgQuery__ColumnRef* c, Level& lv) {
+  if (c->n_fields == 2 && c->fields[1]->node_case == PG_QUERY__NODE__NODE_A_STAR &&
+      c->fields[0]->node_case == PG_QUERY__NODE__NODE_STRING)
+    return bind_whole_row(node_string(c->fields[0]), lv);
   std::vector<std::string> parts;
   for (size_t i = 0; i < c->n_fields; ++i) {
     if (c->fields[i]->node_case != PG_QUERY__NODE__NODE_STRING)
@@ -270,6 +294,17 @@ ExprPtr Binder::bind_a_expr(const PgQuery__AExpr* e, Level& lv) {
   std::string op = e->n_name > 0 ? node_string(e->name[e->n_name - 1]) : "";
   switch (e->kind) {
     case PG_QUERY__A__EXPR__KIND__AEXPR_OP: {
+      // (a, b) = (c, d) is a = c AND b = d, as PostgreSQL rewrites it (join keys stay visible).
+      if ((op == "=" || op == "<>") && e->lexpr && e->rexpr &&
+          e->lexpr->node_case == PG_QUERY__NODE__NODE_ROW_EXPR &&
+          e->rexpr->node_case == PG_QUERY__NODE__NODE_ROW_EXPR &&
+          e->lexpr->row_expr->n_args == e->rexpr->row_expr->n_args) {
+        std::vector<ExprPtr> parts;
+        for (size_t i = 0; i < e->lexpr->row_expr->n_args; ++i)
+          parts.push_back(bind_operator(op, bind_expr(e->lexpr->row_expr->args[i], lv),
+                                        bind_expr(e->rexpr->row_expr->args[i], lv)));
+        return std::make_shared<BoolExpr>(op == "=" ? BoolOp::AND : BoolOp::OR, parts);
+      }
       ExprPtr l = e->lexpr ? bind_expr(e->lexpr, lv) : nullptr;
       ExprPtr r = bind_expr(e->rexpr, lv);
       if (!l && op == "-") {
@@ -601,8 +636,13 @@ ExprPtr Binder::bind_expr(const PgQuery__Node* n, Level& lv) {
       e->type = TypeRef{arr, -1};
       return e;
     }
-    case PG_QUERY__NODE__NODE_ROW_EXPR:
-      unsupported("a row constructor");
+    case PG_QUERY__NODE__NODE_ROW_EXPR: {
+      // ROW(a, b) / (a, b): compared field by field, as composites are arrays here.
+      auto e = std::make_shared<ArrayExpr>();
+      e->items = bind_args(n->row_expr->args, n->row_expr->n_args, lv);
+      e->type = TypeRef{toid::RECORD, -1};
+      return e;
+    }
     default:
       unsupported("this expression");
   }

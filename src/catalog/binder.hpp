@@ -77,6 +77,7 @@ class Binder {
 
   // Expressions (bind_expr.cpp, bind_call.cpp)
   ExprPtr bind_column_ref(const PgQuery__ColumnRef* c, Level& lv);
+  ExprPtr bind_whole_row(const std::string& qual, Level& lv);
   ExprPtr bind_const(const PgQuery__AConst* c);
   ExprPtr bind_a_expr(const PgQuery__AExpr* e, Level& lv);
   ExprPtr bind_operator(const std::string& op, ExprPtr l, ExprPtr r);

@@ -123,7 +123,8 @@ class Parser {
         BuiltinTable* target = key == "settings"               ? &catalog.settings
                                : key == "keywords"             ? &catalog.keywords
                                : key == "available_extensions" ? &catalog.available_extensions
-                                                               : nullptr;
+                               : key == "srf" ? &catalog.function_rows.emplace_back()
+                                              : nullptr;
         if (target == nullptr) fail("unknown pseudo table '" + key + "'");
         *target = parse_table(2);
       } else if (tag == "B") {

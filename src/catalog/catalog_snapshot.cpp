@@ -200,6 +200,8 @@ std::shared_ptr<const CatalogSnapshot> builtin_snapshot() {
       if (p == &b.settings) s->settings = rel;
     }
     s->keywords = typed_table(b.keywords, *s, 'v', 11);
+    for (const BuiltinTable& f : b.function_rows)
+      s->function_rows[f.name] = typed_table(f, *s, 'v', 11);
     for (const BuiltinTable& t : b.tables)
       for (uint32_t x : t.xmins) s->user_xmin = std::max(s->user_xmin, x + 1);
     s->next_xid = s->user_xmin + 1;

@@ -103,6 +103,8 @@ class CatalogSnapshot {
   // Rows of set-returning catalog functions taken from the dump (pg_settings, pg_get_keywords).
   std::shared_ptr<const Relation> settings;
   std::shared_ptr<const Relation> keywords;
+  // Rows of set-returning functions PostgreSQL computes in C, by function name.
+  std::unordered_map<std::string, std::shared_ptr<const Relation>> function_rows;
 };
 
 // Text forms (PostgreSQL output functions) and parsing (input functions) of engine values.

@@ -16,6 +16,7 @@ const FunctionTable& table() {
     FunctionTable m;
     add_general_functions(m);
     add_catalog_functions(m);
+    add_server_functions(m);
     return m;
   }();
   return t;

@@ -52,6 +52,7 @@ bool is_window_only(std::string_view name);  // row_number, rank, lag, …
 using FunctionTable = std::unordered_map<std::string, std::vector<FunctionDef>>;
 void add_catalog_functions(FunctionTable& t);  // format_type, pg_get_*, *_is_visible, …
 void add_general_functions(FunctionTable& t);  // text, arrays, math, session functions
+void add_server_functions(FunctionTable& t);   // server state: statistics, locks, partitions
 void add_aggregates(std::unordered_map<std::string, AggregateDef>& t);
 
 }  // namespace riffq::catalog

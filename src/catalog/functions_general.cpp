@@ -564,6 +564,7 @@ void add_general_functions(FunctionTable& t) {
     add(d);
   }
   session_fn("version", toid::TEXT, [](const FuncArgs& a) {
+    // The server identifies itself as riffq; the version number is the session's.
     return V::text("PostgreSQL " + a.st().session.server_version +
                    " on x86_64-pc-linux-gnu, compiled by riffq (C++), 64-bit");
   });
@@ -585,17 +586,12 @@ void add_general_functions(FunctionTable& t) {
   session_fn("current_date", toid::DATE,
              [](const FuncArgs&) { return V::text(timestamp_now().substr(0, 10)); });
   session_fn("pg_is_in_recovery", toid::BOOL, [](const FuncArgs&) { return V::boolean(false); });
-  session_fn("txid_current", toid::INT8, [](const FuncArgs&) { return V::integer(750); });
-  session_fn("pg_current_xact_id", toid::XID8, [](const FuncArgs&) { return V::text("750"); });
   session_fn("pg_my_temp_schema", toid::OID, [](const FuncArgs&) { return V::integer(0); });
   session_fn("pg_jit_available", toid::BOOL, [](const FuncArgs&) { return V::boolean(false); });
   session_fn("inet_server_addr", 869, [](const FuncArgs&) { return V::null(); });
   session_fn("inet_server_port", toid::INT4, [](const FuncArgs&) { return V::null(); });
   add(fn("pg_is_other_temp_schema", {toid::OID}, toid::BOOL,
          [](const FuncArgs&) { return V::boolean(false); }));
-  // age(xid): the engine's rows all carry xmin 1 (frozen), as the bootstrap rows of initdb do.
-  add(fn("age", {toid::XID}, toid::INT4,
-         [](const FuncArgs& a) { return V::integer(750 - n(a, 0)); }));
 }
 
 }  // namespace riffq::catalog

@@ -26,8 +26,10 @@
 //                                                     PostgreSQL computes in C (key: settings =
 //                                                     pg_settings, keywords = pg_get_keywords(),
 //                                                     available_extensions =
-//                                                     pg_available_extensions); its oid is the
-//                                                     view's (or the function's, rowtype 0)
+//                                                     pg_available_extensions, srf = the
+//                                                     rows of the set-returning function
+//                                                     <name>()); its oid is the view's (or
+//                                                     the function's, rowtype 0)
 //   B <proc oid> <body>                               pg_get_function_sqlbody(oid) of a
 //                                                     function with an SQL-standard body
 //                                                     (BEGIN ATOMIC / RETURN; its prosrc is empty)
@@ -102,6 +104,9 @@ struct BuiltinCatalog {
   BuiltinTable settings;
   BuiltinTable keywords;
   BuiltinTable available_extensions;
+  // Rows of set-returning functions computed in C (key "srf"; name = the function):
+  // pg_available_extension_versions(), pg_timezone_names(), pg_timezone_abbrevs().
+  std::vector<BuiltinTable> function_rows;
 
   const BuiltinTable* table(std::string_view schema, std::string_view name) const;
   const BuiltinView* view(std::string_view schema, std::string_view name) const;

@@ -1,0 +1,182 @@
+// functions_server.cpp — functions about the running server rather than the catalog: transaction
+// ids (age, txid_current), statistics counters, locks and replication (none here), partitions,
+// updatability, time zones, and set-returning functions whose rows were dumped from PostgreSQL.
+#include "functions.hpp"
+#include "riffq/catalog/builtin_data.hpp"
+#include "type_oids.hpp"
+
+namespace riffq::catalog {
+namespace {
+
+using V = Value;
+
+FunctionDef fn(std::string name, std::vector<Oid> args, Oid result,
+               std::function<Value(const FuncArgs&)> impl) {
+  FunctionDef d;
+  d.name = std::move(name);
+  d.args = std::move(args);
+  d.result = result;
+  d.impl = std::move(impl);
+  return d;
+}
+
+// The OUT columns of a built-in set-returning function, from its pg_proc row.
+std::vector<std::pair<std::string, Oid>> out_columns(std::string_view proname) {
+  const BuiltinTable* proc = builtin_catalog().table("pg_catalog", "pg_proc");
+  const int name = proc->column_index("proname"), modes = proc->column_index("proargmodes"),
+            names = proc->column_index("proargnames"), types = proc->column_index("proallargtypes");
+  auto split = [](const std::string& arr) {
+    std::vector<std::string> out;
+    std::string cur;
+    bool quoted = false;
+    for (size_t i = 1; i + 1 < arr.size(); ++i) {
+      char c = arr[i];
+      if (c == '"') {
+        quoted = !quoted;
+      } else if (c == ',' && !quoted) {
+        out.push_back(cur);
+        cur.clear();
+      } else {
+        cur += c;
+      }
+    }
+    out.push_back(cur);
+    return out;
+  };
+  std::vector<std::pair<std::string, Oid>> cols;
+  for (const BuiltinRow& r : proc->rows) {
+    if (r[static_cast<size_t>(name)] != proname || !r[static_cast<size_t>(modes)]) continue;
+    std::vector<std::string> m = split(*r[static_cast<size_t>(modes)]);
+    std::vector<std::string> n = split(*r[static_cast<size_t>(names)]);
+    std::vector<std::string> t = split(*r[static_cast<size_t>(types)]);
+    for (size_t i = 0; i < m.size() && i < n.size() && i < t.size(); ++i)
+      if (m[i] == "o" || m[i] == "t") cols.emplace_back(n[i], static_cast<Oid>(std::stoul(t[i])));
+    break;
+  }
+  return cols;
+}
+
+// A set-returning function with no rows on this server (no locks, slots, prepared transactions).
+FunctionDef empty_srf(const char* name) {
+  FunctionDef d;
+  d.name = name;
+  d.srf = true;
+  d.columns = out_columns(name);
+  d.srf_impl = [](const FuncArgs&) { return std::vector<Row>{}; };
+  return d;
+}
+
+// "2026-12-01 00:46:49.5+01" → seconds east of UTC (the trailing ±HH[:MM]); false if none.
+bool utc_offset(const std::string& ts, int& seconds, size_t& at) {
+  at = ts.find_last_of("+-");
+  if (at == std::string::npos || at < 11) return false;
+  int h = std::stoi(ts.substr(at + 1, 2));
+  int m = ts.size() >= at + 6 && ts[at + 3] == ':' ? std::stoi(ts.substr(at + 4, 2)) : 0;
+  seconds = (h * 3600 + m * 60) * (ts[at] == '-' ? -1 : 1);
+  return true;
+}
+
+}  // namespace
+
+void add_server_functions(FunctionTable& t) {
+  auto add = [&](FunctionDef d) { t[d.name].push_back(std::move(d)); };
+
+  // Transaction ids: built-in rows carry the xmin of the dumped cluster, registered rows one
+  // just past it, and the next xid follows (CatalogSnapshot::next_xid).
+  add(fn("age", {toid::XID}, toid::INT4, [](const FuncArgs& a) {
+    const int64_t xid = a.values[0].as_int();
+    // Bootstrap and frozen xids (< FirstNormalTransactionId) are infinitely old.
+    if (xid < 3) return V::integer(2147483647);
+    return V::integer(
+        static_cast<int32_t>(static_cast<uint32_t>(a.cat().next_xid) - static_cast<uint32_t>(xid)));
+  }));
+  {
+    FunctionDef d = fn("txid_current", {}, toid::INT8,
+                       [](const FuncArgs& a) { return V::integer(a.cat().next_xid); });
+    d.foldable = false;
+    add(d);
+    d = fn("pg_current_xact_id", {}, toid::XID8,
+           [](const FuncArgs& a) { return V::text(std::to_string(a.cat().next_xid)); });
+    d.foldable = false;
+    add(d);
+  }
+
+  // Statistics counters of a fresh server: zero, and no last-vacuum/analyze times.
+  for (const BuiltinRow& r : builtin_catalog().table("pg_catalog", "pg_proc")->rows) {
+    const BuiltinTable* proc = builtin_catalog().table("pg_catalog", "pg_proc");
+    const std::string& name = *r[static_cast<size_t>(proc->column_index("proname"))];
+    const std::string& args = *r[static_cast<size_t>(proc->column_index("proargtypes"))];
+    const Oid result =
+        static_cast<Oid>(std::stoul(*r[static_cast<size_t>(proc->column_index("prorettype"))]));
+    if (name.rfind("pg_stat_get_", 0) != 0 || args != "26" || t.count(name)) continue;
+    if (result == toid::INT8)
+      add(fn(name, {toid::OID}, result, [](const FuncArgs&) { return V::integer(0); }));
+    else if (result == toid::TIMESTAMPTZ)
+      add(fn(name, {toid::OID}, result, [](const FuncArgs&) { return V::null(); }));
+  }
+  for (const char* name : {"pg_lock_status", "pg_get_replication_slots", "pg_prepared_xact",
+                           "pg_stat_get_wal_senders", "pg_show_replication_origin_status",
+                           "pg_cursor", "pg_prepared_statement", "pg_get_backend_memory_contexts"})
+    add(empty_srf(name));
+
+  // Partitions: registered relations are never partitions; a partitioned table is its own only
+  // ancestor, as in PostgreSQL.
+  {
+    FunctionDef d;
+    d.name = "pg_partition_ancestors";
+    d.args = {toid::REGCLASS};
+    d.srf = true;
+    d.columns = {{"relid", toid::REGCLASS}};
+    d.srf_impl = [](const FuncArgs& a) {
+      std::vector<Row> rows;
+      const Relation* r = a.cat().relation_by_oid(static_cast<Oid>(a.values[0].as_int()));
+      if (r != nullptr && r->kind == 'p') rows.push_back(Row{a.values[0]});
+      return rows;
+    };
+    add(d);
+  }
+  // Auto-updatable: tables take INSERT, UPDATE and DELETE (bits 1 << CMD_*); views are not
+  // known to be updatable (their definitions are only text here).
+  add(fn("pg_relation_is_updatable", {toid::REGCLASS, toid::BOOL}, toid::INT4,
+         [](const FuncArgs& a) {
+           const Relation* r = a.cat().relation_by_oid(static_cast<Oid>(a.values[0].as_int()));
+           return V::integer(r && (r->kind == 'r' || r->kind == 'p') ? 28 : 0);
+         }));
+  add(fn("pg_column_is_updatable", {toid::REGCLASS, toid::INT2, toid::BOOL}, toid::BOOL,
+         [](const FuncArgs& a) {
+           const Relation* r = a.cat().relation_by_oid(static_cast<Oid>(a.values[0].as_int()));
+           return V::boolean(r && (r->kind == 'r' || r->kind == 'p'));
+         }));
+
+  // AT TIME ZONE 'UTC' on a timestamptz (IntelliJ's and pgAdmin's start-time query).
+  add(fn("timezone", {toid::TEXT, toid::TIMESTAMPTZ}, toid::TIMESTAMP, [](const FuncArgs& a) {
+    std::string zone = a.values[0].as_text();
+    for (char& c : zone) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (zone != "UTC" && zone != "GMT" && zone != "Z")
+      throw CatalogError(sqlstate::FEATURE_NOT_SUPPORTED,
+                         "AT TIME ZONE other than UTC is not supported by riffq's catalog engine");
+    const std::string& ts = a.values[1].as_text();
+    int off = 0;
+    size_t at = 0;
+    if (!utc_offset(ts, off, at)) return V::text(ts);
+    if (off != 0)
+      throw CatalogError(sqlstate::FEATURE_NOT_SUPPORTED,
+                         "AT TIME ZONE of a non-UTC timestamp is not supported");
+    return V::text(ts.substr(0, at));
+  }));
+
+  // Rows PostgreSQL computes in C, dumped: extension versions, time zone names/abbreviations.
+  for (const BuiltinTable& f : builtin_catalog().function_rows) {
+    FunctionDef d;
+    d.name = f.name;
+    d.srf = true;
+    for (const auto& c : f.columns) d.columns.emplace_back(c.name, c.type_oid);
+    d.srf_impl = [name = f.name](const FuncArgs& a) {
+      auto it = a.cat().function_rows.find(name);
+      return it == a.cat().function_rows.end() ? std::vector<Row>{} : *it->second->rows;
+    };
+    add(d);
+  }
+}
+
+}  // namespace riffq::catalog
