@@ -206,6 +206,20 @@ std::shared_ptr<const CatalogSnapshot> builtin_snapshot() {
       for (uint32_t x : t.xmins) s->user_xmin = std::max(s->user_xmin, x + 1);
     s->next_xid = s->user_xmin + 1;
     for (auto& [key, rel] : s->relations) s->relations_by_oid[rel->oid] = rel.get();
+    // The other pg_class entries (indexes, TOAST tables, sequences) exist for regclass only.
+    const BuiltinTable* cls = b.table("pg_catalog", "pg_class");
+    for (const BuiltinRow& r : cls->rows) {
+      const Oid oid = static_cast<Oid>(int_at(*cls, r, "oid"));
+      if (s->relations_by_oid.count(oid)) continue;
+      auto rel = std::make_shared<Relation>();
+      rel->oid = oid;
+      rel->namespace_oid = static_cast<Oid>(int_at(*cls, r, "relnamespace"));
+      rel->schema = s->namespace_name(rel->namespace_oid);
+      rel->name = *text_at(*cls, r, "relname");
+      rel->kind = (*text_at(*cls, r, "relkind"))[0];
+      s->relations_by_oid[oid] = rel.get();
+      s->relations[rel->schema + "." + rel->name] = rel;
+    }
 
     const BuiltinTable* authid = b.table("pg_catalog", "pg_authid");
     for (const BuiltinRow& r : authid->rows)

@@ -99,53 +99,67 @@ const std::vector<std::pair<std::string, Oid>>& system_columns() {
 
 std::vector<Row> RelationScan::produce(ExecState& st, const Row& left, const EvalContext* outer,
                                        int level_width) const {
-  RowsPtr source = rel->rows;
-  if (!source) source = view->run_cached(st, nullptr);
-  std::vector<Row> out;
-  const size_t ncols = rel->columns.size();
-  auto emit = [&](const Row& r) {
-    Row row = base_row(left, level_width);
-    for (size_t i = 0; i < r.size() && i < static_cast<size_t>(width); ++i)
-      row[static_cast<size_t>(offset) + i] = r[i];
-    if (system_columns) {
-      // tableoid, xmin, cmin, xmax, cmax, ctid: the row's position stands in for its tuple id.
-      const size_t pos = static_cast<size_t>(&r - source->data());
-      const size_t at = static_cast<size_t>(offset) + ncols;
-      const bool builtin = rel->xmins && pos < rel->xmins->size();
-      row[at] = Value::integer(rel->oid);
-      row[at + 1] = Value::integer(builtin ? (*rel->xmins)[pos] : st.cat.user_xmin);
-      row[at + 2] = Value::integer(0);
-      row[at + 3] = Value::integer(0);
-      row[at + 4] = Value::integer(0);
-      row[at + 5] =
-          Value::text("(" + std::to_string(pos / 64) + "," + std::to_string(pos % 64 + 1) + ")");
-    }
-    if (pass(filters, row, outer, st)) out.push_back(std::move(row));
-  };
   if (key_column >= 0) {
     EvalContext ctx = EvalContext::nested(&left, outer, st);
     Value key = key_expr->eval(ctx);
-    if (key.is_null()) return out;
-    auto& index = st.indexes[source.get()][key_column];
-    if (index.empty() && !source->empty()) {
-      for (size_t i = 0; i < source->size(); ++i)
-        index.emplace(hash_value((*source)[i][static_cast<size_t>(key_column)]), i);
-      st.charge(source->size());
-    }
-    auto [b, e] = index.equal_range(hash_value(key));
-    std::vector<size_t> hits;
-    for (auto it = b; it != e; ++it) hits.push_back(it->second);
-    std::sort(hits.begin(), hits.end());  // keep the relation's order
-    for (size_t i : hits) {
-      const Row& r = (*source)[i];
-      const Value& v = r[static_cast<size_t>(key_column)];
-      if (!v.is_null() && compare_values(v, key) == 0) emit(r);
-    }
-    st.charge(hits.size());
-    return out;
+    if (key.is_null()) return {};
+    return lookup(st, left, outer, level_width, key_column, key);
   }
+  RowsPtr source = rel->rows;
+  if (!source) source = view->run_cached(st, nullptr);
+  std::vector<Row> out;
+  Row row = base_row(left, level_width);  // one buffer: rejected rows cost no allocation
   st.charge(source->size());
-  for (const Row& r : *source) emit(r);
+  for (size_t pos = 0; pos < source->size(); ++pos)
+    if (fill(st, row, *source, pos) && pass(filters, row, outer, st)) out.push_back(row);
+  return out;
+}
+
+bool RelationScan::fill(ExecState& st, Row& row, const std::vector<Row>& source, size_t pos) const {
+  const Row& r = source[pos];
+  for (size_t i = 0; i < r.size() && i < static_cast<size_t>(width); ++i)
+    row[static_cast<size_t>(offset) + i] = r[i];
+  if (system_columns) {
+    // tableoid, xmin, cmin, xmax, cmax, ctid: the row's position stands in for its tuple id.
+    const size_t at = static_cast<size_t>(offset) + rel->columns.size();
+    const bool builtin = rel->xmins && pos < rel->xmins->size();
+    row[at] = Value::integer(rel->oid);
+    row[at + 1] = Value::integer(builtin ? (*rel->xmins)[pos] : st.cat.user_xmin);
+    row[at + 2] = Value::integer(0);
+    row[at + 3] = Value::integer(0);
+    row[at + 4] = Value::integer(0);
+    row[at + 5] =
+        Value::text("(" + std::to_string(pos / 64) + "," + std::to_string(pos % 64 + 1) + ")");
+  }
+  return true;
+}
+
+std::vector<Row> RelationScan::lookup(ExecState& st, const Row& left, const EvalContext* outer,
+                                      int level_width, int column, const Value& key,
+                                      std::vector<size_t>* positions) const {
+  RowsPtr source = rel->rows;
+  if (!source) source = view->run_cached(st, nullptr);
+  std::vector<Row> out;
+  auto& index = st.indexes[source.get()][column];
+  if (index.empty() && !source->empty()) {
+    for (size_t i = 0; i < source->size(); ++i)
+      index.emplace(hash_value((*source)[i][static_cast<size_t>(column)]), i);
+    st.charge(source->size());
+  }
+  auto [b, e] = index.equal_range(hash_value(key));
+  std::vector<size_t> hits;
+  for (auto it = b; it != e; ++it) hits.push_back(it->second);
+  std::sort(hits.begin(), hits.end());  // keep the relation's order
+  Row row = base_row(left, level_width);
+  for (size_t i : hits) {
+    const Value& v = (*source)[i][static_cast<size_t>(column)];
+    if (v.is_null() || compare_values(v, key) != 0) continue;
+    if (fill(st, row, *source, i) && pass(filters, row, outer, st)) {
+      out.push_back(row);
+      if (positions) positions->push_back(i);
+    }
+  }
+  st.charge(hits.size());
   return out;
 }
 
@@ -214,9 +228,26 @@ std::vector<Row> CteScan::produce(ExecState& st, const Row& left, const EvalCont
   return out;
 }
 
+// A plain scan of a base table whose `keys` include one of its own columns: its index.
+const RelationScan* indexable(const FromItem& item, const std::vector<ExprPtr>& keys, int& key,
+                              int& column) {
+  auto* scan = dynamic_cast<const RelationScan*>(&item);
+  if (scan == nullptr || scan->key_column >= 0 || !scan->rel->rows) return nullptr;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    auto* c = dynamic_cast<const ColumnExpr*>(keys[i].get());
+    if (c == nullptr || c->levels_up != 0) continue;
+    const int col = c->index - scan->offset;
+    if (col >= 0 && col < static_cast<int>(scan->rel->columns.size())) {
+      key = static_cast<int>(i);
+      column = col;
+      return scan;
+    }
+  }
+  return nullptr;
+}
+
 std::vector<Row> JoinItem::produce(ExecState& st, const Row& base, const EvalContext* outer,
                                    int level_width) const {
-  std::vector<Row> lrows = left->produce(st, base, outer, level_width);
   std::vector<Row> out;
   size_t roff = static_cast<size_t>(right->offset), rw = static_cast<size_t>(right->width);
   auto merge = [&](const Row& l, const Row& r) {
@@ -234,6 +265,62 @@ std::vector<Row> JoinItem::produce(ExecState& st, const Row& base, const EvalCon
     }
     return true;
   };
+  // Index nested loop: when one side is a plain scan of a catalog table joined on one of its
+  // columns and the other side is small, look its rows up instead of scanning it (correlated
+  // subqueries such as asyncpg's attribute look-ups would scan pg_attribute per outer row).
+  constexpr size_t kSmall = 32;
+  auto keys_match = [&](const Row& m) {
+    Row lk, rk;
+    return keys_of(left_keys, m, lk) && keys_of(right_keys, m, rk) && ValueEq{}(lk, rk);
+  };
+  std::vector<Row> rrows;
+  bool have_right = false;
+  int lkey = -1, lcol = -1, rkey = -1, rcol = -1;
+  const RelationScan* lscan = right_lateral ? nullptr : indexable(*left, left_keys, lkey, lcol);
+  const RelationScan* rscan = right_lateral ? nullptr : indexable(*right, right_keys, rkey, rcol);
+  if (lscan != nullptr && kind == Kind::INNER) {
+    rrows = right->produce(st, base, outer, level_width);
+    have_right = true;
+    if (rrows.size() <= kSmall) {
+      std::vector<std::pair<size_t, Row>> hits;
+      for (const Row& r : rrows) {
+        EvalContext ctx = EvalContext::nested(&r, outer, st);
+        Value key = right_keys[static_cast<size_t>(lkey)]->eval(ctx);
+        if (key.is_null()) continue;
+        std::vector<size_t> pos;
+        std::vector<Row> ls = lscan->lookup(st, base, outer, level_width, lcol, key, &pos);
+        for (size_t i = 0; i < ls.size(); ++i) {
+          Row m = merge(ls[i], r);
+          if (keys_match(m) && residual_ok(m)) hits.emplace_back(pos[i], std::move(m));
+        }
+      }
+      // The order of a hash join: left rows in relation order, then right rows.
+      std::stable_sort(hits.begin(), hits.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+      for (auto& h : hits)
+        if (pass(filters, h.second, outer, st)) out.push_back(std::move(h.second));
+      st.charge(out.size());
+      return out;
+    }
+  }
+  std::vector<Row> lrows = left->produce(st, base, outer, level_width);
+  if (rscan != nullptr && !have_right && (kind == Kind::INNER || kind == Kind::LEFT) &&
+      lrows.size() <= kSmall) {
+    for (const Row& l : lrows) {
+      EvalContext ctx = EvalContext::nested(&l, outer, st);
+      Value key = left_keys[static_cast<size_t>(rkey)]->eval(ctx);
+      bool matched = false;
+      if (!key.is_null())
+        for (Row& m : rscan->lookup(st, l, outer, level_width, rcol, key)) {
+          if (!keys_match(m) || !residual_ok(m)) continue;
+          matched = true;
+          if (pass(filters, m, outer, st)) out.push_back(std::move(m));
+        }
+      if (!matched && kind == Kind::LEFT && pass(filters, l, outer, st)) out.push_back(l);
+    }
+    st.charge(out.size());
+    return out;
+  }
   if (right_lateral) {
     for (const Row& l : lrows) {
       bool matched = false;
@@ -250,7 +337,7 @@ std::vector<Row> JoinItem::produce(ExecState& st, const Row& base, const EvalCon
       if (!matched && (kind == Kind::LEFT || kind == Kind::FULL)) out.push_back(l);
     }
   } else {
-    std::vector<Row> rrows = right->produce(st, base, outer, level_width);
+    if (!have_right) rrows = right->produce(st, base, outer, level_width);
     std::vector<bool> rmatched(rrows.size(), false);
     if (!left_keys.empty()) {
       std::unordered_multimap<size_t, size_t> table;

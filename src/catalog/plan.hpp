@@ -98,6 +98,12 @@ struct RelationScan : FromItem {
   bool system_columns = false;  // system_columns() follow the relation's own columns
   std::vector<Row> produce(ExecState& st, const Row& left, const EvalContext* outer,
                            int level_width) const override;
+  // The rows whose `column` equals `key` (a hash index built on first use), filters applied.
+  std::vector<Row> lookup(ExecState& st, const Row& left, const EvalContext* outer, int level_width,
+                          int column, const Value& key,
+                          std::vector<size_t>* positions = nullptr) const;
+  // Writes the source row at `pos` (and its system columns) into this item's slice of `row`.
+  bool fill(ExecState& st, Row& row, const std::vector<Row>& source, size_t pos) const;
 };
 
 struct SubqueryScan : FromItem {

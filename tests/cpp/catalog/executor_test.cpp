@@ -1,0 +1,31 @@
+// Join strategies give the same rows as PostgreSQL whichever side is looked up by index: a
+// small side probes the other through a hash index on its join column (inner and left joins),
+// keeping a hash join's row order.
+#include "engine_fixture.hpp"
+
+namespace riffq::catalog::testing {
+namespace {
+
+using Executor = CatalogFixture;
+
+TEST_F(Executor, LeftJoinLooksUpTheInnerSideAndKeepsUnmatchedRows) {
+  EXPECT_EQ(rows("SELECT c.relname, i.indexrelid::regclass FROM pg_class c LEFT JOIN pg_index i "
+                 "ON i.indrelid = c.oid WHERE c.relname IN ('orders', 'pg_am', 'pg_tables') "
+                 "ORDER BY 1, 2"),
+            (Rows{"orders|orders_pkey", "pg_am|pg_am_name_index", "pg_am|pg_am_oid_index",
+                  "pg_tables|NULL"}));
+}
+
+TEST_F(Executor, BigLeftSideProbedFromASmallRightSideKeepsRelationOrder) {
+  // pg_attribute is scanned through its attrelid index; rows come in attnum order as stored.
+  EXPECT_EQ(rows("SELECT a.attname FROM pg_attribute a JOIN pg_class c ON a.attrelid = c.oid "
+                 "WHERE c.relname = 'pg_am' AND a.attnum > 0"),
+            (Rows{"oid", "amname", "amhandler", "amtype"}));
+  EXPECT_EQ(one("SELECT (SELECT array_agg(a.attname ORDER BY a.attnum) FROM pg_attribute a JOIN "
+                "pg_class c ON a.attrelid = c.oid WHERE a.attnum > 0 AND c.reltype = t.oid) FROM "
+                "pg_type t WHERE t.typname = 'users'"),
+            "{id,name,score,tags}");
+}
+
+}  // namespace
+}  // namespace riffq::catalog::testing
