@@ -90,7 +90,14 @@ ExprPtr Binder::call_function(const std::string& name, std::vector<ExprPtr> args
     }
     auto e = std::make_shared<SrfExpr>();
     e->call = call;
-    e->type = call->columns.size() == 1 ? call->columns[0].type : TypeRef{toid::RECORD, -1};
+    if (call->columns.size() == 1) {
+      e->type = call->columns[0].type;
+    } else {
+      // A record whose fields stay known through subqueries ((ss.x).n in information_schema),
+      // identified by its typmod as PostgreSQL's blessed record types are.
+      e->type = TypeRef{toid::RECORD, static_cast<int32_t>(record_types_.size())};
+      record_types_.push_back(call->columns);
+    }
     return e;
   }
   auto e = std::make_shared<FuncExpr>();

@@ -1,5 +1,7 @@
 // bind_expr.cpp — binding expressions: column references, literals, operators, CASE,
 // COALESCE, sublinks, arrays, subscripts, casts; and PostgreSQL's coercion of unknown literals.
+#include <set>
+
 #include "binder.hpp"
 #include "type_names.hpp"
 #include "type_oids.hpp"
@@ -205,7 +207,23 @@ std::vector<ExprPtr> Binder::expand_star(const PgQuery__ColumnRef* c, Level& lv,
   std::string qual = c->n_fields >= 2 ? node_string(c->fields[c->n_fields - 2]) : "";
   std::vector<ExprPtr> out;
   bool seen = false;
-  for (const RangeEntry& r : lv.ranges) {
+  // Unqualified *: the merged columns of a USING / NATURAL join come first, then the rest.
+  std::set<int> listed;
+  auto using_first = [&](size_t range) {
+    if (!qual.empty()) return;
+    for (auto it = lv.using_joins.rbegin(); it != lv.using_joins.rend(); ++it) {
+      if (it->first_range != range) continue;
+      for (const auto& [name, e] : it->columns) {
+        auto* c = dynamic_cast<const ColumnExpr*>(e.get());
+        if (c == nullptr || !listed.insert(c->index).second) continue;
+        out.push_back(e);
+        names.push_back(name);
+      }
+    }
+  };
+  for (size_t ri = 0; ri < lv.ranges.size(); ++ri) {
+    using_first(ri);
+    const RangeEntry& r = lv.ranges[ri];
     if (!qual.empty() ? r.alias != qual
                       : (r.qualified_only || r.alias == "\x01hidden" ? false : false))
       continue;
@@ -213,6 +231,7 @@ std::vector<ExprPtr> Binder::expand_star(const PgQuery__ColumnRef* c, Level& lv,
     seen = true;
     for (size_t k = 0; k < r.names.size(); ++k) {
       if ((qual.empty() && r.merged[k]) || r.system[k]) continue;
+      if (qual.empty() && listed.count(r.offset + static_cast<int>(k))) continue;
       out.push_back(std::make_shared<ColumnExpr>(0, r.offset + static_cast<int>(k), r.types[k]));
       names.push_back(r.names[k]);
     }
@@ -286,6 +305,17 @@ ExprPtr Binder::bind_operator(const std::string& op, ExprPtr l, ExprPtr r) {
       t = TypeRef{toid::FLOAT8, -1};
     }
     return std::make_shared<ArithExpr>(op, l, r, t);
+  }
+  // Bitwise operators on integers (information_schema: pg_relation_is_updatable(…) & 20 = 20).
+  if (l && (op == "&" || op == "|" || op == "#" || op == "<<" || op == ">>")) {
+    if (l->type.oid == toid::UNKNOWN) l = coerce(l, TypeRef{toid::INT4, -1});
+    if (r->type.oid == toid::UNKNOWN)
+      r = coerce(r, op[0] == '<' || op[0] == '>' ? TypeRef{toid::INT4, -1} : l->type);
+    if (int_rank(l->type.oid) && int_rank(r->type.oid)) {
+      TypeRef t = l->type;
+      if (op != "<<" && op != ">>" && int_rank(r->type.oid) > int_rank(l->type.oid)) t = r->type;
+      return std::make_shared<ArithExpr>(op, l, r, TypeRef{t.oid, -1});
+    }
   }
   unsupported("operator " + op);
 }
@@ -511,6 +541,19 @@ ExprPtr Binder::bind_indirection(const PgQuery__AIndirection* a, Level& lv) {
             f->call = srf->call;
             f->field = static_cast<int>(k);
             f->type = srf->call->columns[k].type;
+            base = f;
+            goto next;
+          }
+      }
+      if (base->type.oid == toid::RECORD && base->type.typmod >= 0 &&
+          static_cast<size_t>(base->type.typmod) < record_types_.size()) {
+        const auto& fields = record_types_[static_cast<size_t>(base->type.typmod)];
+        for (size_t k = 0; k < fields.size(); ++k)
+          if (fields[k].name == field) {
+            auto f = std::make_shared<FieldSelectExpr>();
+            f->arg = base;
+            f->field = k;
+            f->type = fields[k].type;
             base = f;
             goto next;
           }

@@ -341,6 +341,8 @@ FromPtr Binder::bind_join(const PgQuery__JoinExpr* je, Level& lv) {
     using_cols.push_back(node_string(je->using_clause[i]));
 
   std::vector<ExprPtr> conds;
+  UsingJoin uj;
+  uj.first_range = ranges_before;
   for (const std::string& col : using_cols) {
     ExprPtr l, r;
     for (size_t a = ranges_before; a < lv.ranges.size() && (!l || !r); ++a) {
@@ -359,9 +361,11 @@ FromPtr Binder::bind_join(const PgQuery__JoinExpr* je, Level& lv) {
     if (!l || !r)
       throw CatalogError("42703",
                          "column \"" + col + "\" specified in USING clause does not exist");
+    uj.columns.emplace_back(col, j->kind == JoinItem::Kind::RIGHT ? r : l);
     unify(l, r);
     conds.push_back(std::make_shared<CompareExpr>(CmpOp::EQ, l, r));
   }
+  if (!uj.columns.empty()) lv.using_joins.push_back(std::move(uj));
   if (je->quals) {
     Level& scope = lv;
     ExprPtr q = coerce(bind_expr(je->quals, scope), TypeRef{toid::BOOL, -1});

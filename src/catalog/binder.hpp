@@ -29,9 +29,15 @@ class Binder {
     std::vector<std::string> names;
     std::vector<TypeRef> types;
   };
+  // A join with USING / NATURAL: * lists its merged columns first (PostgreSQL's order).
+  struct UsingJoin {
+    size_t first_range = 0;  // the join's first range entry in Level::ranges
+    std::vector<std::pair<std::string, ExprPtr>> columns;  // the left side's merged columns
+  };
   struct Level {
     Level* parent = nullptr;
     std::vector<RangeEntry> ranges;
+    std::vector<UsingJoin> using_joins;
     int width = 0;
     std::vector<CteDef> ctes;
     SelectQuery* select = nullptr;  // aggregates / windows collect here
@@ -100,6 +106,7 @@ class Binder {
   static std::string figure_colname(const PgQuery__Node* n);
 
  private:
+  std::vector<std::vector<OutputColumn>> record_types_;  // fields of RECORD typmod i
   int next_cte_key_ = 0;
   std::vector<std::unique_ptr<int>> cte_keys_;
 };

@@ -182,7 +182,16 @@ Value ArithExpr::eval(const EvalContext& ctx) const {
     else if (op == "/" || op == "%") {
       if (y == 0) throw CatalogError("22012", "division by zero");
       r = op == "/" ? x / y : x % y;
-    }
+    } else if (op == "&")
+      r = x & y;
+    else if (op == "|")
+      r = x | y;
+    else if (op == "#")
+      r = x ^ y;
+    else if (op == "<<")
+      r = y >= 0 && y < 64 ? x << y : 0;
+    else if (op == ">>")
+      r = y >= 0 && y < 64 ? x >> y : (x < 0 ? -1 : 0);
     if (type.oid == toid::INT4 && (r < INT32_MIN || r > INT32_MAX))
       throw CatalogError(sqlstate::NUMERIC_VALUE_OUT_OF_RANGE, "integer out of range");
     if (type.oid == toid::INT2 && (r < -32768 || r > 32767))

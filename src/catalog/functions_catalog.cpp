@@ -71,6 +71,28 @@ int32_t true_typmod(const FuncArgs& a) {
   return static_cast<int32_t>(field(a, 0, "pg_attribute", "atttypmod").as_int());
 }
 
+// The text of key `column` (1-based) of an index definition "… USING btree (a, lower(b))".
+Value index_column(const std::string& def, int64_t column) {
+  size_t open = def.find(" USING ");
+  open = open == std::string::npos ? std::string::npos : def.find('(', open);
+  if (open == std::string::npos) return V::null();
+  int depth = 0;
+  int64_t k = 1;
+  size_t start = open + 1;
+  for (size_t i = open + 1; i < def.size(); ++i) {
+    const char c = def[i];
+    if (c == '(') ++depth;
+    if (c == ')' && depth-- == 0)
+      return k == column ? V::text(def.substr(start, i - start)) : V::null();
+    if (c == ',' && depth == 0) {
+      if (k == column) return V::text(def.substr(start, i - start));
+      ++k;
+      start = i + 2;
+    }
+  }
+  return V::null();
+}
+
 }  // namespace
 
 const std::string* CatalogSnapshot::definition(const std::string& function, Oid oid) const {
@@ -188,8 +210,34 @@ void add_catalog_functions(FunctionTable& t) {
   };
   def_fn("pg_get_constraintdef", {toid::OID, toid::BOOL}, 1, "pg_get_constraintdef",
          &CatalogSnapshot::constraint_defs);
-  def_fn("pg_get_indexdef", {toid::OID, toid::INT4, toid::BOOL}, 1, "pg_get_indexdef",
-         &CatalogSnapshot::index_defs);
+  {
+    // pg_get_indexdef(index[, column, pretty]): column > 0 gives that key's text; pretty names the
+    // table unqualified when its schema is on the search path.
+    FunctionDef d = fn("pg_get_indexdef", {toid::OID, toid::INT4, toid::BOOL}, toid::TEXT,
+                       [](const FuncArgs& a) {
+                         const Oid oid = oid_arg(a, 0);
+                         auto it = a.cat().index_defs.find(oid);
+                         const std::string* def = it != a.cat().index_defs.end()
+                                                      ? &it->second
+                                                      : a.cat().definition("pg_get_indexdef", oid);
+                         if (def == nullptr) return V::null();
+                         const int64_t column = a.values.size() > 1 ? a.values[1].as_int() : 0;
+                         const bool pretty = a.values.size() > 2 && a.values[2].as_bool();
+                         if (column > 0) return index_column(*def, column);
+                         std::string out = *def;
+                         const size_t on = out.find(" ON ");
+                         const Relation* idx = a.cat().relation_by_oid(oid);
+                         if (pretty && on != std::string::npos && idx != nullptr &&
+                             namespace_on_path(a, idx->namespace_oid)) {
+                           const std::string prefix = quote_ident(idx->schema) + ".";
+                           if (out.compare(on + 4, prefix.size(), prefix) == 0)
+                             out.erase(on + 4, prefix.size());
+                         }
+                         return V::text(out);
+                       });
+    d.min_args = 1;
+    add(d);
+  }
   def_fn("pg_get_viewdef", {toid::OID, toid::BOOL}, 1, "pg_get_viewdef",
          &CatalogSnapshot::view_defs);
   def_fn("pg_get_function_arguments", {toid::OID}, 1, "pg_get_function_arguments", nullptr);

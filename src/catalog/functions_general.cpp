@@ -477,16 +477,19 @@ void add_general_functions(FunctionTable& t) {
                                 : V::floating(std::fabs(a.values[0].as_float()));
   }));
   {
-    FunctionDef d = fn("round", {toid::FLOAT8, toid::INT4}, 0, [](const FuncArgs& a) {
+    // round(numeric) stays numeric and rounds half away from zero; round(float8) rounds half
+    // to even (rint), as PostgreSQL.
+    FunctionDef d = fn("round", {0, toid::INT4}, 0, [](const FuncArgs& a) {
       double x = a.values[0].as_float();
       int64_t digits = a.values.size() > 1 ? n(a, 1) : 0;
       double p = std::pow(10.0, static_cast<double>(digits));
-      return V::floating(std::round(x * p) / p);
+      const bool fl = a.types[0].oid != toid::NUMERIC;
+      return V::floating((fl ? std::nearbyint(x * p) : std::round(x * p)) / p);
     });
     d.min_args = 1;
     d.result_fn = [](const std::vector<TypeRef>& t, const CatalogSnapshot&) {
-      return t[0].oid == toid::FLOAT8 || t[0].oid == toid::FLOAT4 ? TypeRef{toid::FLOAT8, -1}
-                                                                  : TypeRef{toid::NUMERIC, -1};
+      // round(int) resolves to round(float8), the preferred numeric type.
+      return t[0].oid == toid::NUMERIC ? TypeRef{toid::NUMERIC, -1} : TypeRef{toid::FLOAT8, -1};
     };
     add(d);
   }

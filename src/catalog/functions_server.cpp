@@ -1,7 +1,10 @@
 // functions_server.cpp — functions about the running server rather than the catalog: transaction
 // ids (age, txid_current), statistics counters, locks and replication (none here), partitions,
 // updatability, time zones, and set-returning functions whose rows were dumped from PostgreSQL.
+#include <cstdio>
+#include <ctime>
 #include "functions.hpp"
+
 #include "riffq/catalog/builtin_data.hpp"
 #include "type_oids.hpp"
 
@@ -74,6 +77,47 @@ bool utc_offset(const std::string& ts, int& seconds, size_t& at) {
   int m = ts.size() >= at + 6 && ts[at + 3] == ':' ? std::stoi(ts.substr(at + 4, 2)) : 0;
   seconds = (h * 3600 + m * 60) * (ts[at] == '-' ? -1 : 1);
   return true;
+}
+
+// A field of a timestamp in text form ("2026-12-01 00:46:49.5+00"), as extract / date_part.
+Value timestamp_field(const FuncArgs& a) {
+  std::string field = a.values[0].as_text();
+  for (char& c : field) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string& ts = a.values[1].as_text();
+  std::tm tm{};
+  double frac = 0;
+  int consumed = 0;
+  if (std::sscanf(ts.c_str(), "%d-%d-%d %d:%d:%d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &consumed) < 6)
+    throw CatalogError("22007", "invalid timestamp \"" + ts + "\"");
+  if (static_cast<size_t>(consumed) < ts.size() && ts[static_cast<size_t>(consumed)] == '.')
+    frac = std::stod("0" + ts.substr(static_cast<size_t>(consumed), 7));
+  int off = 0;
+  size_t at = 0;
+  if (a.types[1].oid == toid::TIMESTAMPTZ) utc_offset(ts, off, at);
+  double v;
+  if (field == "epoch") {
+    std::tm utc = tm;
+    utc.tm_year -= 1900;
+    utc.tm_mon -= 1;
+    v = static_cast<double>(timegm(&utc)) - off + frac;
+  } else if (field == "year") {
+    v = tm.tm_year;
+  } else if (field == "month") {
+    v = tm.tm_mon;
+  } else if (field == "day") {
+    v = tm.tm_mday;
+  } else if (field == "hour") {
+    v = tm.tm_hour;
+  } else if (field == "minute") {
+    v = tm.tm_min;
+  } else if (field == "second") {
+    v = tm.tm_sec + frac;
+  } else {
+    throw CatalogError(sqlstate::FEATURE_NOT_SUPPORTED,
+                       "extract(" + field + " from …) is not supported by riffq's catalog engine");
+  }
+  return V::floating(v);
 }
 
 }  // namespace
@@ -164,6 +208,18 @@ void add_server_functions(FunctionTable& t) {
                          "AT TIME ZONE of a non-UTC timestamp is not supported");
     return V::text(ts.substr(0, at));
   }));
+
+  {
+    FunctionDef d = fn("pg_typeof", {0}, toid::REGTYPE,
+                       [](const FuncArgs& a) { return V::integer(a.types[0].oid); });
+    d.strict = false;
+    add(d);
+  }
+  // extract(field FROM ts) is numeric since PostgreSQL 14; date_part stays float8.
+  for (Oid ts : {toid::TIMESTAMP, toid::TIMESTAMPTZ}) {
+    add(fn("extract", {toid::TEXT, ts}, toid::NUMERIC, timestamp_field));
+    add(fn("date_part", {toid::TEXT, ts}, toid::FLOAT8, timestamp_field));
+  }
 
   // Rows PostgreSQL computes in C, dumped: extension versions, time zone names/abbreviations.
   for (const BuiltinTable& f : builtin_catalog().function_rows) {

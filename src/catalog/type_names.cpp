@@ -46,7 +46,9 @@ std::string builtin_type_display(Oid type, int32_t typmod, bool with_typmod, boo
       return "double precision";
     case toid::BPCHAR:
       if (with_typmod) return with_mod("character", typmod, true, 4);
-      return typmod_given ? "character" : "bpchar";
+      // bpchar with typmod -1 is not character(1): PostgreSQL prints "bpchar" when a typmod
+      // was passed, "character" otherwise (regtype, format_type(oid, NULL)).
+      return typmod_given ? "bpchar" : "character";
     case toid::VARCHAR:
       return with_mod("character varying", typmod, with_typmod, 4);
     case toid::NUMERIC:

@@ -415,6 +415,30 @@ std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::build(
       app.rows("pg_class").push_back(icls.take());
       std::vector<int64_t> keys = attnums(cols);
       std::vector<int64_t> zeros(keys.size(), 0);
+      // An index has attributes of its own (psql's \d index reads them).
+      for (size_t k = 0; k < keys.size(); ++k) {
+        const ColumnDef& col = rel.columns[static_cast<size_t>(keys[k] - 1)];
+        const Value coll = type_field(*s, col.type.oid, "typcollation");
+        RowBuilder att(app.rel("pg_attribute"));
+        att.i("attrelid", idx)
+            .t("attname", col.name)
+            .i("atttypid", col.type.oid)
+            .i("attstattarget", -1)
+            .set("attlen", type_field(*s, col.type.oid, "typlen"))
+            .i("attnum", static_cast<int64_t>(k + 1))
+            .i("attndims", s->types.is_array(col.type.oid) ? 1 : 0)
+            .i("attcacheoff", -1)
+            .i("atttypmod", col.type.typmod)
+            .set("attbyval", type_field(*s, col.type.oid, "typbyval"))
+            .set("attalign", type_field(*s, col.type.oid, "typalign"))
+            .set("attstorage", type_field(*s, col.type.oid, "typstorage"))
+            .t("attcompression", "")
+            .t("attidentity", "")
+            .t("attgenerated", "")
+            .b("attislocal", true)
+            .i("attcollation", coll.is_int() ? coll.as_int() : 0);
+        app.rows("pg_attribute").push_back(att.take());
+      }
       ArrayItems collations, classes;
       for (int64_t k : keys) {
         Oid ct = rel.columns[static_cast<size_t>(k - 1)].type.oid;
@@ -522,7 +546,25 @@ std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::build(
       std::string target_name = ref_schema == "public"
                                     ? quote_ident(fk.ref_table)
                                     : quote_ident(ref_schema) + "." + quote_ident(fk.ref_table);
-      add_constraint(name, 'f', fk.columns, 0, target->oid, ref_keys,
+      // conindid of a foreign key is the referenced table's unique index on those columns.
+      Oid ref_index = 0;
+      for (const Placed& q : placed) {
+        if (q.oid != target->oid) continue;
+        const UserRelation& tr = *q.rel;
+        std::string ix;
+        if (tr.primary_key == ref_cols)
+          ix = tr.primary_key_name.empty() ? tr.name + "_pkey" : tr.primary_key_name;
+        for (const auto& uk : tr.unique_keys)
+          if (ix.empty() && uk == ref_cols) {
+            ix = tr.name;
+            for (const auto& c : uk) ix += "_" + c;
+            ix += "_key";
+          }
+        for (const auto& i : tr.indexes)
+          if (ix.empty() && i.unique && i.columns == ref_cols) ix = i.name;
+        if (!ix.empty()) ref_index = oid_of("i:" + q.key + "." + ix);
+      }
+      add_constraint(name, 'f', fk.columns, ref_index, target->oid, ref_keys,
                      "FOREIGN KEY (" + column_list(fk.columns) + ") REFERENCES " + target_name +
                          "(" + column_list(ref_cols) + ")");
     }

@@ -50,3 +50,48 @@ TEST_F(Functions, DumpedSetReturningFunctions) {
 
 }  // namespace
 }  // namespace riffq::catalog::testing
+
+namespace riffq::catalog::testing {
+namespace {
+
+using Describe = CatalogFixture;
+
+TEST_F(Describe, PrettyIndexDefinitionNamesVisibleTablesUnqualified) {
+  // psql's \d: pg_get_indexdef(indexrelid, 0, true).
+  EXPECT_EQ(one("SELECT pg_get_indexdef('users_pkey'::regclass, 0, true)"),
+            "CREATE UNIQUE INDEX users_pkey ON users USING btree (id)");
+  EXPECT_EQ(one("SELECT pg_get_indexdef('users_pkey'::regclass)"),
+            "CREATE UNIQUE INDEX users_pkey ON public.users USING btree (id)");
+  EXPECT_EQ(one("SELECT pg_get_indexdef('pg_am_oid_index'::regclass, 0, true), "
+                "pg_get_indexdef('pg_am_oid_index'::regclass, 1, false)"),
+            "CREATE UNIQUE INDEX pg_am_oid_index ON pg_am USING btree (oid)|oid");
+}
+
+TEST_F(Describe, IndexesHaveAttributes) {
+  // psql's \d users_pkey reads the index's own pg_attribute rows.
+  EXPECT_EQ(rows("SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE "
+                 "attrelid = 'users_pkey'::regclass"),
+            Rows{"id|integer"});
+}
+
+TEST_F(Describe, RecordFieldsThroughSubqueries) {
+  // information_schema.key_column_usage selects (ss.x).n from _pg_expandarray's record.
+  EXPECT_EQ(rows("SELECT table_name, column_name, ordinal_position, position_in_unique_constraint "
+                 "FROM information_schema.key_column_usage WHERE table_schema = 'public' ORDER BY "
+                 "1, 2"),
+            (Rows{"orders|order_id|1|NULL", "orders|user_id|1|1", "users|id|1|NULL"}));
+}
+
+TEST_F(Describe, OperatorsAndTimestamps) {
+  EXPECT_EQ(one("SELECT 6 & 3, 6 | 1, 1 << 4, pg_typeof(5::int8 & 1)"), "2|7|16|bigint");
+  EXPECT_EQ(one("SELECT extract(epoch from '2020-01-01 00:00:01.5+01'::timestamptz) = "
+                "1577833201.5"),
+            "t");
+  EXPECT_EQ(columns("SELECT round(extract(epoch from now() at time zone 'UTC')) AS t"),
+            Cols{"t:1700"});
+  EXPECT_EQ(one("SELECT round(2.5::numeric), round(2.5::float8), pg_typeof(round(1))"),
+            "3|2|double precision");
+}
+
+}  // namespace
+}  // namespace riffq::catalog::testing

@@ -24,3 +24,25 @@ TEST_F(Typing, CoalesceKeepsTheFirstUnlessItCoercesOneWay) {
 
 }  // namespace
 }  // namespace riffq::catalog::testing
+
+namespace riffq::catalog::testing {
+namespace {
+
+using Typing2 = CatalogFixture;
+
+TEST_F(Typing2, BpcharPrintsAsCharacterUnlessATypmodWasGiven) {
+  EXPECT_EQ(one("SELECT 'bpchar'::regtype, format_type(1042, NULL), format_type(1042, -1)"),
+            "character|character|bpchar");
+}
+
+TEST_F(Typing2, UsingColumnsComeFirstInStar) {
+  EXPECT_EQ(columns("SELECT * FROM (SELECT 1 AS a, 2 AS b, 3 AS c) x NATURAL JOIN (SELECT 3 AS c, "
+                    "4 AS d, 1 AS a) y"),
+            (Cols{"a:23", "c:23", "b:23", "d:23"}));
+  EXPECT_EQ(columns("SELECT * FROM (SELECT 1 AS a, 2 AS b) x JOIN (SELECT 1 AS a, 5 AS e) y USING "
+                    "(a) JOIN (SELECT 2 AS b, 7 AS f) z USING (b)"),
+            (Cols{"b:23", "a:23", "e:23", "f:23"}));
+}
+
+}  // namespace
+}  // namespace riffq::catalog::testing
