@@ -215,8 +215,69 @@ ExprPtr Binder::bind_func_call(const PgQuery__FuncCall* f, Level& lv) {
   if (f->agg_star)
     throw CatalogError("42809",
                        name + "(*) specified, but " + name + " is not an aggregate function");
+  if ((name == "_pg_truetypid" || name == "_pg_truetypmod") && f->n_args == 2)
+    if (ExprPtr e = bind_true_type(name == "_pg_truetypid", f, lv)) return e;
   std::vector<ExprPtr> args = bind_args(f->args, f->n_args, lv);
   ExprPtr e = call_function(name, std::move(args), true);
+  return e;
+}
+
+namespace {
+
+// _pg_truetypid / _pg_truetypmod(att, typ) inlined as PostgreSQL inlines these SQL functions:
+// CASE WHEN typ.typtype = 'd' THEN typ.<base> ELSE att.<own> END, without building rows.
+struct TrueTypeExpr : Expr {
+  ExprPtr typtype, domain_value, column_value;
+  Value eval(const EvalContext& ctx) const override {
+    Value t = typtype->eval(ctx);
+    return t.is_text() && t.as_text() == "d" ? domain_value->eval(ctx) : column_value->eval(ctx);
+  }
+  void children(const std::function<void(const Expr&)>& f) const override {
+    f(*typtype);
+    f(*domain_value);
+    f(*column_value);
+  }
+};
+
+// "alias" of an `alias.*` argument, or "".
+std::string star_alias(const PgQuery__Node* n) {
+  if (n->node_case != PG_QUERY__NODE__NODE_COLUMN_REF) return "";
+  const PgQuery__ColumnRef* c = n->column_ref;
+  if (c->n_fields != 2 || c->fields[1]->node_case != PG_QUERY__NODE__NODE_A_STAR) return "";
+  return node_string(c->fields[0]);
+}
+
+}  // namespace
+
+ExprPtr Binder::bind_true_type(bool id, const PgQuery__FuncCall* f, Level& lv) {
+  const std::string att = star_alias(f->args[0]), typ = star_alias(f->args[1]);
+  if (att.empty() || typ.empty()) return nullptr;
+  auto column = [&](const std::string& qual, const char* col) -> ExprPtr {
+    PgQuery__String parts[2];
+    PgQuery__Node nodes[2];
+    PgQuery__Node* fields[2];
+    const std::string* names[2] = {&qual, nullptr};
+    std::string c = col;
+    names[1] = &c;
+    for (int i = 0; i < 2; ++i) {
+      pg_query__string__init(&parts[i]);
+      parts[i].sval = const_cast<char*>(names[i]->c_str());
+      pg_query__node__init(&nodes[i]);
+      nodes[i].node_case = PG_QUERY__NODE__NODE_STRING;
+      nodes[i].string = &parts[i];
+      fields[i] = &nodes[i];
+    }
+    PgQuery__ColumnRef ref;
+    pg_query__column_ref__init(&ref);
+    ref.n_fields = 2;
+    ref.fields = fields;
+    return bind_column_ref(&ref, lv);
+  };
+  auto e = std::make_shared<TrueTypeExpr>();
+  e->typtype = column(typ, "typtype");
+  e->domain_value = column(typ, id ? "typbasetype" : "typtypmod");
+  e->column_value = column(att, id ? "atttypid" : "atttypmod");
+  e->type = TypeRef{id ? toid::OID : toid::INT4, -1};
   return e;
 }
 

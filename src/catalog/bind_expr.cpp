@@ -144,9 +144,11 @@ ExprPtr Binder::bind_whole_row(const std::string& qual, Level& lv) {
       auto row = std::make_shared<ArrayExpr>();
       row->type = TypeRef{toid::RECORD, -1};
       for (size_t k = 0; k < r.names.size(); ++k)
-        if (!r.system[k])
+        if (!r.system[k]) {
+          L->use(r.offset + static_cast<int>(k));
           row->items.push_back(
               std::make_shared<ColumnExpr>(up, r.offset + static_cast<int>(k), r.types[k]));
+        }
       Level* m = &lv;
       for (int i = 0; i < up; ++i, m = m->parent) m->correlated = true;
       return row;
@@ -186,6 +188,7 @@ ExprPtr Binder::bind_column_ref(const PgQuery__ColumnRef* c, Level& lv) {
     if (found != nullptr) {
       Level* m = &lv;
       for (int i = 0; i < up; ++i, m = m->parent) m->correlated = true;
+      L->use(found->offset + found_k);
       return std::make_shared<ColumnExpr>(up, found->offset + found_k,
                                           found->types[static_cast<size_t>(found_k)]);
     }
@@ -232,6 +235,7 @@ std::vector<ExprPtr> Binder::expand_star(const PgQuery__ColumnRef* c, Level& lv,
     for (size_t k = 0; k < r.names.size(); ++k) {
       if ((qual.empty() && r.merged[k]) || r.system[k]) continue;
       if (qual.empty() && listed.count(r.offset + static_cast<int>(k))) continue;
+      lv.use(r.offset + static_cast<int>(k));
       out.push_back(std::make_shared<ColumnExpr>(0, r.offset + static_cast<int>(k), r.types[k]));
       names.push_back(r.names[k]);
     }

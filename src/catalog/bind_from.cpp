@@ -110,7 +110,84 @@ void split_and(const ExprPtr& e, std::vector<ExprPtr>& out) {
   out.push_back(e);
 }
 
+// True when `e` reads only level-0 columns, constants and parameters (no outer references,
+// sublinks, aggregates, set-returning or volatile calls): it may be evaluated anywhere.
+bool self_contained(const Expr& e) {
+  if (auto* c = dynamic_cast<const ColumnExpr*>(&e)) return c->levels_up == 0;
+  if (dynamic_cast<const SubLinkExpr*>(&e) || dynamic_cast<const SlotExpr*>(&e) ||
+      dynamic_cast<const SrfExpr*>(&e))
+    return false;
+  if (auto* f = dynamic_cast<const FuncExpr*>(&e); f && !f->def->foldable) return false;
+  bool ok = true;
+  e.children([&](const Expr& c) { ok = ok && self_contained(c); });
+  return ok;
+}
+
+// An outer filter on a subquery's (or view's) output evaluated inside it: the outer columns it
+// reads are computed from the subquery's target expressions of the same row.
+struct RemapExpr : Expr {
+  ExprPtr filter;
+  size_t width = 0;
+  std::vector<std::pair<size_t, ExprPtr>> columns;  // outer position → inner expression
+  Value eval(const EvalContext& ctx) const override {
+    Row fake(width);
+    for (const auto& [pos, e] : columns) fake[pos] = e->eval(ctx);
+    EvalContext inner = EvalContext::nested(&fake, ctx.outer, *ctx.state);
+    inner.params = ctx.params;
+    return filter->eval(inner);
+  }
+  void children(const std::function<void(const Expr&)>& f) const override {
+    for (const auto& c : columns) f(*c.second);
+  }
+};
+
+// Moves the filters of `item` (whose rows are the output of `query`) into the query when they
+// only read its outputs, and those are computed by simple expressions: the view or subquery
+// then produces only the rows the filter keeps (information_schema.columns WHERE table_name =).
+void push_into(Binder& b, FromItem& item, std::vector<ExprPtr>& filters, Query& query) {
+  auto* q = dynamic_cast<SelectQuery*>(&query);
+  if (q == nullptr || q->grouped || q->distinct || !q->distinct_on.empty() || q->limit ||
+      q->offset || !q->windows.empty() || q->has_srf || !q->from)
+    return;
+  for (const ExprPtr& f : filters) {
+    std::set<int> cols;
+    bool other = false;
+    collect_columns(*f, cols, other);
+    if (other || cols.empty() || !within(cols, item) || !self_contained(*f)) continue;
+    auto r = std::make_shared<RemapExpr>();
+    r->filter = f;
+    r->type = f->type;
+    bool ok = true;
+    for (int c : cols) {
+      const size_t k = static_cast<size_t>(c - item.offset);
+      if (k >= q->visible || !self_contained(*q->targets[k])) {
+        ok = false;
+        break;
+      }
+      r->columns.emplace_back(static_cast<size_t>(c), q->targets[k]);
+      r->width = std::max(r->width, static_cast<size_t>(c) + 1);
+    }
+    if (!ok) continue;
+    std::set<int> inner_cols;
+    bool inner_other = false;
+    collect_columns(*r, inner_cols, inner_other);
+    if (inner_other || inner_cols.empty() || !place(*q->from, r, inner_cols))
+      q->where = q->where
+                     ? std::make_shared<BoolExpr>(BoolOp::AND, std::vector<ExprPtr>{q->where, r})
+                     : ExprPtr(r);
+  }
+  (void)b;
+}
+
 }  // namespace
+
+void Binder::push_into_subqueries(Level& lv) {
+  for (RelationScan* scan : lv.scans)
+    if (scan->view && !scan->filters.empty()) push_into(*this, *scan, scan->filters, *scan->view);
+  for (SubqueryScan* sub : lv.subqueries)
+    if (!sub->lateral && !sub->filters.empty() && !sub->query->correlated)
+      push_into(*this, *sub, sub->filters, *sub->query);
+}
 
 void Binder::push_down(SelectQuery& q, ExprPtr where) {
   if (!where) return;
@@ -212,6 +289,7 @@ FromPtr Binder::bind_from_item(const PgQuery__Node* n, Level& lv) {
         types.push_back(c.type);
       }
       add_range(lv, *item, "", names, types, rs->alias);
+      lv.subqueries.push_back(item.get());
       return item;
     }
     default:
@@ -262,6 +340,7 @@ FromPtr Binder::bind_range_var(const PgQuery__RangeVar* rv, Level& lv) {
       types.push_back(TypeRef{sys_type, -1});
     }
   add_range(lv, *item, name, names, types, rv->alias, rel->oid);
+  lv.scans.push_back(item.get());
   if (item->system_columns)
     for (size_t k = rel->columns.size(); k < names.size(); ++k) lv.ranges.back().system[k] = true;
   return item;
@@ -349,6 +428,7 @@ FromPtr Binder::bind_join(const PgQuery__JoinExpr* je, Level& lv) {
       RangeEntry& re = lv.ranges[a];
       for (size_t k = 0; k < re.names.size(); ++k) {
         if (re.names[k] != col || re.merged[k]) continue;
+        lv.use(re.offset + static_cast<int>(k));
         auto e = std::make_shared<ColumnExpr>(0, re.offset + static_cast<int>(k), re.types[k]);
         if (a < ranges_mid && !l)
           l = e;

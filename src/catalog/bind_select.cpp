@@ -254,7 +254,16 @@ QueryPtr Binder::bind_select(const PgQuery__SelectStmt* s, Level* parent) {
   q->limit = bind_limit(s->limit_count, lv);
   q->offset = bind_limit(s->limit_offset, lv);
   push_down(*q, where);
+  push_into_subqueries(lv);
   q->correlated = lv.correlated;
+  for (RelationScan* scan : lv.scans) {
+    scan->copy.clear();
+    for (int i = 0; i < scan->width; ++i) {
+      const size_t at = static_cast<size_t>(scan->offset + i);
+      if (at < lv.used.size() && lv.used[at]) scan->copy.push_back(i);
+    }
+    scan->pruned = true;
+  }
   return q;
 }
 

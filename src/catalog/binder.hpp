@@ -38,6 +38,16 @@ class Binder {
     Level* parent = nullptr;
     std::vector<RangeEntry> ranges;
     std::vector<UsingJoin> using_joins;
+    // Row positions some expression reads, and the table scans of this level: scans copy only
+    // those columns (wide joins such as information_schema.columns copy little).
+    std::vector<bool> used;
+    std::vector<RelationScan*> scans;
+    std::vector<SubqueryScan*> subqueries;
+    void use(int index) {
+      if (index < 0) return;
+      if (used.size() <= static_cast<size_t>(index)) used.resize(static_cast<size_t>(index) + 1);
+      used[static_cast<size_t>(index)] = true;
+    }
     int width = 0;
     std::vector<CteDef> ctes;
     SelectQuery* select = nullptr;  // aggregates / windows collect here
@@ -71,6 +81,8 @@ class Binder {
                  std::vector<TypeRef> types, const PgQuery__Alias* a, Oid relid = 0);
   const CteDef* find_cte(Level& lv, std::string_view name);
   void push_down(SelectQuery& q, ExprPtr where);
+  // Filters on a view's or subquery's output moved inside it when they can be.
+  void push_into_subqueries(Level& lv);
 
   // SELECT pieces (bind_select.cpp)
   void bind_ctes(const PgQuery__WithClause* w, Level& lv,
@@ -84,6 +96,7 @@ class Binder {
   // Expressions (bind_expr.cpp, bind_call.cpp)
   ExprPtr bind_column_ref(const PgQuery__ColumnRef* c, Level& lv);
   ExprPtr bind_whole_row(const std::string& qual, Level& lv);
+  ExprPtr bind_true_type(bool id, const PgQuery__FuncCall* f, Level& lv);
   ExprPtr bind_const(const PgQuery__AConst* c);
   ExprPtr bind_a_expr(const PgQuery__AExpr* e, Level& lv);
   ExprPtr bind_operator(const std::string& op, ExprPtr l, ExprPtr r);

@@ -117,20 +117,34 @@ std::vector<Row> RelationScan::produce(ExecState& st, const Row& left, const Eva
 
 bool RelationScan::fill(ExecState& st, Row& row, const std::vector<Row>& source, size_t pos) const {
   const Row& r = source[pos];
+  const size_t ncols = rel->columns.size();
+  // tableoid, xmin, cmin, xmax, cmax, ctid: the row's position stands in for its tuple id.
+  auto system = [&](size_t k) {
+    const bool builtin = rel->xmins && pos < rel->xmins->size();
+    switch (k) {
+      case 0:
+        return Value::integer(rel->oid);
+      case 1:
+        return Value::integer(builtin ? (*rel->xmins)[pos] : st.cat.user_xmin);
+      case 5:
+        return Value::text("(" + std::to_string(pos / 64) + "," + std::to_string(pos % 64 + 1) +
+                           ")");
+      default:
+        return Value::integer(0);
+    }
+  };
+  if (pruned) {
+    for (int i : copy) {
+      const size_t k = static_cast<size_t>(i);
+      row[static_cast<size_t>(offset) + k] =
+          k < ncols ? (k < r.size() ? r[k] : Value::null()) : system(k - ncols);
+    }
+    return true;
+  }
   for (size_t i = 0; i < r.size() && i < static_cast<size_t>(width); ++i)
     row[static_cast<size_t>(offset) + i] = r[i];
-  if (system_columns) {
-    // tableoid, xmin, cmin, xmax, cmax, ctid: the row's position stands in for its tuple id.
-    const size_t at = static_cast<size_t>(offset) + rel->columns.size();
-    const bool builtin = rel->xmins && pos < rel->xmins->size();
-    row[at] = Value::integer(rel->oid);
-    row[at + 1] = Value::integer(builtin ? (*rel->xmins)[pos] : st.cat.user_xmin);
-    row[at + 2] = Value::integer(0);
-    row[at + 3] = Value::integer(0);
-    row[at + 4] = Value::integer(0);
-    row[at + 5] =
-        Value::text("(" + std::to_string(pos / 64) + "," + std::to_string(pos % 64 + 1) + ")");
-  }
+  if (system_columns)
+    for (size_t k = 0; k < 6; ++k) row[static_cast<size_t>(offset) + ncols + k] = system(k);
   return true;
 }
 
@@ -345,13 +359,22 @@ std::vector<Row> JoinItem::produce(ExecState& st, const Row& base, const EvalCon
       for (size_t i = 0; i < rrows.size(); ++i)
         if (keys_of(right_keys, rrows[i], rkeys[i])) table.emplace(ValueHash{}(rkeys[i]), i);
       Row lk;
-      for (const Row& l : lrows) {
+      for (Row& l : lrows) {
         bool matched = false;
         if (keys_of(left_keys, l, lk)) {
           auto [b, e] = table.equal_range(ValueHash{}(lk));
           std::vector<size_t> hits;
-          for (auto it = b; it != e; ++it) hits.push_back(it->second);
+          for (auto it = b; it != e; ++it)
+            if (ValueEq{}(lk, rkeys[it->second])) hits.push_back(it->second);
           std::sort(hits.begin(), hits.end());
+          if (hits.size() == 1 && residual.empty()) {
+            // The usual key look-up: one match, so the left row itself becomes the result.
+            for (size_t i = roff; i < roff + rw; ++i) l[i] = rrows[hits[0]][i];
+            rmatched[hits[0]] = true;
+            out.push_back(std::move(l));
+            st.charge(1);
+            continue;
+          }
           for (size_t i : hits) {
             if (!ValueEq{}(lk, rkeys[i])) continue;
             Row m = merge(l, rrows[i]);
@@ -361,7 +384,7 @@ std::vector<Row> JoinItem::produce(ExecState& st, const Row& base, const EvalCon
             out.push_back(std::move(m));
           }
         }
-        if (!matched && (kind == Kind::LEFT || kind == Kind::FULL)) out.push_back(l);
+        if (!matched && (kind == Kind::LEFT || kind == Kind::FULL)) out.push_back(std::move(l));
         st.charge(1);
       }
     } else {

@@ -96,6 +96,10 @@ struct RelationScan : FromItem {
   int key_column = -1;           // index look-up: rel column = key_expr (no level-0 refs)
   ExprPtr key_expr;
   bool system_columns = false;  // system_columns() follow the relation's own columns
+  // When pruned, only the item's columns in `copy` are read by any expression: the others stay
+  // NULL in the level row.
+  bool pruned = false;
+  std::vector<int> copy;
   std::vector<Row> produce(ExecState& st, const Row& left, const EvalContext* outer,
                            int level_width) const override;
   // The rows whose `column` equals `key` (a hash index built on first use), filters applied.

@@ -29,3 +29,27 @@ TEST_F(Executor, BigLeftSideProbedFromASmallRightSideKeepsRelationOrder) {
 
 }  // namespace
 }  // namespace riffq::catalog::testing
+
+namespace riffq::catalog::testing {
+namespace {
+
+using PushDown = CatalogFixture;
+
+TEST_F(PushDown, FiltersOnViewOutputsRunInsideTheView) {
+  EXPECT_EQ(rows("SELECT table_name, data_type FROM information_schema.columns WHERE table_name = "
+                 "'users' AND column_name = 'score'"),
+            Rows{"users|numeric"});
+}
+
+TEST_F(PushDown, NotPastLimitsOrAggregates) {
+  EXPECT_EQ(rows("SELECT x FROM (SELECT oid AS x FROM pg_am ORDER BY oid LIMIT 2) s WHERE x > 2"),
+            Rows{"403"});
+  EXPECT_EQ(rows("SELECT relkind FROM (SELECT relkind, count(*) AS n FROM pg_class GROUP BY "
+                 "relkind) s WHERE relkind = 'v' AND n > 100"),
+            Rows{"v"});
+  EXPECT_EQ(rows("SELECT t FROM (SELECT amname || '!' AS t FROM pg_am) s WHERE t LIKE 'b%'"),
+            (Rows{"btree!", "brin!"}));
+}
+
+}  // namespace
+}  // namespace riffq::catalog::testing

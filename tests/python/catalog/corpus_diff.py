@@ -352,11 +352,37 @@ def default_files() -> list[str]:
         sorted(glob.glob(os.path.join(CLIENT_QUERIES, "*.jsonl")))
 
 
-def run(files: list[str] | None = None, repeat: int = 1, objects_path: str = OBJECTS) -> list[Outcome]:
+def scaled(objects: dict, tables: int, columns: int = 20) -> dict:
+    """The objects plus a schema "bulk" of `tables` tables of `columns` columns each (keys,
+    a foreign key to the previous table, comments), for measuring latency at scale."""
+    types = ["int4", "int8", "text", "varchar(64)", "numeric(12,2)", "timestamptz", "bool", "date",
+             "float8", "text[]"]
+    rels = []
+    for t in range(tables):
+        cols = [{"name": f"c{c}", "type": types[c % len(types)], "nullable": c != 0,
+                 **({"comment": f"column {c} of t{t}"} if c == 1 else {})} for c in range(columns)]
+        rel = {"name": f"t{t}", "columns": cols, "primary_key": ["c0"], "comment": f"table {t}"}
+        if t > 0:
+            rel["foreign_keys"] = [{"columns": ["c0"], "ref_table": f"t{t - 1}", "ref_columns": ["c0"]}]
+        rels.append(rel)
+    out = json.loads(json.dumps(objects))
+    out["databases"][0]["schemas"].append({"name": "bulk", "relations": rels})
+    return out
+
+
+def run(files: list[str] | None = None, repeat: int = 1, objects_path: str = OBJECTS,
+        scale: int = 0) -> list[Outcome]:
     import psycopg
     files = files or default_files()
     with open(objects_path) as f:
         objects = json.load(f)
+    tmp_objects = None
+    if scale:
+        objects = scaled(objects, scale)
+        fd, tmp_objects = tempfile.mkstemp(suffix=".json")
+        with os.fdopen(fd, "w") as f:
+            json.dump(objects, f)
+        objects_path = tmp_objects
     cluster = Cluster().start()
     cli = None
     try:
@@ -383,6 +409,8 @@ def run(files: list[str] | None = None, repeat: int = 1, objects_path: str = OBJ
     finally:
         if cli:
             cli.close()
+        if tmp_objects:
+            os.unlink(tmp_objects)
         cluster.stop()
 
 
@@ -506,6 +534,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5, help="engine runs per statement (median)")
     ap.add_argument("--capture-clients", action="store_true")
     ap.add_argument("--objects", default=OBJECTS)
+    ap.add_argument("--scale", type=int, default=0,
+                    help="add this many generated 20-column tables (schema bulk) to the objects")
     a = ap.parse_args()
     if a.capture_clients:
         capture_clients(a.objects)
@@ -513,7 +543,7 @@ def main() -> None:
     files = default_files()
     if a.only:
         files = [f for f in files if a.only in os.path.basename(f)]
-    report(run(files, a.repeat, a.objects), a.verbose)
+    report(run(files, a.repeat, a.objects, a.scale), a.verbose)
 
 
 if __name__ == "__main__":
