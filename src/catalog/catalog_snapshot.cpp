@@ -261,4 +261,18 @@ std::shared_ptr<const CatalogSnapshot> builtin_snapshot() {
   return snap;
 }
 
+std::shared_ptr<const CatalogSnapshot::RowIndex> CatalogSnapshot::index(
+    const std::vector<Row>& rows, int column) const {
+  std::lock_guard<std::mutex> lock(index_cache_.mu);
+  auto& slot = index_cache_.by_rows[{&rows, column}];
+  if (!slot) {
+    auto idx = std::make_shared<RowIndex>();
+    idx->reserve(rows.size());
+    for (size_t i = 0; i < rows.size(); ++i)
+      idx->emplace(hash_value(rows[i][static_cast<size_t>(column)]), i);
+    slot = std::move(idx);
+  }
+  return slot;
+}
+
 }  // namespace riffq::catalog

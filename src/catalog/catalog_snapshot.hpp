@@ -103,8 +103,25 @@ class CatalogSnapshot {
   // Rows of set-returning catalog functions taken from the dump (pg_settings, pg_get_keywords).
   std::shared_ptr<const Relation> settings;
   std::shared_ptr<const Relation> keywords;
+  // Hash indexes over base relation rows by column (hash of the value → row positions), built
+  // on first use and shared by every statement on this snapshot.
+  using RowIndex = std::unordered_multimap<size_t, size_t>;
+  std::shared_ptr<const RowIndex> index(const std::vector<Row>& rows, int column) const;
   // Rows of set-returning functions PostgreSQL computes in C, by function name.
   std::unordered_map<std::string, std::shared_ptr<const Relation>> function_rows;
+
+ private:
+  // Copies of a snapshot (one per database with registered objects) start with no indexes.
+  struct IndexCache {
+    std::mutex mu;
+    std::map<std::pair<const void*, int>, std::shared_ptr<const RowIndex>> by_rows;
+    IndexCache() = default;
+    IndexCache(const IndexCache&) {}
+    IndexCache& operator=(const IndexCache&) { return *this; }
+  };
+  mutable IndexCache index_cache_;
+
+ public:
 };
 
 // Text forms (PostgreSQL output functions) and parsing (input functions) of engine values.

@@ -123,7 +123,7 @@ PreparedCatalogQuery CatalogEngine::prepare(std::string_view sql,
 CatalogResult CatalogEngine::execute(const PreparedCatalogQuery& stmt,
                                      const std::vector<std::optional<std::string>>& params,
                                      const SessionInfo& session) const {
-  ExecState st{*stmt.snapshot, session, {}, {}, {}, {}, 0, session.search_path};
+  ExecState st{*stmt.snapshot, session, {}, {}, {}, {}, 0, session.search_path, {}};
   for (size_t i = 0; i < stmt.param_types.size(); ++i) {
     if (i >= params.size() || !params[i]) {
       st.params.push_back(Value::null());

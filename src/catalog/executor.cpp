@@ -99,6 +99,8 @@ const std::vector<std::pair<std::string, Oid>>& system_columns() {
 
 std::vector<Row> RelationScan::produce(ExecState& st, const Row& left, const EvalContext* outer,
                                        int level_width) const {
+  if (auto p = st.probes.find(this); p != st.probes.end())
+    return lookup(st, left, outer, level_width, p->second.first, p->second.second);
   if (key_column >= 0) {
     EvalContext ctx = EvalContext::nested(&left, outer, st);
     Value key = key_expr->eval(ctx);
@@ -149,18 +151,38 @@ bool RelationScan::fill(ExecState& st, Row& row, const std::vector<Row>& source,
 }
 
 std::vector<Row> RelationScan::lookup(ExecState& st, const Row& left, const EvalContext* outer,
-                                      int level_width, int column, const Value& key,
+                                      int level_width, int column, Value key,
                                       std::vector<size_t>* positions) const {
   RowsPtr source = rel->rows;
   if (!source) source = view->run_cached(st, nullptr);
   std::vector<Row> out;
-  auto& index = st.indexes[source.get()][column];
-  if (index.empty() && !source->empty()) {
-    for (size_t i = 0; i < source->size(); ++i)
-      index.emplace(hash_value((*source)[i][static_cast<size_t>(column)]), i);
-    st.charge(source->size());
+  // A probe on this scan (an enclosing join restricting it to one key) holds too: look up by
+  // the probe and check `column` = `key` on its rows.
+  int also_column = -1;
+  Value also_key;
+  if (auto p = st.probes.find(this); p != st.probes.end() && p->second.first != column) {
+    also_column = column;
+    also_key = key;
+    column = p->second.first;
+    key = p->second.second;
   }
-  auto [b, e] = index.equal_range(hash_value(key));
+  // Base rows are immutable: their indexes live with the snapshot; a view's rows are this
+  // statement's own.
+  std::shared_ptr<const CatalogSnapshot::RowIndex> shared;
+  const CatalogSnapshot::RowIndex* index = nullptr;
+  if (source == rel->rows) {
+    shared = st.cat.index(*source, column);
+    index = shared.get();
+  } else {
+    auto& own = st.indexes[source.get()][column];
+    if (own.empty() && !source->empty()) {
+      for (size_t i = 0; i < source->size(); ++i)
+        own.emplace(hash_value((*source)[i][static_cast<size_t>(column)]), i);
+      st.charge(source->size());
+    }
+    index = &own;
+  }
+  auto [b, e] = index->equal_range(hash_value(key));
   std::vector<size_t> hits;
   for (auto it = b; it != e; ++it) hits.push_back(it->second);
   std::sort(hits.begin(), hits.end());  // keep the relation's order
@@ -168,6 +190,10 @@ std::vector<Row> RelationScan::lookup(ExecState& st, const Row& left, const Eval
   for (size_t i : hits) {
     const Value& v = (*source)[i][static_cast<size_t>(column)];
     if (v.is_null() || compare_values(v, key) != 0) continue;
+    if (also_column >= 0) {
+      const Value& w = (*source)[i][static_cast<size_t>(also_column)];
+      if (w.is_null() || compare_values(w, also_key) != 0) continue;
+    }
     if (fill(st, row, *source, i) && pass(filters, row, outer, st)) {
       out.push_back(row);
       if (positions) positions->push_back(i);
@@ -260,6 +286,19 @@ const RelationScan* indexable(const FromItem& item, const std::vector<ExprPtr>& 
   return nullptr;
 }
 
+// The scan a join may probe by one of its keys: `item` itself, or the scan that drives it (the
+// leftmost of INNER / LEFT joins): restricted to one key it gives exactly the item's rows with
+// that key, and the rest of the item is then looked up from those few rows.
+const RelationScan* probe_target(const FromItem& item, const std::vector<ExprPtr>& keys, int& key,
+                                 int& column) {
+  if (const RelationScan* s = indexable(item, keys, key, column)) return s;
+  auto* j = dynamic_cast<const JoinItem*>(&item);
+  if (j == nullptr || j->right_lateral) return nullptr;
+  if (j->kind == JoinItem::Kind::INNER || j->kind == JoinItem::Kind::LEFT)
+    return probe_target(*j->left, keys, key, column);
+  return nullptr;
+}
+
 std::vector<Row> JoinItem::produce(ExecState& st, const Row& base, const EvalContext* outer,
                                    int level_width) const {
   std::vector<Row> out;
@@ -290,11 +329,34 @@ std::vector<Row> JoinItem::produce(ExecState& st, const Row& base, const EvalCon
   std::vector<Row> rrows;
   bool have_right = false;
   int lkey = -1, lcol = -1, rkey = -1, rcol = -1;
-  const RelationScan* lscan = right_lateral ? nullptr : indexable(*left, left_keys, lkey, lcol);
-  const RelationScan* rscan = right_lateral ? nullptr : indexable(*right, right_keys, rkey, rcol);
+  const RelationScan* lscan = right_lateral ? nullptr : probe_target(*left, left_keys, lkey, lcol);
+  const RelationScan* rscan =
+      right_lateral ? nullptr : probe_target(*right, right_keys, rkey, rcol);
   if (lscan != nullptr && kind == Kind::INNER) {
     rrows = right->produce(st, base, outer, level_width);
     have_right = true;
+    if (rrows.size() <= kSmall && lscan != left.get()) {
+      // The scan sits inside the left subtree: run the subtree once per right row with the
+      // scan restricted to that row's key.
+      struct Guard {
+        ExecState& st;
+        const void* scan;
+        ~Guard() { st.probes.erase(scan); }
+      } guard{st, lscan};
+      for (const Row& r : rrows) {
+        EvalContext ctx = EvalContext::nested(&r, outer, st);
+        Value key = right_keys[static_cast<size_t>(lkey)]->eval(ctx);
+        if (key.is_null()) continue;
+        st.probes[lscan] = {lcol, key};
+        for (const Row& l : left->produce(st, base, outer, level_width)) {
+          Row m = merge(l, r);
+          if (keys_match(m) && residual_ok(m) && pass(filters, m, outer, st))
+            out.push_back(std::move(m));
+        }
+      }
+      st.charge(out.size());
+      return out;
+    }
     if (rrows.size() <= kSmall) {
       std::vector<std::pair<size_t, Row>> hits;
       for (const Row& r : rrows) {
@@ -320,12 +382,26 @@ std::vector<Row> JoinItem::produce(ExecState& st, const Row& base, const EvalCon
   std::vector<Row> lrows = left->produce(st, base, outer, level_width);
   if (rscan != nullptr && !have_right && (kind == Kind::INNER || kind == Kind::LEFT) &&
       lrows.size() <= kSmall) {
+    struct Guard {
+      ExecState& st;
+      const void* scan;
+      ~Guard() { st.probes.erase(scan); }
+    } guard{st, rscan};
     for (const Row& l : lrows) {
       EvalContext ctx = EvalContext::nested(&l, outer, st);
       Value key = left_keys[static_cast<size_t>(rkey)]->eval(ctx);
       bool matched = false;
+      std::vector<Row> ms;
+      if (!key.is_null() && rscan == right.get()) {
+        ms = rscan->lookup(st, l, outer, level_width, rcol, key);
+      } else if (!key.is_null()) {
+        // The scan sits inside the right subtree: run it restricted to this row's key.
+        st.probes[rscan] = {rcol, key};
+        for (const Row& r : right->produce(st, base, outer, level_width)) ms.push_back(merge(l, r));
+        st.probes.erase(rscan);
+      }
       if (!key.is_null())
-        for (Row& m : rscan->lookup(st, l, outer, level_width, rcol, key)) {
+        for (Row& m : ms) {
           if (!keys_match(m) || !residual_ok(m)) continue;
           matched = true;
           if (pass(filters, m, outer, st)) out.push_back(std::move(m));

@@ -63,6 +63,8 @@ struct ExecState {
       indexes;
   uint64_t work = 0;  // rows produced, for the runaway guard
   std::vector<std::string> search_path;
+  // Scans restricted to one key while a join probes the subtree holding them (column, key).
+  std::unordered_map<const void*, std::pair<int, Value>> probes;
   void charge(size_t rows);
 };
 
@@ -104,8 +106,7 @@ struct RelationScan : FromItem {
                            int level_width) const override;
   // The rows whose `column` equals `key` (a hash index built on first use), filters applied.
   std::vector<Row> lookup(ExecState& st, const Row& left, const EvalContext* outer, int level_width,
-                          int column, const Value& key,
-                          std::vector<size_t>* positions = nullptr) const;
+                          int column, Value key, std::vector<size_t>* positions = nullptr) const;
   // Writes the source row at `pos` (and its system columns) into this item's slice of `row`.
   bool fill(ExecState& st, Row& row, const std::vector<Row>& source, size_t pos) const;
 };

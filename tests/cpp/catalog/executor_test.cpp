@@ -53,3 +53,24 @@ TEST_F(PushDown, NotPastLimitsOrAggregates) {
 
 }  // namespace
 }  // namespace riffq::catalog::testing
+
+namespace riffq::catalog::testing {
+namespace {
+
+using Probe = CatalogFixture;
+
+TEST_F(Probe, SmallSideProbesTheScanDrivingAJoinTree) {
+  // (pg_attribute ⟕ pg_attrdef) ⋈ pg_class: the one pg_class row restricts pg_attribute.
+  EXPECT_EQ(rows("SELECT a.attname, d.adnum, c.relname FROM pg_attribute a LEFT JOIN pg_attrdef d "
+                 "ON d.adrelid = a.attrelid AND d.adnum = a.attnum JOIN pg_class c ON c.oid = "
+                 "a.attrelid WHERE c.relname = 'users' AND a.attnum > 0 ORDER BY a.attnum"),
+            (Rows{"id|NULL|users", "name|NULL|users", "score|3|users", "tags|NULL|users"}));
+  // pg_class ⋈ (pg_type ⋈ pg_namespace): each class row probes the type subtree by its key.
+  EXPECT_EQ(rows("SELECT c.relname, t.typname, n.nspname FROM pg_class c JOIN (pg_type t JOIN "
+                 "pg_namespace n ON n.oid = t.typnamespace) ON t.oid = c.reltype WHERE c.relname "
+                 "IN ('users', 'pg_am') ORDER BY 1"),
+            (Rows{"pg_am|pg_am|pg_catalog", "users|users|public"}));
+}
+
+}  // namespace
+}  // namespace riffq::catalog::testing
