@@ -45,6 +45,10 @@ void CatalogEngine::assign_oids(const UserCatalog& objects) const {
         assign("r:" + key);
         assign("t:" + key);
         assign("a:" + key);
+        if (r.kind == 'r' || r.kind == 'm') {  // a TOAST table and its index, when it needs one
+          assign("toast:" + key);
+          assign("toasti:" + key);
+        }
         for (const UserColumn& c : r.columns)
           if (c.default_expr) assign("ad:" + key + "." + c.name);
         if (!r.primary_key.empty()) {
@@ -68,6 +72,7 @@ void CatalogEngine::assign_oids(const UserCatalog& objects) const {
             name += "_fkey";
           }
           assign("c:" + key + "." + name);
+          for (int k = 0; k < 4; ++k) assign("tg:" + key + "." + name + "." + std::to_string(k));
         }
       }
     }

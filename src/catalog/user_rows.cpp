@@ -104,6 +104,120 @@ TypeRef column_type(const UserColumn& c, const CatalogSnapshot& s) {
   return parse_type_string(name, s);
 }
 
+// Whether CREATE TABLE makes a TOAST table (needs_toast_table): some column is variable-length
+// without a small bound (text, arrays, numeric without precision, …) or the bounded ones may
+// exceed TOAST_TUPLE_THRESHOLD together.
+bool needs_toast(const Relation& rel, const CatalogSnapshot& s) {
+  int64_t bounded = 0;
+  for (const ColumnDef& c : rel.columns) {
+    const TypeInfo* t = s.types.find(c.type.oid);
+    if (t == nullptr || t->len != -1) continue;
+    const Oid o = c.type.oid;
+    if ((o == toid::VARCHAR || o == toid::BPCHAR) && c.type.typmod >= 4)
+      bounded += (c.type.typmod - 4) * 4 + 4;
+    else if (o == toid::NUMERIC && c.type.typmod >= 4)
+      bounded += ((((c.type.typmod - 4) >> 16) & 0xffff) / 4 + 3) * 2;
+    else
+      return true;
+  }
+  return bounded > 2032;
+}
+
+// pg_toast.pg_toast_<table>: its pg_class row, attributes, and its unique index on
+// (chunk_id, chunk_seq), as CREATE TABLE makes them.
+void add_toast(TableAppender& app, CatalogSnapshot& s, Oid table, Oid toast, Oid index, Oid owner) {
+  constexpr Oid PG_TOAST_NAMESPACE = 99;
+  const std::string name = "pg_toast_" + std::to_string(table);
+  auto cls = [&](Oid oid, const std::string& relname, char kind, int natts) {
+    app.rows("pg_class")
+        .push_back(
+            RowBuilder(app.rel("pg_class"))
+                .i("oid", oid)
+                .t("relname", relname)
+                .i("relnamespace", PG_TOAST_NAMESPACE)
+                .i("relowner", owner)
+                .i("relam", kind == 'i' ? 403 : 2)
+                .i("relfilenode", oid)
+                .i("relpages", kind == 'i' ? 1 : 0)
+                .set("reltuples", Value::floating(kind == 'i' ? 0 : -1))
+                .b("relhasindex", kind == 't')
+                .t("relpersistence", "p")
+                .t("relkind", std::string(1, kind))
+                .i("relnatts", natts)
+                .b("relispopulated", true)
+                .t("relreplident", "n")
+                .set("relfrozenxid", Value::text(kind == 'i' ? "0" : std::to_string(s.user_xmin)))
+                .set("relminmxid", Value::text(kind == 'i' ? "0" : "1"))
+                .set("relacl", Value::null())
+                .set("reloptions", Value::null())
+                .set("relpartbound", Value::null())
+                .take());
+    auto rel = std::make_shared<Relation>();
+    rel->oid = oid;
+    rel->namespace_oid = PG_TOAST_NAMESPACE;
+    rel->schema = "pg_toast";
+    rel->name = relname;
+    rel->kind = kind;
+    s.relations["pg_toast." + relname] = rel;
+    s.relations_by_oid[oid] = rel.get();
+  };
+  auto att = [&](Oid rel, const char* attname, Oid type, int num) {
+    app.rows("pg_attribute")
+        .push_back(RowBuilder(app.rel("pg_attribute"))
+                       .i("attrelid", rel)
+                       .t("attname", attname)
+                       .i("atttypid", type)
+                       .i("attstattarget", num > 0 ? -1 : 0)
+                       .set("attlen", type_field(s, type, "typlen"))
+                       .i("attnum", num)
+                       .i("attcacheoff", -1)
+                       .i("atttypmod", -1)
+                       .set("attbyval", type_field(s, type, "typbyval"))
+                       .set("attalign", type_field(s, type, "typalign"))
+                       .t("attstorage", "p")
+                       .t("attcompression", "")
+                       .b("attnotnull", num < 0)
+                       .t("attidentity", "")
+                       .t("attgenerated", "")
+                       .b("attislocal", true)
+                       .take());
+  };
+  cls(toast, name, 't', 3);
+  for (const auto& [sys, num, type] :
+       std::initializer_list<std::tuple<const char*, int, Oid>>{{"tableoid", -6, toid::OID},
+                                                                {"cmax", -5, toid::CID},
+                                                                {"xmax", -4, toid::XID},
+                                                                {"cmin", -3, toid::CID},
+                                                                {"xmin", -2, toid::XID},
+                                                                {"ctid", -1, toid::TID}})
+    att(toast, sys, type, num);
+  att(toast, "chunk_id", toid::OID, 1);
+  att(toast, "chunk_seq", toid::INT4, 2);
+  att(toast, "chunk_data", 17, 3);
+  cls(index, name + "_index", 'i', 2);
+  att(index, "chunk_id", toid::OID, 1);
+  att(index, "chunk_seq", toid::INT4, 2);
+  app.rows("pg_index")
+      .push_back(RowBuilder(app.rel("pg_index"))
+                     .i("indexrelid", index)
+                     .i("indrelid", toast)
+                     .i("indnatts", 2)
+                     .i("indnkeyatts", 2)
+                     .b("indisunique", true)
+                     .b("indisprimary", true)
+                     .b("indimmediate", true)
+                     .b("indisvalid", true)
+                     .b("indisready", true)
+                     .b("indislive", true)
+                     .set("indkey", int2_array({1, 2}))
+                     .set("indcollation", Value::array({Value::integer(0), Value::integer(0)}))
+                     .set("indclass", Value::array({Value::integer(1981), Value::integer(1978)}))
+                     .set("indoption", int2_array({0, 0}))
+                     .set("indexprs", Value::null())
+                     .set("indpred", Value::null())
+                     .take());
+}
+
 std::string column_list(const std::vector<std::string>& cols) {
   std::string out;
   for (size_t i = 0; i < cols.size(); ++i) out += (i ? ", " : "") + quote_ident(cols[i]);
@@ -236,6 +350,8 @@ std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::build(
     Oid arraytype = oid_of("a:" + p.key);
     bool has_index =
         r.has_index || !r.primary_key.empty() || !r.unique_keys.empty() || !r.indexes.empty();
+    const Oid toast =
+        (r.kind == 'r' || r.kind == 'm') && needs_toast(rel, *s) ? oid_of("toast:" + p.key) : 0;
 
     RowBuilder cls(app.rel("pg_class"));
     cls.i("oid", p.oid)
@@ -257,12 +373,15 @@ std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::build(
         .b("relrowsecurity", r.row_security)
         .b("relispopulated", true)
         .t("relreplident", r.kind == 'v' ? "n" : "d")
-        .set("relfrozenxid", Value::text(r.kind == 'v' ? "0" : "716"))
+        .i("reltoastrelid", toast)
+        // A table's relfrozenxid is the transaction that created it.
+        .set("relfrozenxid", Value::text(r.kind == 'v' ? "0" : std::to_string(s->user_xmin)))
         .set("relminmxid", Value::text(r.kind == 'v' ? "0" : "1"))
         .set("relacl", Value::null())
         .set("reloptions", Value::null())
         .set("relpartbound", Value::null());
     app.rows("pg_class").push_back(cls.take());
+    if (toast != 0) add_toast(app, *s, p.oid, toast, oid_of("toasti:" + p.key), owner);
     if (r.comment) describe(p.oid, PG_CLASS_OID, 0, *r.comment);
 
     // The row type and its array type, as CREATE TABLE makes them.
@@ -567,6 +686,42 @@ std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::build(
       add_constraint(name, 'f', fk.columns, ref_index, target->oid, ref_keys,
                      "FOREIGN KEY (" + column_list(fk.columns) + ") REFERENCES " + target_name +
                          "(" + column_list(ref_cols) + ")");
+      // The internal triggers enforcing it: NO ACTION on delete/update of the referenced
+      // table, checks on insert/update of this one (RI_FKey_* functions, tgtype bits).
+      const std::string tg = "tg:" + p.key + "." + name + ".";
+      const Oid con = oid_of("c:" + p.key + "." + name);
+      struct Ri {
+        bool on_referenced;
+        Oid func;
+        int type;
+      };
+      static const Ri ri[] = {
+          {true, 1654, 9}, {true, 1655, 17}, {false, 1644, 5}, {false, 1645, 17}};
+      for (int k = 0; k < 4; ++k) {
+        const Oid oid = oid_of(tg + std::to_string(k));
+        const Ri& t = ri[k];
+        app.rows("pg_trigger")
+            .push_back(RowBuilder(app.rel("pg_trigger"))
+                           .i("oid", oid)
+                           .i("tgrelid", t.on_referenced ? target->oid : p.oid)
+                           .i("tgparentid", 0)
+                           .t("tgname", std::string("RI_ConstraintTrigger_") +
+                                            (t.on_referenced ? "a_" : "c_") + std::to_string(oid))
+                           .i("tgfoid", t.func)
+                           .i("tgtype", t.type)
+                           .t("tgenabled", "O")
+                           .b("tgisinternal", true)
+                           .i("tgconstrrelid", t.on_referenced ? p.oid : target->oid)
+                           .i("tgconstrindid", ref_index)
+                           .i("tgconstraint", con)
+                           .i("tgnargs", 0)
+                           .set("tgattr", int2_array({}))
+                           .t("tgargs", "\\x")
+                           .set("tgqual", Value::null())
+                           .set("tgoldtable", Value::null())
+                           .set("tgnewtable", Value::null())
+                           .take());
+      }
     }
   }
   // Keep the tables ordered as PostgreSQL's heap would return them: by insertion, which is OID

@@ -43,7 +43,7 @@ FIRST_USER_OID = 16384
 VOLATILE = re.compile(
     r"pg_stat_activity|pg_stat_|pg_postmaster_start_time|\bnow\(\)|current_timestamp|"
     r"pg_(total_)?relation_size|pg_database_size|pg_table_size|pg_indexes_size|"
-    r"\bage\s*\(|txid_current|pg_current_xact|pg_backend_pid|inet_(server|client)_|"
+    r"txid_current|pg_current_xact|pg_backend_pid|inet_(server|client)_|"
     r"pg_is_in_recovery|pg_last_|pg_conf_load_time|clock_timestamp|statement_timestamp|"
     r"pg_size_pretty|pg_ls_|pg_locks|pg_prepared_xacts|pg_control_", re.I)
 
@@ -177,13 +177,25 @@ OID_NAMES = [
     "SELECT oid, 'proc:' || proname FROM pg_catalog.pg_proc WHERE oid >= 16384",
     "SELECT w.oid, 'rule:' || r.relname || '.' || w.rulename FROM pg_catalog.pg_rewrite w "
     "JOIN pg_catalog.pg_class r ON r.oid = w.ev_class WHERE w.oid >= 16384",
+    "SELECT t.oid, 'trigger:' || c.conname || '.' || t.tgfoid::regproc::text "
+    "FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_constraint c ON c.oid = t.tgconstraint "
+    "WHERE t.oid >= 16384",
 ]
+
+# Names that embed an OID (pg_toast_16384, RI_ConstraintTrigger_a_16404): the OID is mapped too.
+_EMBEDDED = re.compile(r"(pg_toast_|RI_ConstraintTrigger_[ac]_)(\d{5,10})")
+
+
+# The server's own identity: riffq reports itself in version() (compiler, build), so only the
+# column names and types are compared; listed with the volatile ones.
+IDENTITY = re.compile(r"\bversion\s*\(\s*\)", re.I)
 
 
 def is_volatile(sql: str) -> bool:
     """True when the statement reads something a fresh server cannot reproduce (outside
     string literals: keyword lists quote 'current_timestamp')."""
-    return VOLATILE.search(re.sub(r"'(?:[^']|'')*'", "''", sql)) is not None
+    bare = re.sub(r"'(?:[^']|'')*'", "''", sql)
+    return VOLATILE.search(bare) is not None or IDENTITY.search(bare) is not None
 
 
 class PgSide:
@@ -239,7 +251,11 @@ def oid_names(side) -> dict[str, str]:
         r = side.run(q, [])
         for oid, name in r.get("rows", []):
             names.setdefault(oid, f"<{name}>")
-    return names
+    return {oid: embedded(name, names) for oid, name in names.items()}
+
+
+def embedded(text: str, names: dict[str, str]) -> str:
+    return _EMBEDDED.sub(lambda m: m.group(1) + names.get(m.group(2), m.group(2)), text)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -261,7 +277,7 @@ def normalise(result: dict, names: dict[str, str], user_xid: int) -> list[tuple]
             return None
         if t == XID and v.isdigit() and int(v) >= user_xid:
             return "<user-xid>"
-        return _NUM.sub(lambda m: names.get(m.group(0), m.group(0)), v)
+        return _NUM.sub(lambda m: names.get(m.group(0), m.group(0)), embedded(v, names))
     return [tuple(cell(v, t) for v, t in zip(row, types)) for row in result.get("rows", [])]
 
 
@@ -387,11 +403,14 @@ def run(files: list[str] | None = None, repeat: int = 1, objects_path: str = OBJ
     cli = None
     try:
         conn = psycopg.connect(cluster.dsn(), autocommit=True)
-        # The first xid of the DDL: built-in rows are older (the engine's registered rows get
-        # a single xid just past the dumped cluster's, also above this).
-        user_xid = int(conn.execute("SELECT txid_current()").fetchone()[0])
-        for stmt in ddl(objects):
-            conn.execute(stmt)
+        # All DDL in one transaction, the first after initdb: its xid is the fresh cluster's
+        # next xid, which is also the xmin the engine gives registered rows (one past the
+        # dumped cluster's). Reading it from the snapshot does not consume it.
+        user_xid = int(conn.execute(
+            "SELECT pg_snapshot_xmax(pg_current_snapshot())::text").fetchone()[0])
+        with conn.transaction():
+            for stmt in ddl(objects):
+                conn.execute(stmt)
         cli = CliSide(objects_path, repeat)
         pg = PgSide(conn)
         pg_names, rq_names = oid_names(pg), oid_names(cli)
