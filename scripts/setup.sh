@@ -32,4 +32,5 @@ echo "== installing Python packages"
 pip_quiet "$PY" -m pip install -q --disable-pip-version-check \
   "scikit-build-core>=0.10" "nanobind>=2.4" "cmake>=3.22" ninja \
   "pytest>=8" "pytest-timeout" "pyarrow>=19" "duckdb>=1.1,<2" "polars>=1.0" "pandas>=2" \
-  "psycopg[binary]>=3.2" "psycopg2-binary>=2.9" "asyncpg>=0.29" "psutil>=5" matplotlib
+  "psycopg[binary]>=3.2" "psycopg2-binary>=2.9" "asyncpg>=0.29" "psutil>=5" matplotlib \
+  "sqlalchemy>=2"
