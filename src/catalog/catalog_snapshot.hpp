@@ -124,6 +124,9 @@ class CatalogSnapshot {
  public:
 };
 
+// Whether CREATE TABLE would give this relation a TOAST table (a column of unbounded length).
+bool user_relation_needs_toast(const UserRelation& r, const CatalogSnapshot& s);
+
 // Text forms (PostgreSQL output functions) and parsing (input functions) of engine values.
 std::string output_text(const Value& v, TypeRef type, const CatalogSnapshot& cat,
                         const std::vector<std::string>& search_path);

@@ -31,26 +31,32 @@ std::shared_ptr<const CatalogSnapshot> CatalogEngine::snapshot_of(const UserCata
   return CatalogSnapshot::build(objects, database, oids);
 }
 
-// OIDs are assigned once per object key and kept, so re-registering keeps joins stable.
+// OIDs are assigned once per object key and kept, so re-registering keeps joins stable. They
+// are taken in the order CREATE SCHEMA / CREATE TABLE / CREATE INDEX take them in PostgreSQL
+// (table, array type, row type, defaults, TOAST table and index, keys, foreign keys with their
+// triggers, then indexes), so objects created in the same order get the same OIDs.
 void CatalogEngine::assign_oids(const UserCatalog& objects) const {
   auto assign = [&](const std::string& key) {
     if (oids_.find(key) == oids_.end()) oids_[key] = next_oid_++;
   };
+  const CatalogSnapshot& builtin = *builtin_snapshot();
   for (const UserDatabase& d : objects.databases) {
-    assign("d:" + d.name);
+    if (d.name != "postgres" && d.name != "template0" && d.name != "template1")
+      assign("d:" + d.name);
     for (const UserSchema& s : d.schemas) {
-      assign("s:" + d.name + "." + s.name);
+      if (builtin.namespace_oid(s.name) == 0) assign("s:" + d.name + "." + s.name);
       for (const UserRelation& r : s.relations) {
         std::string key = d.name + "." + s.name + "." + r.name;
         assign("r:" + key);
-        assign("t:" + key);
         assign("a:" + key);
-        if (r.kind == 'r' || r.kind == 'm') {  // a TOAST table and its index, when it needs one
+        assign("t:" + key);
+        if (r.kind == 'v' || r.kind == 'm') assign("rule:" + key);  // its _RETURN rule
+        for (const UserColumn& c : r.columns)
+          if (c.default_expr) assign("ad:" + key + "." + c.name);
+        if ((r.kind == 'r' || r.kind == 'm') && user_relation_needs_toast(r, builtin)) {
           assign("toast:" + key);
           assign("toasti:" + key);
         }
-        for (const UserColumn& c : r.columns)
-          if (c.default_expr) assign("ad:" + key + "." + c.name);
         if (!r.primary_key.empty()) {
           std::string name = r.primary_key_name.empty() ? r.name + "_pkey" : r.primary_key_name;
           assign("i:" + key + "." + name);
@@ -63,7 +69,6 @@ void CatalogEngine::assign_oids(const UserCatalog& objects) const {
           assign("i:" + key + "." + name);
           assign("c:" + key + "." + name);
         }
-        for (const auto& ix : r.indexes) assign("i:" + key + "." + ix.name);
         for (const auto& fk : r.foreign_keys) {
           std::string name = fk.name;
           if (name.empty()) {
@@ -74,6 +79,7 @@ void CatalogEngine::assign_oids(const UserCatalog& objects) const {
           assign("c:" + key + "." + name);
           for (int k = 0; k < 4; ++k) assign("tg:" + key + "." + name + "." + std::to_string(k));
         }
+        for (const auto& ix : r.indexes) assign("i:" + key + "." + ix.name);
       }
     }
   }

@@ -123,6 +123,21 @@ bool needs_toast(const Relation& rel, const CatalogSnapshot& s) {
   return bounded > 2032;
 }
 
+}  // namespace
+
+bool user_relation_needs_toast(const UserRelation& r, const CatalogSnapshot& s) {
+  Relation rel;
+  try {
+    for (const UserColumn& c : r.columns)
+      rel.columns.push_back(ColumnDef{c.name, column_type(c, s)});
+  } catch (const CatalogError&) {
+    return false;  // an unknown type: the snapshot build reports it
+  }
+  return needs_toast(rel, s);
+}
+
+namespace {
+
 // pg_toast.pg_toast_<table>: its pg_class row, attributes, and its unique index on
 // (chunk_id, chunk_seq), as CREATE TABLE makes them.
 void add_toast(TableAppender& app, CatalogSnapshot& s, Oid table, Oid toast, Oid index, Oid owner) {
@@ -216,6 +231,26 @@ void add_toast(TableAppender& app, CatalogSnapshot& s, Oid table, Oid toast, Oid
                      .set("indexprs", Value::null())
                      .set("indpred", Value::null())
                      .take());
+}
+
+// The default btree operator class for a column type (GetDefaultOpClass): an exact match, else
+// array_ops for arrays and text_ops for other string types (varchar is binary-coercible).
+Oid default_btree_opclass(const CatalogSnapshot& s, Oid type) {
+  const Relation* opc = s.relation("pg_catalog", "pg_opclass");
+  if (opc == nullptr) return 0;
+  const int oid = opc->column_index("oid"), method = opc->column_index("opcmethod"),
+            def = opc->column_index("opcdefault"), in = opc->column_index("opcintype");
+  auto find = [&](Oid t) -> Oid {
+    for (const Row& r : *opc->rows)
+      if (r[static_cast<size_t>(method)].as_int() == 403 && r[static_cast<size_t>(def)].is_bool() &&
+          r[static_cast<size_t>(def)].as_bool() && r[static_cast<size_t>(in)].as_int() == t)
+        return static_cast<Oid>(r[static_cast<size_t>(oid)].as_int());
+    return 0;
+  };
+  if (Oid o = find(type)) return o;
+  if (s.types.is_array(type)) return find(toid::ANYARRAY);
+  if (s.types.category(type) == 'S') return find(toid::TEXT);
+  return 0;
 }
 
 std::string column_list(const std::vector<std::string>& cols) {
@@ -350,8 +385,7 @@ std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::build(
     Oid arraytype = oid_of("a:" + p.key);
     bool has_index =
         r.has_index || !r.primary_key.empty() || !r.unique_keys.empty() || !r.indexes.empty();
-    const Oid toast =
-        (r.kind == 'r' || r.kind == 'm') && needs_toast(rel, *s) ? oid_of("toast:" + p.key) : 0;
+    const Oid toast = oid_of("toast:" + p.key);  // assigned when the table needs one
 
     RowBuilder cls(app.rel("pg_class"));
     cls.i("oid", p.oid)
@@ -497,6 +531,20 @@ std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::build(
       }
     }
     if (r.view_definition) s->view_defs[p.oid] = *r.view_definition;
+    if (r.kind == 'v' || r.kind == 'm') {
+      // A view is a relation with an ON SELECT DO INSTEAD rule; its query tree is not kept.
+      app.rows("pg_rewrite")
+          .push_back(RowBuilder(app.rel("pg_rewrite"))
+                         .i("oid", oid_of("rule:" + p.key))
+                         .t("rulename", "_RETURN")
+                         .i("ev_class", p.oid)
+                         .t("ev_type", "1")
+                         .t("ev_enabled", "O")
+                         .b("is_instead", true)
+                         .t("ev_qual", "<>")
+                         .t("ev_action", "")
+                         .take());
+    }
 
     auto attnums = [&](const std::vector<std::string>& cols) {
       std::vector<int64_t> out;
@@ -563,7 +611,7 @@ std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::build(
         Oid ct = rel.columns[static_cast<size_t>(k - 1)].type.oid;
         Value coll = type_field(*s, ct, "typcollation");
         collations.push_back(coll.is_int() ? coll : Value::integer(0));
-        classes.push_back(Value::integer(0));
+        classes.push_back(Value::integer(default_btree_opclass(*s, ct)));
       }
       app.rows("pg_index")
           .push_back(RowBuilder(app.rel("pg_index"))
@@ -615,7 +663,7 @@ std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::build(
           .t("confdeltype", type == 'f' ? "a" : " ")
           .t("confmatchtype", type == 'f' ? "s" : " ")
           .b("conislocal", true)
-          .b("connoinherit", type != 'f')
+          .b("connoinherit", true)  // PostgreSQL 15 sets it for keys and foreign keys
           .set("conkey", int2_array(attnums(cols)))
           .set("confkey", ref_keys.empty() ? Value::null() : int2_array(ref_keys))
           .set("conpfeqop", Value::null())
