@@ -107,14 +107,35 @@ std::vector<Row> RelationScan::produce(ExecState& st, const Row& left, const Eva
     if (key.is_null()) return {};
     return lookup(st, left, outer, level_width, key_column, key);
   }
-  RowsPtr source = rel->rows;
-  if (!source) source = view->run_cached(st, nullptr);
+  RowsPtr source = rows(st);
   std::vector<Row> out;
   Row row = base_row(left, level_width);  // one buffer: rejected rows cost no allocation
   st.charge(source->size());
   for (size_t pos = 0; pos < source->size(); ++pos)
     if (fill(st, row, *source, pos) && pass(filters, row, outer, st)) out.push_back(row);
   return out;
+}
+
+RowsPtr RelationScan::rows(ExecState& st) const {
+  if (!rel->rows) return view->run_cached(st, nullptr);
+  if (rel != st.cat.settings.get() || !st.session.setting) return rel->rows;
+  // pg_settings shows what this session SET: its value, with source 'session'.
+  auto it = st.cache.find(rel);
+  if (it != st.cache.end()) return it->second;
+  auto rows = std::make_shared<std::vector<Row>>(*rel->rows);
+  const int name = rel->column_index("name"), setting = rel->column_index("setting"),
+            source = rel->column_index("source");
+  for (Row& r : *rows) {
+    if (name < 0 || setting < 0 || source < 0 || !r[static_cast<size_t>(name)].is_text()) continue;
+    auto v = st.session.setting(r[static_cast<size_t>(name)].as_text());
+    const Value& current = r[static_cast<size_t>(setting)];
+    if (v && !(current.is_text() && current.as_text() == *v)) {
+      r[static_cast<size_t>(setting)] = Value::text(*v);
+      r[static_cast<size_t>(source)] = Value::text("session");
+    }
+  }
+  st.cache[rel] = rows;
+  return rows;
 }
 
 bool RelationScan::fill(ExecState& st, Row& row, const std::vector<Row>& source, size_t pos) const {
@@ -153,8 +174,7 @@ bool RelationScan::fill(ExecState& st, Row& row, const std::vector<Row>& source,
 std::vector<Row> RelationScan::lookup(ExecState& st, const Row& left, const EvalContext* outer,
                                       int level_width, int column, Value key,
                                       std::vector<size_t>* positions) const {
-  RowsPtr source = rel->rows;
-  if (!source) source = view->run_cached(st, nullptr);
+  RowsPtr source = rows(st);
   std::vector<Row> out;
   // A probe on this scan (an enclosing join restricting it to one key) holds too: look up by
   // the probe and check `column` = `key` on its rows.

@@ -5,6 +5,9 @@
 #include <ctime>
 #include "functions.hpp"
 
+#include <optional>
+
+#include "catalog_snapshot.hpp"
 #include "riffq/catalog/builtin_data.hpp"
 #include "type_oids.hpp"
 
@@ -120,6 +123,60 @@ Value timestamp_field(const FuncArgs& a) {
   return V::floating(v);
 }
 
+// A catalog row's text column `col` where its `key` column equals `oid`.
+std::optional<std::string> lookup_text(const CatalogSnapshot& cat, const char* table,
+                                       const char* key, Oid oid, const char* col) {
+  const Relation* r = cat.relation("pg_catalog", table);
+  if (r == nullptr || !r->rows) return std::nullopt;
+  const int k = r->column_index(key), c = r->column_index(col);
+  for (const Row& row : *r->rows)
+    if (row[static_cast<size_t>(k)].is_int() && row[static_cast<size_t>(k)].as_int() == oid &&
+        row[static_cast<size_t>(c)].is_text())
+      return row[static_cast<size_t>(c)].as_text();
+  return std::nullopt;
+}
+
+Value describe_object(const FuncArgs& a) {
+  const CatalogSnapshot& cat = a.cat();
+  const Oid cls = static_cast<Oid>(a.values[0].as_int());
+  const Oid oid = static_cast<Oid>(a.values[1].as_int());
+  const int64_t sub = a.values[2].as_int();
+  const Relation* catalog = cat.relation_by_oid(cls);
+  const std::string which = catalog ? catalog->name : "";
+  auto path = a.st().search_path;
+  if (which == "pg_class") {
+    const Relation* r = cat.relation_by_oid(oid);
+    if (r == nullptr) return V::null();
+    std::string name = output_text(V::integer(oid), TypeRef{toid::REGCLASS, -1}, cat, path);
+    const char* kind = r->kind == 'v'   ? "view "
+                       : r->kind == 'i' ? "index "
+                       : r->kind == 'S' ? "sequence "
+                       : r->kind == 'm' ? "materialized view "
+                       : r->kind == 't' ? "toast table "
+                                        : "table ";
+    if (sub > 0 && static_cast<size_t>(sub) <= r->columns.size())
+      return V::text("column " + r->columns[static_cast<size_t>(sub - 1)].name + " of " + kind +
+                     name);
+    return V::text(kind + name);
+  }
+  if (which == "pg_proc") {
+    auto name = lookup_text(cat, "pg_proc", "oid", oid, "proname");
+    const std::string* args = cat.definition("pg_get_function_identity_arguments", oid);
+    if (!name) return V::null();
+    return V::text("function " + *name + "(" + (args ? *args : "") + ")");
+  }
+  if (which == "pg_type")
+    return V::text("type " + output_text(V::integer(oid), TypeRef{toid::REGTYPE, -1}, cat, path));
+  if (which == "pg_namespace") return V::text("schema " + cat.namespace_name(oid));
+  if (which == "pg_language") {
+    auto name = lookup_text(cat, "pg_language", "oid", oid, "lanname");
+    return name ? V::text("language " + *name) : V::null();
+  }
+  throw CatalogError(sqlstate::FEATURE_NOT_SUPPORTED,
+                     "pg_describe_object for " + (which.empty() ? std::to_string(cls) : which) +
+                         " is not supported by riffq's catalog engine");
+}
+
 }  // namespace
 
 void add_server_functions(FunctionTable& t) {
@@ -220,6 +277,10 @@ void add_server_functions(FunctionTable& t) {
     add(fn("extract", {toid::TEXT, ts}, toid::NUMERIC, timestamp_field));
     add(fn("date_part", {toid::TEXT, ts}, toid::FLOAT8, timestamp_field));
   }
+
+  // pg_describe_object for the catalogs psql's \dx+ and dependency listings meet.
+  add(fn("pg_describe_object", {toid::OID, toid::OID, toid::INT4}, toid::TEXT,
+         [](const FuncArgs& a) { return describe_object(a); }));
 
   // Rows PostgreSQL computes in C, dumped: extension versions, time zone names/abbreviations.
   for (const BuiltinTable& f : builtin_catalog().function_rows) {

@@ -107,6 +107,8 @@ struct RelationScan : FromItem {
   // The rows whose `column` equals `key` (a hash index built on first use), filters applied.
   std::vector<Row> lookup(ExecState& st, const Row& left, const EvalContext* outer, int level_width,
                           int column, Value key, std::vector<size_t>* positions = nullptr) const;
+  // The rows scanned: the relation's, a view's result, or pg_settings as this session sees it.
+  RowsPtr rows(ExecState& st) const;
   // Writes the source row at `pos` (and its system columns) into this item's slice of `row`.
   bool fill(ExecState& st, Row& row, const std::vector<Row>& source, size_t pos) const;
 };

@@ -95,3 +95,33 @@ TEST_F(Describe, OperatorsAndTimestamps) {
 
 }  // namespace
 }  // namespace riffq::catalog::testing
+
+namespace riffq::catalog::testing {
+namespace {
+
+using Session = CatalogFixture;
+
+TEST_F(Session, DescribeObject) {
+  EXPECT_EQ(one("SELECT pg_describe_object('pg_class'::regclass, 'users'::regclass, 0), "
+                "pg_describe_object('pg_class'::regclass, 'users'::regclass, 2), "
+                "pg_describe_object('pg_type'::regclass, 23, 0), "
+                "pg_describe_object('pg_class'::regclass, 'users_pkey'::regclass, 0)"),
+            "table users|column name of table users|type integer|index users_pkey");
+  EXPECT_EQ(rows("SELECT pg_describe_object(classid, objid, 0) FROM pg_depend WHERE refobjid = "
+                 "(SELECT oid FROM pg_extension WHERE extname = 'plpgsql') ORDER BY 1"),
+            (Rows{"function plpgsql_call_handler()", "function plpgsql_inline_handler(internal)",
+                  "function plpgsql_validator(oid)", "language plpgsql"}));
+}
+
+TEST_F(Session, PgSettingsShowsWhatTheSessionSet) {
+  session.setting = [](std::string_view name) -> std::optional<std::string> {
+    if (name == "application_name") return std::string("psql");
+    return std::nullopt;
+  };
+  EXPECT_EQ(one("SELECT setting, source FROM pg_settings WHERE name = 'application_name'"),
+            "psql|session");
+  EXPECT_EQ(one("SELECT source FROM pg_settings WHERE name = 'work_mem'"), "default");
+}
+
+}  // namespace
+}  // namespace riffq::catalog::testing

@@ -188,14 +188,16 @@ _EMBEDDED = re.compile(r"(pg_toast_|RI_ConstraintTrigger_[ac]_)(\d{5,10})")
 
 # The server's own identity: riffq reports itself in version() (compiler, build), so only the
 # column names and types are compared; listed with the volatile ones.
-IDENTITY = re.compile(r"\bversion\s*\(\s*\)", re.I)
+# The same goes for the server's configuration: the non-default settings (\dconfig) are the
+# data directory, port and options of whichever server answers.
+IDENTITY = re.compile(r"\bversion\s*\(\s*\)|\bsource\s*<>\s*'default'", re.I)
 
 
 def is_volatile(sql: str) -> bool:
     """True when the statement reads something a fresh server cannot reproduce (outside
     string literals: keyword lists quote 'current_timestamp')."""
     bare = re.sub(r"'(?:[^']|'')*'", "''", sql)
-    return VOLATILE.search(bare) is not None or IDENTITY.search(bare) is not None
+    return VOLATILE.search(bare) is not None or IDENTITY.search(sql) is not None
 
 
 class PgSide:
@@ -481,7 +483,11 @@ def _short(sql: str) -> str:
 # ----------------------------------------------------------------------------------------------
 PSQL_COMMANDS = [r"\dt", r"\d users", r"\d+ users", r"\d orders", r"\d+ active_users", r"\dn",
                  r"\dv", r"\di", r"\df", r"\dT", r"\du", r"\l", r"\dx", r"\dp", r"\d+ sales.customer",
-                 r"\dt+", r"\ds", r"\dn+", r"\d users_pkey"]
+                 r"\dt+", r"\ds", r"\dn+", r"\d users_pkey", r"\d", r"\d active_users", r"\dv+",
+                 r"\di+", r"\dT+", r"\df+ array_to_string", r"\du+", r"\dx+", r"\z users", r"\dd",
+                 r"\dC", r"\do", r"\dD", r"\dc", r"\dy", r"\dE", r"\dm", r"\des", r"\dew", r"\dF",
+                 r"\dFp", r"\dL", r"\dRp", r"\dRs", r"\dA", r"\dconfig", r"\drds", r"\dg",
+                 r"\dt sales.*", r"\d+ clubs", r"\dS pg_am"]
 
 
 def capture_clients(objects_path: str = OBJECTS) -> None:
