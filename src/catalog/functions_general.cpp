@@ -434,8 +434,16 @@ void add_general_functions(FunctionTable& t) {
   }
   {
     FunctionDef d =
-        srf("generate_series", {toid::INT8, toid::INT8, toid::INT8}, 0, [](const FuncArgs& a) {
-          int64_t from = n(a, 0), to = n(a, 1), step = a.values.size() > 2 ? n(a, 2) : 1;
+        // Arguments kept as given so that generate_series(int4, int4) stays int4 as in
+        // PostgreSQL (pgjdbc's KEY_SEQ), int8 when either is int8.
+        srf("generate_series", {0, 0, 0}, 0, [](const FuncArgs& a) {
+          auto num = [&](size_t i) {
+            const Value& v = a.values[i];
+            return v.is_int()     ? v.as_int()
+                   : v.is_float() ? static_cast<int64_t>(v.as_float())
+                                  : std::stoll(v.as_text());
+          };
+          int64_t from = num(0), to = num(1), step = a.values.size() > 2 ? num(2) : 1;
           if (step == 0) throw CatalogError("22023", "step size cannot equal zero");
           std::vector<Row> rows;
           for (int64_t i = from; step > 0 ? i <= to : i >= to; i += step) {
@@ -448,7 +456,7 @@ void add_general_functions(FunctionTable& t) {
     d.min_args = 2;
     d.result_fn = [](const std::vector<TypeRef>& t, const CatalogSnapshot&) {
       for (auto& x : t)
-        if (x.oid == toid::INT8) return TypeRef{toid::INT8, -1};
+        if (x.oid == toid::INT8 || x.oid == toid::NUMERIC) return TypeRef{x.oid, -1};
       return TypeRef{toid::INT4, -1};
     };
     add(d);

@@ -278,6 +278,52 @@ void add_server_functions(FunctionTable& t) {
     add(fn("date_part", {toid::TEXT, ts}, toid::FLOAT8, timestamp_field));
   }
 
+  // json_build_object(k, v, …) as PostgreSQL prints it (SQLAlchemy builds identity options).
+  {
+    FunctionDef d = fn("json_build_object", {0}, toid::JSON, [](const FuncArgs& a) {
+      if (a.values.size() % 2 != 0)
+        throw CatalogError("22023", "argument list must have even number of elements");
+      std::string out = "{";
+      for (size_t i = 0; i < a.values.size(); ++i) {
+        const Value& v = a.values[i];
+        if (i > 0) out += i % 2 ? " : " : ", ";
+        const Oid t = a.types[i].oid;
+        std::string text =
+            v.is_null() ? "" : output_text(v, a.types[i], a.cat(), a.st().search_path);
+        if (v.is_null()) {
+          if (i % 2 == 0) throw CatalogError("22004", "null value not allowed for object key");
+          out += "null";
+        } else if (i % 2 == 1 && (t == toid::BOOL)) {
+          out += v.as_bool() ? "true" : "false";
+        } else if (i % 2 == 1 &&
+                   (t == toid::INT2 || t == toid::INT4 || t == toid::INT8 || t == toid::NUMERIC ||
+                    t == toid::FLOAT4 || t == toid::FLOAT8 || t == toid::JSON)) {
+          out += text;
+        } else {
+          out += '"';
+          for (char c : text) {
+            if (c == '"' || c == '\\') out += '\\';
+            if (c == '\n') {
+              out += "\\n";
+              continue;
+            }
+            out += c;
+          }
+          out += '"';
+        }
+      }
+      return V::text(out + "}");
+    });
+    d.variadic = true;
+    d.min_args = 0;
+    d.strict = false;
+    add(d);
+  }
+
+  // Registered columns are never serial or identity columns: no owned sequence.
+  add(fn("pg_get_serial_sequence", {toid::TEXT, toid::TEXT}, toid::TEXT,
+         [](const FuncArgs&) { return V::null(); }));
+
   // pg_describe_object for the catalogs psql's \dx+ and dependency listings meet.
   add(fn("pg_describe_object", {toid::OID, toid::OID, toid::INT4}, toid::TEXT,
          [](const FuncArgs& a) { return describe_object(a); }));

@@ -125,3 +125,25 @@ TEST_F(Session, PgSettingsShowsWhatTheSessionSet) {
 
 }  // namespace
 }  // namespace riffq::catalog::testing
+
+namespace riffq::catalog::testing {
+namespace {
+
+using Drivers = CatalogFixture;
+
+TEST_F(Drivers, GenerateSeriesKeepsItsArgumentType) {
+  // pgjdbc's getImportedKeys: generate_series(1, 32) pos(n) … pos.n AS KEY_SEQ is int4.
+  EXPECT_EQ(columns("SELECT g FROM generate_series(1, 32) g"), Cols{"g:23"});
+  EXPECT_EQ(columns("SELECT g FROM generate_series(1, 3::int8) g"), Cols{"g:20"});
+}
+
+TEST_F(Drivers, SqlAlchemyColumnReflectionFunctions) {
+  EXPECT_EQ(one("SELECT pg_get_serial_sequence('users', 'id') IS NULL"), "t");
+  EXPECT_EQ(one("SELECT json_build_object('always', true, 'start', 1::int8, 'name', 'a\"b', 'x', "
+                "NULL::int4)"),
+            "{\"always\" : true, \"start\" : 1, \"name\" : \"a\\\"b\", \"x\" : null}");
+  EXPECT_EQ(columns("SELECT json_build_object('a', 1) AS j"), Cols{"j:114"});
+}
+
+}  // namespace
+}  // namespace riffq::catalog::testing

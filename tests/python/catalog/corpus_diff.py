@@ -75,10 +75,12 @@ class Cluster:
                 os.setuid(self.pw.pw_uid)
         subprocess.run(args, preexec_fn=demote, check=True, capture_output=True, cwd=self.tmp)
 
-    def start(self) -> "Cluster":
+    def start(self, log_statements: bool = False) -> "Cluster":
         self._run([f"{PG_BIN}/initdb", "-D", self.data, "-U", "postgres", "-A", "trust",
                    "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"])
         opts = f"-p {self.port} -k {self.tmp} -c listen_addresses='' -c fsync=off"
+        if log_statements:
+            opts += " -c log_statement=all -c log_line_prefix=@@@ -c listen_addresses=127.0.0.1"
         self._run([f"{PG_BIN}/pg_ctl", "-D", self.data, "-o", opts, "-l",
                    os.path.join(self.tmp, "log"), "-w", "start"])
         return self
@@ -541,6 +543,91 @@ def capture_clients(objects_path: str = OBJECTS) -> None:
             rows.append({"client": "psycopg", "query": q, "parameters": [name]})
         _write(os.path.join(CLIENT_QUERIES, "drivers_type_introspection.jsonl"), rows)
         conn.close()
+    finally:
+        cluster.stop()
+    capture_logged(objects)
+
+
+def logged_statements(log: str, client: str) -> list[dict]:
+    """Catalog statements in a server log written with log_statement=all and
+    log_line_prefix=@@@: simple-protocol statements and extended-protocol executions with their
+    parameters, in order, without duplicates."""
+    out, seen = [], set()
+    entries = log.split("@@@")
+    for i, e in enumerate(entries):
+        m = re.match(r"LOG:  (?:statement|execute [^:]*): (.*)", e, re.S)
+        if not m:
+            continue
+        sql = m.group(1).rstrip("\n").replace("\n\t", "\n")
+        params: list = []
+        if i + 1 < len(entries) and entries[i + 1].startswith("DETAIL:  parameters: "):
+            params = _log_params(entries[i + 1][len("DETAIL:  parameters: "):].strip())
+        if not re.search(r"pg_|information_schema", sql) or re.match(
+                r"\s*(SET|SHOW|BEGIN|COMMIT|ROLLBACK)\b", sql, re.I):
+            continue
+        key = (sql, tuple(params))
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append({"client": client, "query": sql, "parameters": params})
+    return out
+
+
+def _log_params(text: str) -> list:
+    """'$1 = 'a', $2 = NULL' → ['a', None] (values are quoted with '' doubled)."""
+    vals = []
+    for m in re.finditer(r"\$\d+ = (NULL|'((?:[^']|'')*)')", text):
+        vals.append(None if m.group(1) == "NULL" else m.group(2).replace("''", "'"))
+    return vals
+
+
+def capture_logged(objects: dict) -> None:
+    """SQLAlchemy's inspector (psycopg) and pgjdbc's DatabaseMetaData against a server that logs
+    every statement; their catalog statements are kept as client queries."""
+    import sqlalchemy as sa
+
+    cluster = Cluster().start(log_statements=True)
+    try:
+        import psycopg
+        with psycopg.connect(cluster.dsn(), autocommit=True) as conn:
+            with conn.transaction():
+                for stmt in ddl(objects):
+                    conn.execute(stmt)
+        mark = os.path.getsize(os.path.join(cluster.tmp, "log"))
+        eng = sa.create_engine(f"postgresql+psycopg://postgres@/postgres?host={cluster.tmp}"
+                               f"&port={cluster.port}")
+        insp = sa.inspect(eng)
+        insp.get_schema_names()
+        insp.get_table_names()
+        insp.get_view_names()
+        insp.get_materialized_view_names()
+        insp.has_table("users")
+        for schema, table in (("public", "users"), ("public", "orders"), ("sales", "customer")):
+            insp.get_columns(table, schema=schema)
+            insp.get_pk_constraint(table, schema=schema)
+            insp.get_foreign_keys(table, schema=schema)
+            insp.get_indexes(table, schema=schema)
+            insp.get_unique_constraints(table, schema=schema)
+            insp.get_check_constraints(table, schema=schema)
+            insp.get_table_comment(table, schema=schema)
+        insp.get_view_definition("active_users")
+        insp.get_multi_columns(schema="public")
+        eng.dispose()
+        with open(os.path.join(cluster.tmp, "log")) as f:
+            f.seek(mark)
+            log = f.read()
+        _write(os.path.join(CLIENT_QUERIES, "sqlalchemy_inspector.jsonl"),
+               logged_statements(log, "sqlalchemy 2 (psycopg)"))
+        mark = os.path.getsize(os.path.join(cluster.tmp, "log"))
+        subprocess.run(["java", "-cp", "/usr/share/java/postgresql.jar",
+                        os.path.join(HERE, "clients", "JdbcMetadata.java"),
+                        f"jdbc:postgresql://127.0.0.1:{cluster.port}/postgres"],
+                       check=True, capture_output=True, text=True)
+        with open(os.path.join(cluster.tmp, "log")) as f:
+            f.seek(mark)
+            log = f.read()
+        _write(os.path.join(CLIENT_QUERIES, "pgjdbc_metadata.jsonl"),
+               logged_statements(log, "pgjdbc 42.5 DatabaseMetaData"))
     finally:
         cluster.stop()
 
