@@ -24,9 +24,16 @@ void collect_columns(const Expr& e, std::set<int>& cols, bool& other) {
   e.children([&](const Expr& c) { collect_columns(c, cols, other); });
 }
 
+// Whether `item` produces level column `c` (a reordered join's columns need not be contiguous).
+bool covers(const FromItem& item, int c) {
+  if (auto* j = dynamic_cast<const JoinItem*>(&item))
+    return covers(*j->left, c) || covers(*j->right, c);
+  return c >= item.offset && c < item.offset + item.width;
+}
+
 bool within(const std::set<int>& cols, const FromItem& item) {
   for (int c : cols)
-    if (c < item.offset || c >= item.offset + item.width) return false;
+    if (!covers(item, c)) return false;
   return true;
 }
 
@@ -181,6 +188,104 @@ void push_into(Binder& b, FromItem& item, std::vector<ExprPtr>& filters, Query& 
 
 }  // namespace
 
+// FROM a, b, c WHERE …: the items joined in an order the conditions connect, starting from
+// the most restricted one, as PostgreSQL's planner would (pgjdbc's getImportedKeys lists nine
+// catalogs; in written order the intermediate cross products are huge). Items that read other
+// items (LATERAL, functions of their columns) wait for those.
+FromPtr Binder::reorder_joins(Level& lv, const ExprPtr& where) {
+  const std::vector<FromPtr>& leaves = lv.comma_items;
+  const size_t n = leaves.size();
+  if (n < 3 || !where) return nullptr;
+  std::vector<std::set<int>> deps(n);  // leaves each one reads
+  auto owner = [&](int c) -> int {
+    for (size_t i = 0; i < n; ++i)
+      if (covers(*leaves[i], c)) return static_cast<int>(i);
+    return -1;
+  };
+  for (size_t i = 0; i < n; ++i) {
+    std::set<int> cols;
+    bool other = false;
+    if (auto* f = dynamic_cast<FunctionScan*>(leaves[i].get())) {
+      for (const auto& call : f->calls)
+        for (const auto& a : call->args) collect_columns(*a, cols, other);
+    } else if (auto* s = dynamic_cast<SubqueryScan*>(leaves[i].get()); s && s->lateral) {
+      return nullptr;  // its references are not visible here: keep the written order
+    } else if (auto* j = dynamic_cast<JoinItem*>(leaves[i].get()); j && j->right_lateral) {
+      return nullptr;
+    }
+    if (other) return nullptr;
+    for (int c : cols) {
+      const int o = owner(c);
+      if (o >= 0 && o != static_cast<int>(i)) deps[i].insert(o);
+    }
+  }
+  std::vector<ExprPtr> conjuncts;
+  split_and(where, conjuncts);
+  std::vector<std::set<int>> conj_leaves;
+  std::vector<int> score(n, 0);
+  for (const ExprPtr& c : conjuncts) {
+    std::set<int> cols, ls;
+    bool other = false;
+    collect_columns(*c, cols, other);
+    for (int col : cols) ls.insert(owner(col));
+    conj_leaves.push_back(ls);
+    if (other || ls.size() != 1 || *ls.begin() < 0) continue;
+    auto* cmp = dynamic_cast<CompareExpr*>(c.get());
+    score[static_cast<size_t>(*ls.begin())] += cmp && cmp->op == CmpOp::EQ ? 10 : 1;
+  }
+  auto size_of = [&](size_t i) -> size_t {
+    auto* r = dynamic_cast<RelationScan*>(leaves[i].get());
+    return r && r->rel->rows ? r->rel->rows->size() : 1000;
+  };
+  std::vector<size_t> order;
+  std::set<int> chosen;
+  while (order.size() < n) {
+    int best = -1;
+    std::tuple<bool, int, long> best_key{false, 0, 0};
+    for (size_t i = 0; i < n; ++i) {
+      if (chosen.count(static_cast<int>(i))) continue;
+      bool ready = true;
+      for (int d : deps[i]) ready = ready && chosen.count(d);
+      if (!ready) continue;
+      bool connected = false;
+      for (const auto& ls : conj_leaves)
+        if (ls.count(static_cast<int>(i)) && ls.size() > 1) {
+          bool rest = true;
+          for (int l : ls) rest = rest && (l == static_cast<int>(i) || chosen.count(l));
+          connected = connected || rest;
+        }
+      // Connected first (no cross product), then restricted, then small.
+      std::tuple<bool, int, long> key{connected || chosen.empty(), score[i],
+                                      -static_cast<long>(size_of(i))};
+      if (best < 0 || key > best_key) {
+        best = static_cast<int>(i);
+        best_key = key;
+      }
+    }
+    if (best < 0) return nullptr;  // circular references: keep the written order
+    order.push_back(static_cast<size_t>(best));
+    chosen.insert(best);
+  }
+  bool same = true;
+  for (size_t i = 0; i < n; ++i) same = same && order[i] == i;
+  if (same) return nullptr;
+  FromPtr acc = leaves[order[0]];
+  for (size_t k = 1; k < n; ++k) {
+    FromPtr item = leaves[order[k]];
+    auto j = std::make_shared<JoinItem>();
+    j->kind = JoinItem::Kind::INNER;
+    j->left = acc;
+    j->right = item;
+    j->offset = std::min(acc->offset, item->offset);
+    j->width = acc->width + item->width;
+    auto* fn = dynamic_cast<FunctionScan*>(item.get());
+    auto* nested = dynamic_cast<JoinItem*>(item.get());
+    j->right_lateral = fn != nullptr || (nested && nested->right_lateral);
+    acc = j;
+  }
+  return acc;
+}
+
 void Binder::push_into_subqueries(Level& lv) {
   for (RelationScan* scan : lv.scans)
     if (scan->view && !scan->filters.empty()) push_into(*this, *scan, scan->filters, *scan->view);
@@ -239,6 +344,7 @@ FromPtr Binder::bind_from_list(PgQuery__Node** items, size_t n, Level& lv) {
   for (size_t i = 0; i < n; ++i) {
     int before = lv.width;
     FromPtr item = bind_from_item(items[i], lv);
+    lv.comma_items.push_back(item);
     if (!acc) {
       acc = item;
       continue;

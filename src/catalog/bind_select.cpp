@@ -253,6 +253,7 @@ QueryPtr Binder::bind_select(const PgQuery__SelectStmt* s, Level* parent) {
   q->grouped = q->grouped || !q->aggs.empty() || !q->group_keys.empty() || q->having != nullptr;
   q->limit = bind_limit(s->limit_count, lv);
   q->offset = bind_limit(s->limit_offset, lv);
+  if (FromPtr reordered = reorder_joins(lv, where)) q->from = reordered;
   push_down(*q, where);
   push_into_subqueries(lv);
   q->correlated = lv.correlated;

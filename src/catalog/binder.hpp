@@ -43,6 +43,7 @@ class Binder {
     std::vector<bool> used;
     std::vector<RelationScan*> scans;
     std::vector<SubqueryScan*> subqueries;
+    std::vector<FromPtr> comma_items;  // FROM a, b, c: the items, in written order
     void use(int index) {
       if (index < 0) return;
       if (used.size() <= static_cast<size_t>(index)) used.resize(static_cast<size_t>(index) + 1);
@@ -83,6 +84,8 @@ class Binder {
   void push_down(SelectQuery& q, ExprPtr where);
   // Filters on a view's or subquery's output moved inside it when they can be.
   void push_into_subqueries(Level& lv);
+  // The comma-separated FROM items joined in a better order for `where`; nullptr to keep theirs.
+  FromPtr reorder_joins(Level& lv, const ExprPtr& where);
 
   // SELECT pieces (bind_select.cpp)
   void bind_ctes(const PgQuery__WithClause* w, Level& lv,

@@ -74,3 +74,31 @@ TEST_F(Probe, SmallSideProbesTheScanDrivingAJoinTree) {
 
 }  // namespace
 }  // namespace riffq::catalog::testing
+
+namespace riffq::catalog::testing {
+namespace {
+
+using JoinOrder = CatalogFixture;
+
+TEST_F(JoinOrder, CommaJoinsAreReorderedWithoutChangingTheAnswer) {
+  // pgjdbc's getImportedKeys, shortened: nine FROM items joined through the WHERE clause,
+  // generate_series included (it reads no other item, so it may move).
+  EXPECT_EQ(rows("SELECT fkc.relname, fka.attname, pkc.relname, pka.attname, pos.n FROM "
+                 "pg_catalog.pg_namespace pkn, pg_catalog.pg_class pkc, pg_catalog.pg_attribute "
+                 "pka, pg_catalog.pg_namespace fkn, pg_catalog.pg_class fkc, "
+                 "pg_catalog.pg_attribute fka, pg_catalog.pg_constraint con, "
+                 "pg_catalog.generate_series(1, 32) pos(n) WHERE pkn.oid = pkc.relnamespace AND "
+                 "pkc.oid = pka.attrelid AND pka.attnum = con.confkey[pos.n] AND con.confrelid = "
+                 "pkc.oid AND fkn.oid = fkc.relnamespace AND fkc.oid = fka.attrelid AND "
+                 "fka.attnum = con.conkey[pos.n] AND con.conrelid = fkc.oid AND con.contype = 'f' "
+                 "AND fkn.nspname = 'public' AND fkc.relname = 'orders'"),
+            Rows{"orders|user_id|users|id|1"});
+  // An item reading another (a function of its columns) still follows it.
+  EXPECT_EQ(rows("SELECT c.relname, k FROM pg_class c, pg_namespace n, unnest(ARRAY[c.relnatts]) "
+                 "k WHERE n.oid = c.relnamespace AND c.relname = 'pg_am' AND n.nspname = "
+                 "'pg_catalog'"),
+            Rows{"pg_am|4"});
+}
+
+}  // namespace
+}  // namespace riffq::catalog::testing
