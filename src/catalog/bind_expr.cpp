@@ -157,6 +157,38 @@ ExprPtr Binder::bind_whole_row(const std::string& qual, Level& lv) {
   throw CatalogError("42P01", "missing FROM-clause entry for table \"" + qual + "\"");
 }
 
+// WHEN conditions that are constants decided now, as PostgreSQL's planner folds them: Grafana's
+// CASE WHEN array_length(parse_ident('s.t'), 1) = 2 THEN … ELSE … END keeps one branch, and a
+// filter on a view's columns can then run inside the view.
+ExprPtr Binder::fold_case(const std::shared_ptr<CaseExpr>& e) {
+  if (e->arg) return e;
+  ExecState tmp{cat, session, {}, {}, {}, {}, 0, session.search_path, {}};
+  EvalContext ctx = EvalContext::nested(nullptr, nullptr, tmp);
+  std::vector<std::pair<ExprPtr, ExprPtr>> kept;
+  for (auto& w : e->whens) {
+    std::optional<bool> truth;
+    if (w.first->is_const()) {
+      try {
+        truth = truthy(w.first->eval(ctx));
+      } catch (const CatalogError&) {
+      }
+    }
+    if (!truth) {
+      kept.push_back(w);
+      continue;
+    }
+    if (!*truth) continue;
+    if (kept.empty()) return w.second;
+    e->otherwise = w.second;  // later branches are never reached
+    e->whens = kept;
+    return e;
+  }
+  if (kept.empty())
+    return e->otherwise ? e->otherwise : std::make_shared<ConstExpr>(Value::null(), e->type);
+  e->whens = kept;
+  return e;
+}
+
 ExprPtr Binder::bind_column_ref(const PgQuery__ColumnRef* c, Level& lv) {
   if (c->n_fields == 2 && c->fields[1]->node_case == PG_QUERY__NODE__NODE_A_STAR &&
       c->fields[0]->node_case == PG_QUERY__NODE__NODE_STRING)
@@ -651,7 +683,7 @@ ExprPtr Binder::bind_expr(const PgQuery__Node* n, Level& lv) {
       const size_t first = c->defresult ? 1 : 0;
       for (size_t i = 0; i < e->whens.size(); ++i) e->whens[i].second = results[i + first];
       if (c->defresult) e->otherwise = results.front();
-      return e;
+      return fold_case(e);
     }
     case PG_QUERY__NODE__NODE_COALESCE_EXPR: {
       auto e = std::make_shared<CoalesceExpr>();

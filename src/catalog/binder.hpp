@@ -99,6 +99,7 @@ class Binder {
   // Expressions (bind_expr.cpp, bind_call.cpp)
   ExprPtr bind_column_ref(const PgQuery__ColumnRef* c, Level& lv);
   ExprPtr bind_whole_row(const std::string& qual, Level& lv);
+  ExprPtr fold_case(const std::shared_ptr<CaseExpr>& e);
   ExprPtr bind_true_type(bool id, const PgQuery__FuncCall* f, Level& lv);
   ExprPtr bind_const(const PgQuery__AConst* c);
   ExprPtr bind_a_expr(const PgQuery__AExpr* e, Level& lv);

@@ -56,6 +56,7 @@ struct CompareExpr : Expr {
   ExprPtr left, right;
   CompareExpr(CmpOp o, ExprPtr l, ExprPtr r);
   Value eval(const EvalContext& ctx) const override;
+  bool is_const() const override { return left->is_const() && right->is_const(); }
   void children(const std::function<void(const Expr&)>& f) const override {
     f(*left);
     f(*right);

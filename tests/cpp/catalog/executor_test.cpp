@@ -102,3 +102,25 @@ TEST_F(JoinOrder, CommaJoinsAreReorderedWithoutChangingTheAnswer) {
 
 }  // namespace
 }  // namespace riffq::catalog::testing
+
+namespace riffq::catalog::testing {
+namespace {
+
+using Folding = CatalogFixture;
+
+TEST_F(Folding, ConstantCaseConditionsKeepOneBranch) {
+  // Grafana: the ELSE branch (a sublink) is dropped, so the filter can run inside the view.
+  EXPECT_EQ(rows("SELECT column_name FROM information_schema.columns WHERE CASE WHEN "
+                 "array_length(parse_ident('public.users'), 1) = 2 THEN quote_ident(table_schema) "
+                 "= (parse_ident('public.users'))[1] AND quote_ident(table_name) = "
+                 "(parse_ident('public.users'))[2] ELSE table_name IN (SELECT 'x') END ORDER BY "
+                 "ordinal_position"),
+            (Rows{"id", "name", "score", "tags"}));
+  EXPECT_EQ(one("SELECT CASE WHEN 1 = 2 THEN 'a' WHEN 2 = 2 THEN 'b' ELSE 'c' END, CASE WHEN 1 = "
+                "2 THEN 'a' END IS NULL"),
+            "b|t");
+  EXPECT_EQ(columns("SELECT CASE WHEN 1 = 1 THEN 1 ELSE 2.5 END AS x"), Cols{"x:1700"});
+}
+
+}  // namespace
+}  // namespace riffq::catalog::testing
