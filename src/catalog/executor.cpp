@@ -352,7 +352,12 @@ std::vector<Row> JoinItem::produce(ExecState& st, const Row& base, const EvalCon
   const RelationScan* lscan = right_lateral ? nullptr : probe_target(*left, left_keys, lkey, lcol);
   const RelationScan* rscan =
       right_lateral ? nullptr : probe_target(*right, right_keys, rkey, rcol);
-  if (lscan != nullptr && kind == Kind::INNER) {
+  // A left side driven by a probed scan (an enclosing join restricted it) is small: produce it
+  // first and look the right side up from its rows.
+  const FromItem* leftmost = left.get();
+  while (auto* lj = dynamic_cast<const JoinItem*>(leftmost)) leftmost = lj->left.get();
+  const bool left_probed = st.probes.count(leftmost) > 0;
+  if (lscan != nullptr && kind == Kind::INNER && !left_probed) {
     rrows = right->produce(st, base, outer, level_width);
     have_right = true;
     if (rrows.size() <= kSmall && lscan != left.get()) {
