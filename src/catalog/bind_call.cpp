@@ -178,6 +178,22 @@ ExprPtr Binder::bind_window(const PgQuery__FuncCall* f, const std::string& name,
   }
   constexpr int32_t END_UNBOUNDED_FOLLOWING = 0x00100;
   win->whole_partition = win->order.empty() || (w->frame_options & END_UNBOUNDED_FOLLOWING) != 0;
+  // Frames (parsenodes.h FRAMEOPTION_*): only the default one and UNBOUNDED PRECEDING …
+  // UNBOUNDED FOLLOWING are computed; other frames change what aggregates and
+  // first/last/nth_value return, so they are refused rather than answered wrongly.
+  const int32_t fo = w->frame_options;
+  const bool frame_free = name == "row_number" || name == "rank" || name == "dense_rank" ||
+                          name == "percent_rank" || name == "cume_dist" || name == "ntile" ||
+                          name == "lag" || name == "lead";
+  if ((fo & 0x1) && !frame_free) {
+    const bool offsets = (fo & (0x00800 | 0x01000 | 0x02000 | 0x04000)) != 0;
+    const bool excludes = (fo & (0x08000 | 0x10000 | 0x20000)) != 0;
+    const bool groups = (fo & 0x8) != 0, rows = (fo & 0x4) != 0;
+    const bool from_start = (fo & 0x20) != 0;
+    if (offsets || excludes || groups || !from_start ||
+        (rows && !(fo & END_UNBOUNDED_FOLLOWING) && !win->order.empty()))
+      unsupported("this window frame");
+  }
   if (const AggregateDef* def = aggregate_named(name)) {
     auto agg = std::make_shared<AggCall>();
     agg->def = def;

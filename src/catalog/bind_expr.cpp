@@ -709,6 +709,7 @@ ExprPtr Binder::bind_expr(const PgQuery__Node* n, Level& lv) {
       }
       TypeRef t = common_type(e->items);
       Oid arr = cat.types.array_of(t.oid);
+      if (arr == 0 && cat.types.is_array(t.oid)) unsupported("a multidimensional array");
       if (arr == 0)
         throw CatalogError(
             "42704", "could not find array type for data type " + format_type(cat, t.oid, -1));

@@ -124,3 +124,24 @@ TEST_F(Folding, ConstantCaseConditionsKeepOneBranch) {
 
 }  // namespace
 }  // namespace riffq::catalog::testing
+
+namespace riffq::catalog::testing {
+namespace {
+
+using Refusals = CatalogFixture;
+
+TEST_F(Refusals, WhatIsNotComputedIsRefusedWith0A000) {
+  EXPECT_EQ(sqlstate("SELECT sum(relnatts) OVER (ORDER BY oid ROWS BETWEEN 1 PRECEDING AND CURRENT "
+                     "ROW) FROM pg_class"),
+            "0A000");
+  EXPECT_EQ(sqlstate("SELECT ARRAY[ARRAY[1, 2], ARRAY[3, 4]]"), "0A000");
+  EXPECT_EQ(sqlstate("SELECT relkind, count(*) FROM pg_class GROUP BY ROLLUP (relkind)"), "0A000");
+  // Frames that do not change the answer are computed.
+  EXPECT_EQ(one("SELECT row_number() OVER (ORDER BY oid ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) "
+                "FROM pg_am ORDER BY 1 LIMIT 1"),
+            "1");
+  EXPECT_EQ(columns("SELECT ARRAY[indkey] AS k FROM pg_index LIMIT 1"), Cols{"k:1006"});
+}
+
+}  // namespace
+}  // namespace riffq::catalog::testing
