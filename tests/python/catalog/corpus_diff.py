@@ -285,6 +285,36 @@ def normalise(result: dict, names: dict[str, str], user_xid: int) -> list[tuple]
     return [tuple(cell(v, t) for v, t in zip(row, types)) for row in result.get("rows", [])]
 
 
+def order_keys(sql: str, columns: list[str]) -> list[int] | None:
+    """Output-column indexes of the top-level ORDER BY when every item is an output column
+    name or position; None otherwise."""
+    s = re.sub(r"'(?:[^']|'')*'", "''", sql)
+    s = re.sub(r"--[^\n]*", "", s)
+    depth, out = 0, []
+    for ch in s:
+        depth += ch == "("
+        depth -= ch == ")"
+        out.append(ch if depth == 0 and ch not in "()" else " ")
+    flat = "".join(out)
+    m = list(re.finditer(r"\border\s+by\b", flat, re.I))
+    if not m:
+        return None
+    clause = re.split(r"\b(limit|offset|for)\b", flat[m[-1].end():], flags=re.I)[0]
+    keys = []
+    lower = [c.lower() for c in columns]
+    for item in clause.split(","):
+        item = re.sub(r"\b(asc|desc|nulls\s+first|nulls\s+last)\b", "", item, flags=re.I)
+        item = item.strip().rstrip(";").strip().strip('"')
+        item = item.split(".")[-1].strip('"').lower()
+        if item.isdigit() and 0 < int(item) <= len(columns):
+            keys.append(int(item) - 1)
+        elif item in lower:
+            keys.append(lower.index(item))
+        else:
+            return None
+    return keys
+
+
 def top_level_order_by(sql: str) -> bool:
     s = re.sub(r"'(?:[^']|'')*'", "''", sql)
     s = re.sub(r"--[^\n]*", "", s)
@@ -337,6 +367,12 @@ def compare(sql: str, pg: dict, rq: dict, pg_names: dict, rq_names: dict,
         else:
             same = collections.Counter(prow) == collections.Counter(rrow)
         if not same:
+            keys = order_keys(sql, [c[0] for c in pc])
+            if collections.Counter(prow) == collections.Counter(rrow) and keys is not None and \
+                    [tuple(r[k] for k in keys) for r in prow] == \
+                    [tuple(r[k] for k in keys) for r in rrow]:
+                # Rows tied on every ORDER BY key: PostgreSQL's order among them is unspecified.
+                return "identical", ["order among rows tied on the ORDER BY keys differs"], volatile
             if collections.Counter(prow) == collections.Counter(rrow):
                 notes.append("rows: same rows, different order")
             else:
@@ -455,6 +491,11 @@ def report(outcomes: list[Outcome], verbose: bool) -> None:
         print(f"\nvolatile statements (column names and types compared, rows not): {len(vol)}")
         for o in vol:
             print(f"  {o.file}:{o.index} {o.verdict}  {_short(o.sql)}")
+    tied = [o for o in outcomes if o.verdict == "identical" and o.notes]
+    if tied:
+        print(f"\nidentical but for the order of rows tied on the ORDER BY keys: {len(tied)}")
+        for o in tied:
+            print(f"  {o.file}:{o.index}  {_short(o.sql)}")
     bad = [o for o in outcomes if o.verdict != "identical"]
     if bad:
         print(f"\ndifferences ({len(bad)}):")
