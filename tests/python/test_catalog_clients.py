@@ -182,6 +182,28 @@ def test_pandas_read_sql_table(pg_demo, riffq_emul):
             expected[name].astype(object).where(expected[name].notna(), None).values.tolist(), name
 
 
+def test_pandas_read_sql_query_through_sqlalchemy(pg_demo, riffq_emul):
+    """The rows of every demo object through SQLAlchemy + pandas, without reflection: DuckDB
+    behind riffq and PostgreSQL read the same."""
+    import pandas as pd
+    from sqlalchemy import create_engine, text
+
+    frames = []
+    for url in (pg_url(pg_demo), riffq_url(riffq_emul)):
+        engine = create_engine(url)
+        try:
+            with engine.connect() as conn:
+                frames.append({t: pd.read_sql_query(text(f"select * from {s}.{t} order by 1"),
+                                                    conn) for s, t in _T + _V})
+        finally:
+            engine.dispose()
+    expected, got = frames
+    for name in expected:
+        assert list(got[name].columns) == list(expected[name].columns), name
+        assert got[name].astype(object).where(got[name].notna(), None).values.tolist() == \
+            expected[name].astype(object).where(expected[name].notna(), None).values.tolist(), name
+
+
 # ---------------------------------------------------------------------------------------------
 # drivers' type introspection, with emulation on and off
 # ---------------------------------------------------------------------------------------------
