@@ -87,6 +87,10 @@ Value cast_value(const Value& v, TypeRef from, TypeRef to, const CatalogSnapshot
       for (const Value& e : v.as_array())
         out.push_back(
             cast_value(e, TypeRef{fe, -1}, TypeRef{te, tb.typmod}, cat, path, explicit_cast));
+      // int2vector / oidvector subscripts start at 0, and the array cast keeps that bound.
+      const bool vector = from.oid == toid::INT2VECTOR || from.oid == toid::OIDVECTOR;
+      out.lower = vector ? 0 : v.as_array().lower;
+      if (tb.oid == toid::INT2VECTOR || tb.oid == toid::OIDVECTOR || out.empty()) out.lower = 1;
       return Value::array(std::move(out));
     }
   }
@@ -302,9 +306,9 @@ Value SubscriptExpr::eval(const EvalContext& ctx) const {
   Value a = array->eval(ctx);
   if (a.is_null()) return a;
   // int2vector and oidvector are zero-based, every other array one-based.
-  int64_t base =
-      (array->type.oid == toid::INT2VECTOR || array->type.oid == toid::OIDVECTOR) ? 0 : 1;
   const ArrayItems& items = a.as_array();
+  int64_t base =
+      (array->type.oid == toid::INT2VECTOR || array->type.oid == toid::OIDVECTOR) ? 0 : items.lower;
   int64_t n = static_cast<int64_t>(items.size());
   if (!slice) {
     Value i = lower->eval(ctx);
@@ -422,7 +426,8 @@ Value SrfExpr::eval(const EvalContext& ctx) const {
     else if (r.size() == 1)
       out.push_back(std::move(r[0]));
     else
-      out.push_back(Value::array(std::move(r)));
+      out.push_back(Value::array(
+          ArrayItems(std::make_move_iterator(r.begin()), std::make_move_iterator(r.end()))));
   }
   return Value::array(std::move(out));
 }

@@ -325,11 +325,11 @@ void add_general_functions(FunctionTable& t) {
     return dim == 1 && !x.empty() ? V::integer(static_cast<int64_t>(x.size())) : V::null();
   });
   array_dim_fn("array_upper", [](const ArrayItems& x, int64_t dim, Oid t) {
-    int64_t lb = (t == toid::INT2VECTOR || t == toid::OIDVECTOR) ? 0 : 1;
+    int64_t lb = (t == toid::INT2VECTOR || t == toid::OIDVECTOR) ? 0 : x.lower;
     return dim == 1 && !x.empty() ? V::integer(lb + static_cast<int64_t>(x.size()) - 1) : V::null();
   });
   array_dim_fn("array_lower", [](const ArrayItems& x, int64_t dim, Oid t) {
-    int64_t lb = (t == toid::INT2VECTOR || t == toid::OIDVECTOR) ? 0 : 1;
+    int64_t lb = (t == toid::INT2VECTOR || t == toid::OIDVECTOR) ? 0 : x.lower;
     return dim == 1 && !x.empty() ? V::integer(lb) : V::null();
   });
   add(fn("array_ndims", {toid::ANYARRAY}, toid::INT4, [](const FuncArgs& a) {

@@ -161,7 +161,12 @@ std::string output_text(const Value& v, TypeRef type, const CatalogSnapshot& cat
       }
       return out;
     }
-    std::string out = "{";
+    // A lower bound other than 1 is printed: [0:1]={oid,integer}.
+    std::string out =
+        items.lower != 1 && !items.empty()
+            ? "[" + std::to_string(items.lower) + ":" +
+                  std::to_string(items.lower + static_cast<int64_t>(items.size()) - 1) + "]={"
+            : "{";
     for (size_t i = 0; i < items.size(); ++i) {
       if (i) out += ',';
       if (items[i].is_null()) {

@@ -29,7 +29,12 @@ struct TypeRef {
 };
 
 struct Value;
-using ArrayItems = std::vector<Value>;
+// The elements of a one-dimensional array; `lower` is its lower bound (1 unless the array came
+// from an int2vector / oidvector, whose subscripts start at 0 and survive a cast to an array).
+struct ArrayItems : std::vector<Value> {
+  using std::vector<Value>::vector;
+  int32_t lower = 1;
+};
 
 struct Value {
   std::variant<std::monostate, bool, int64_t, double, std::string,

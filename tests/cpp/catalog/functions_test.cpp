@@ -147,3 +147,20 @@ TEST_F(Drivers, SqlAlchemyColumnReflectionFunctions) {
 
 }  // namespace
 }  // namespace riffq::catalog::testing
+
+namespace riffq::catalog::testing {
+namespace {
+
+using Arrays = CatalogFixture;
+
+TEST_F(Arrays, VectorsCastToArraysKeepTheirZeroLowerBound) {
+  // pgcli: COALESCE(proallargtypes::regtype[], proargtypes::regtype[]) prints [0:n]={…}.
+  EXPECT_EQ(one("SELECT proargtypes::regtype[], (proargtypes::oid[])[0], "
+                "array_lower(proargtypes::oid[], 1), (proargtypes::oid[])[0:1] FROM pg_proc WHERE "
+                "proname = 'array_to_string' ORDER BY oid LIMIT 1"),
+            "[0:2]={anyarray,text,text}|2277|0|{2277,25}");
+  EXPECT_EQ(one("SELECT '{1,2}'::int[], ('{1,2}'::int[])[1]"), "{1,2}|1");
+}
+
+}  // namespace
+}  // namespace riffq::catalog::testing
