@@ -336,3 +336,41 @@ TEST(BuiltinCatalogParse, FirstUseIsThreadSafe) {
 
 }  // namespace
 }  // namespace riffq::catalog
+
+namespace riffq::catalog {
+namespace {
+
+// A table's X record (its rows' xmin, run-length coded) and a set-returning function's rows.
+TEST(BuiltinCatalogParse, XminRunsAndFunctionRows) {
+  const char* text =
+      "T\tpg_catalog\tt\t1\t2\t1\t3\n"
+      "C\tid\t23\t-1\tt\n"
+      "1\n2\n3\n"
+      "X\t1*2 517*1\n"
+      "P\tsrf\tpg_catalog\tf\t9\t0\t1\t1\n"
+      "C\tname\t25\t-1\tf\n"
+      "a\n"
+      "P\tsettings\tpg_catalog\tpg_settings\t6\t7\t2\t1\n"
+      "C\tname\t25\t-1\tf\n"
+      "C\tsetting\t25\t-1\tf\n"
+      "server_version\t15.99\n"
+      "END\t3\n";
+  const BuiltinCatalog c = parse_builtin_catalog(text);
+  ASSERT_EQ(c.tables.size(), 1u);
+  EXPECT_EQ(c.tables[0].xmins, (std::vector<uint32_t>{1, 1, 517}));
+  ASSERT_EQ(c.function_rows.size(), 1u);
+  EXPECT_EQ(c.function_rows[0].name, "f");
+  EXPECT_THROW(
+      parse_builtin_catalog(std::string(text).replace(std::string(text).find("517*1"), 5, "517*2")),
+      std::runtime_error);
+}
+
+TEST(BuiltinCatalog, EmbeddedTablesCarryXmins) {
+  const BuiltinCatalog& c = builtin_catalog();
+  const BuiltinTable* ns = c.table("pg_catalog", "pg_namespace");
+  ASSERT_NE(ns, nullptr);
+  EXPECT_EQ(ns->xmins.size(), ns->rows.size());
+}
+
+}  // namespace
+}  // namespace riffq::catalog
