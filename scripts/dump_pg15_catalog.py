@@ -7,7 +7,8 @@ information_schema plus a few function-backed pseudo tables, stops the cluster a
 directory (also on error).
 
 The output is deterministic: re-running the script on the same machine gives a byte-identical
-file. Rows are sorted by the table's primary key, then by all their columns; the port is always
+file. Table rows are in heap (ctid) order, the order a sequential scan returns them, which a
+fresh initdb reproduces; the port is always
 5432 (the socket lives in a private directory, so it cannot collide) and the temporary paths are
 replaced by Debian's default paths.
 
@@ -104,9 +105,7 @@ PSEUDO_TABLES = (
     ),
 )
 
-# Types sorted by value (numeric order); reg* aliases sort as their oid; everything else sorts as
-# its text form in the C collation.
-NUMERIC_TYPES = {16, 18, 20, 21, 23, 26, 700, 701, 1700}
+# reg* columns are dumped as their oids.
 REG_TYPES = {24, 2202, 2203, 2204, 2205, 2206, 3734, 3769, 4089, 4096, 4191}
 
 
@@ -208,21 +207,6 @@ class Cluster:
         )
 
 
-def order_by(columns: list[tuple[str, int, int, bool]], first: list[int]) -> sql.Composable:
-    """ORDER BY the primary key columns (attnums in `first`), then by every column."""
-    keys = []
-    ordered = [columns[n - 1] for n in first] + columns
-    for name, type_oid, _typmod, _notnull in ordered:
-        ident = sql.Identifier(name)
-        if type_oid in NUMERIC_TYPES:
-            keys.append(ident)
-        elif type_oid in REG_TYPES:
-            keys.append(sql.SQL("{}::pg_catalog.oid").format(ident))
-        else:
-            keys.append(sql.SQL('{}::pg_catalog.text COLLATE "C"').format(ident))
-    return sql.SQL(", ").join(keys)
-
-
 def copy_rows(cur: psycopg.Cursor, query: sql.Composable) -> list[bytes]:
     buf = bytearray()
     with cur.copy(sql.SQL("COPY ({}) TO STDOUT").format(query)) as copy:
@@ -300,11 +284,13 @@ def dump(conn: psycopg.Connection) -> tuple[list[str], dict[str, object]]:
                 for n, t, _m, _nn in columns
             )
             # xmin last, split off below: clients read it (IntelliJ's state numbers, age(xmin)).
-            query = sql.SQL("SELECT {}, xmin::pg_catalog.text FROM {}.{} ORDER BY {}").format(
+            # Heap order (ctid), as a sequential scan returns the rows: clients that do not
+            # ORDER BY see PostgreSQL's order. A fresh initdb lays the heap out the same way
+            # every time, so the file stays reproducible.
+            query = sql.SQL("SELECT {}, xmin::pg_catalog.text FROM {}.{} ORDER BY ctid").format(
                 select_list,
                 sql.Identifier(schema),
                 sql.Identifier(name),
-                order_by(columns, list(pkey[0]) if pkey else []),
             )
             rows_xmin = [r.rsplit(b"\t", 1) for r in copy_rows(cur, query)]
             rows = [r for r, _x in rows_xmin]
