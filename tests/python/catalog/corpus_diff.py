@@ -512,6 +512,11 @@ def report(outcomes: list[Outcome], verbose: bool) -> None:
         xs = sorted(xs)
         if xs:
             print(f"  {label:36} {statistics.median(xs):7.0f} {xs[int(len(xs) * 0.9)]:7.0f} {xs[-1]:7.0f}")
+    print(f"\n  median per file (microseconds)      {'riffq':>8} {'PG 15':>8}")
+    for fname in sorted(by_file):
+        rq_f = [o.riffq_micros for o in outcomes if o.file == fname]
+        pg_f = [o.pg_micros for o in outcomes if o.file == fname]
+        print(f"  {fname:36} {statistics.median(rq_f):8.0f} {statistics.median(pg_f):8.0f}")
     slow = sorted(outcomes, key=lambda o: -o.riffq_micros)[:5]
     print("  slowest on riffq: " + ", ".join(f"{o.file}:{o.index} {o.riffq_micros / 1000:.1f} ms" for o in slow))
 
