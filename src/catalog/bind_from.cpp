@@ -151,7 +151,7 @@ struct RemapExpr : Expr {
 // Moves the filters of `item` (whose rows are the output of `query`) into the query when they
 // only read its outputs, and those are computed by simple expressions: the view or subquery
 // then produces only the rows the filter keeps (information_schema.columns WHERE table_name =).
-void push_into(Binder& b, FromItem& item, std::vector<ExprPtr>& filters, Query& query) {
+void push_into(FromItem& item, std::vector<ExprPtr>& filters, Query& query) {
   auto* q = dynamic_cast<SelectQuery*>(&query);
   if (q == nullptr || q->grouped || q->distinct || !q->distinct_on.empty() || q->limit ||
       q->offset || !q->windows.empty() || q->has_srf || !q->from)
@@ -183,7 +183,6 @@ void push_into(Binder& b, FromItem& item, std::vector<ExprPtr>& filters, Query& 
                      ? std::make_shared<BoolExpr>(BoolOp::AND, std::vector<ExprPtr>{q->where, r})
                      : ExprPtr(r);
   }
-  (void)b;
 }
 
 }  // namespace
@@ -288,10 +287,10 @@ FromPtr Binder::reorder_joins(Level& lv, const ExprPtr& where) {
 
 void Binder::push_into_subqueries(Level& lv) {
   for (RelationScan* scan : lv.scans)
-    if (scan->view && !scan->filters.empty()) push_into(*this, *scan, scan->filters, *scan->view);
+    if (scan->view && !scan->filters.empty()) push_into(*scan, scan->filters, *scan->view);
   for (SubqueryScan* sub : lv.subqueries)
     if (!sub->lateral && !sub->filters.empty() && !sub->query->correlated)
-      push_into(*this, *sub, sub->filters, *sub->query);
+      push_into(*sub, sub->filters, *sub->query);
 }
 
 void Binder::push_down(SelectQuery& q, ExprPtr where) {

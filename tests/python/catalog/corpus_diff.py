@@ -486,6 +486,13 @@ def report(outcomes: list[Outcome], verbose: bool) -> None:
     n = sum(total.values())
     print(f"{'TOTAL':38} {total['identical']:9} {total['differing']:9} {total['erroring']:8}"
           f"   {100.0 * total['identical'] / max(n, 1):.1f}% identical of {n}")
+    sess = [o for o in outcomes if re.match(r"\s*(SET|SHOW)\b", o.sql, re.I)]
+    if sess:
+        n_ok = sum(o.verdict == "identical" for o in sess)
+        print(f"\nSET/SHOW statements, answered by the CLI's stand-in for the session layer "
+              f"(src/session), not by the catalog engine: {len(sess)} ({n_ok} identical); "
+              f"catalog statements alone: "
+              f"{total['identical'] - n_ok} identical of {n - len(sess)}")
     vol = [o for o in outcomes if o.volatile]
     if vol:
         print(f"\nvolatile statements (column names and types compared, rows not): {len(vol)}")
