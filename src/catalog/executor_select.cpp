@@ -132,7 +132,14 @@ void compute_window(const WindowCall& w, size_t slot, std::vector<Row>& rows,
 std::vector<Row> SelectQuery::run(ExecState& st, const EvalContext* outer) const {
   for (const auto& [key, q] : ctes) st.cache.erase(key);
   std::vector<Row> rows;
-  if (from) {
+  // WHERE false (or another constant that is not true): nothing to read.
+  bool nothing = false;
+  if (where && where->is_const()) {
+    EvalContext ctx = EvalContext::nested(nullptr, outer, st);
+    nothing = !truthy(where->eval(ctx));
+  }
+  if (nothing) {
+  } else if (from) {
     Row empty(static_cast<size_t>(from_width));
     rows = from->produce(st, empty, outer, from_width);
   } else {

@@ -145,3 +145,18 @@ TEST_F(Refusals, WhatIsNotComputedIsRefusedWith0A000) {
 
 }  // namespace
 }  // namespace riffq::catalog::testing
+
+namespace riffq::catalog::testing {
+namespace {
+
+using ConstantWhere = CatalogFixture;
+
+TEST_F(ConstantWhere, FalseReadsNothingButAggregatesStillAnswer) {
+  EXPECT_EQ(rows("SELECT 1 FROM information_schema.columns WHERE false"), Rows{});
+  EXPECT_EQ(one("SELECT count(*) FROM pg_class WHERE 1 = 0"), "0");
+  EXPECT_EQ(rows("SELECT 1 WHERE false"), Rows{});
+  EXPECT_EQ(one("SELECT count(*) > 0 FROM pg_class WHERE true"), "t");
+}
+
+}  // namespace
+}  // namespace riffq::catalog::testing
