@@ -428,8 +428,7 @@ FromPtr Binder::bind_range_var(const PgQuery__RangeVar* rv, Level& lv) {
   item->rel = rel;
   if (!rel->rows) {
     if (rel->view_sql.empty()) unsupported("reading relation \"" + rel->name + "\"");
-    std::vector<TypeRef> no_params;
-    item->view = bind_sql(rel->view_sql, cat, session, no_params);
+    item->view = bind_view_sql(rel->view_sql, cat, session);
   }
   std::vector<std::string> names;
   std::vector<TypeRef> types;

@@ -2,6 +2,9 @@
 // GROUP BY / HAVING, DISTINCT [ON], ORDER BY and LIMIT / OFFSET.
 #include <pg_query.h>
 
+#include <mutex>
+#include <unordered_map>
+
 #include "binder.hpp"
 #include "type_oids.hpp"
 
@@ -354,6 +357,48 @@ size_t Binder::order_target(const PgQuery__Node* n, SelectQuery& q, Level& lv, b
   }
   q.targets.push_back(e);
   return q.targets.size() - 1;
+}
+
+namespace {
+
+// Parse trees of view definitions, kept: a view is bound again in every statement that reads
+// it (its plan takes the statement's filters), but its text never changes.
+std::shared_ptr<const PgQuery__ParseResult> parsed_view(const std::string& sql) {
+  static std::mutex mu;
+  static std::unordered_map<std::string, std::shared_ptr<const PgQuery__ParseResult>> cache;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    auto it = cache.find(sql);
+    if (it != cache.end()) return it->second;
+  }
+  PgQueryProtobufParseResult res = pg_query_parse_protobuf(sql.c_str());
+  if (res.error != nullptr) {
+    PgError e = PgError::error(sqlstate::SYNTAX_ERROR, res.error->message);
+    pg_query_free_protobuf_parse_result(res);
+    throw CatalogError(e);
+  }
+  PgQuery__ParseResult* tree = pg_query__parse_result__unpack(
+      nullptr, res.parse_tree.len, reinterpret_cast<const uint8_t*>(res.parse_tree.data));
+  pg_query_free_protobuf_parse_result(res);
+  if (tree == nullptr || tree->n_stmts != 1) {
+    if (tree) pg_query__parse_result__free_unpacked(tree, nullptr);
+    throw CatalogError(sqlstate::INTERNAL_ERROR, "could not read the view definition");
+  }
+  std::shared_ptr<const PgQuery__ParseResult> p(tree, [](const PgQuery__ParseResult* t) {
+    pg_query__parse_result__free_unpacked(const_cast<PgQuery__ParseResult*>(t), nullptr);
+  });
+  std::lock_guard<std::mutex> lock(mu);
+  return cache.emplace(sql, p).first->second;
+}
+
+}  // namespace
+
+QueryPtr bind_view_sql(const std::string& sql, const CatalogSnapshot& cat,
+                       const SessionInfo& session) {
+  auto tree = parsed_view(sql);
+  std::vector<TypeRef> no_params;
+  Binder b(cat, session, no_params);
+  return b.bind_statement(tree->stmts[0]->stmt);
 }
 
 QueryPtr bind_sql(std::string_view sql, const CatalogSnapshot& cat, const SessionInfo& session,

@@ -132,6 +132,10 @@ class Binder {
 QueryPtr bind_sql(std::string_view sql, const CatalogSnapshot& cat, const SessionInfo& session,
                   std::vector<TypeRef>& params);
 
+// A view's definition bound for one statement (its parse tree is parsed once and kept).
+QueryPtr bind_view_sql(const std::string& sql, const CatalogSnapshot& cat,
+                       const SessionInfo& session);
+
 std::string node_string(const PgQuery__Node* n);  // String node value, "" otherwise
 
 }  // namespace riffq::catalog
