@@ -405,6 +405,9 @@ std::vector<Row> JoinItem::produce(ExecState& st, const Row& base, const EvalCon
     }
   }
   std::vector<Row> lrows = left->produce(st, base, outer, level_width);
+  // Nothing on the left of an inner or left join: the right side (perhaps a whole view) is
+  // not needed.
+  if (lrows.empty() && (kind == Kind::INNER || kind == Kind::LEFT)) return out;
   if (rscan != nullptr && !have_right && (kind == Kind::INNER || kind == Kind::LEFT) &&
       lrows.size() <= kSmall) {
     struct Guard {

@@ -160,3 +160,21 @@ TEST_F(ConstantWhere, FalseReadsNothingButAggregatesStillAnswer) {
 
 }  // namespace
 }  // namespace riffq::catalog::testing
+
+namespace riffq::catalog::testing {
+namespace {
+
+using EmptySide = CatalogFixture;
+
+TEST_F(EmptySide, JoinsWithAnEmptyLeftSideAreEmpty) {
+  EXPECT_EQ(rows("SELECT a.attname, col.column_name FROM pg_attribute a LEFT JOIN "
+                 "information_schema.columns col ON col.column_name = a.attname WHERE a.attrelid "
+                 "= 50010"),
+            Rows{});
+  EXPECT_EQ(one("SELECT count(*) FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = "
+                "a.attrelid WHERE a.attrelid = 'users'::regclass AND a.attnum > 0"),
+            "4");
+}
+
+}  // namespace
+}  // namespace riffq::catalog::testing
