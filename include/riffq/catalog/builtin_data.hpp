@@ -38,8 +38,9 @@
 //   END <number of T, V, P, B and F records>          last line
 //
 // Excluded: pg_statistic, pg_largeobject, pg_largeobject_metadata. Row order: heap (ctid) order,
-// as a sequential scan of a fresh cluster returns them. Values are PostgreSQL's text output forms (oidvector "23 25", arrays "{a,b}",
-// aclitem[] "{postgres=arwdDxt/postgres}", pg_node_tree "({QUERY ...})", bool "t"/"f", ...).
+// as a sequential scan of a fresh cluster returns them. Values are PostgreSQL's text output forms
+// (oidvector "23 25", arrays "{a,b}", aclitem[] "{postgres=arwdDxt/postgres}", pg_node_tree
+// "({QUERY ...})", bool "t"/"f", ...).
 #pragma once
 
 #include <cstdint>
