@@ -1,14 +1,24 @@
 """Differential harness for the catalog engine (SPEC §6.4).
 
 Starts a throwaway PostgreSQL 15 cluster, creates the objects of demo_objects.json there with
-generated DDL, registers the same objects in the engine (through build/cpp/tools/
-riffq_catalog_cli), runs every statement of the client corpus on both, and compares column
-names, column type OIDs and rows (as text; a multiset unless the statement has a top-level
-ORDER BY). OIDs of user objects (>= 16384) are mapped to symbolic names on each side first.
+generated DDL (one transaction, so its xid is the one the engine gives registered rows),
+registers the same objects in the engine (through build/cpp/tools/riffq_catalog_cli), runs
+every statement on both and compares column names, column type OIDs and rows (as text; a
+multiset unless the statement has a top-level ORDER BY, and rows tied on every ORDER BY key may
+come in any order). OIDs of user objects (>= 16384) are mapped to symbolic names on each side
+first; the engine assigns them in PostgreSQL's order, so hard-coded OIDs name the same objects.
 
-    python3 tests/python/catalog/corpus_diff.py [-v] [--only FILE_SUBSTR] [--repeat N]
+Statements: ../shared/corpus/catalog-queries/*.jsonl and client_queries/*.jsonl (psql 15's
+backslash commands from psql -E, asyncpg / psycopg type introspection, SQLAlchemy's inspector
+and pgjdbc's DatabaseMetaData from a server logging every statement). Statements reading the
+moment or the server's state (times, sizes, activity, version(), \dconfig) are compared on
+column names and types only and listed; SET / SHOW are answered by the CLI's stand-in for the
+session layer and counted apart.
+
+    python3 tests/python/catalog/corpus_diff.py [-v] [--only FILE_SUBSTR] [--repeat N] [--scale N]
     python3 tests/python/catalog/corpus_diff.py --capture-clients   # refresh client_queries/
 
+--scale N adds N generated 20-column tables (schema bulk) for measuring latency at scale.
 Importable: ``run(files) -> list[Outcome]`` is what a pytest differential test uses.
 """
 
