@@ -180,7 +180,11 @@ std::vector<Row> RelationScan::lookup(ExecState& st, const Row& left, const Eval
   // the probe and check `column` = `key` on its rows.
   int also_column = -1;
   Value also_key;
-  if (auto p = st.probes.find(this); p != st.probes.end() && p->second.first != column) {
+  auto p = st.probes.find(this);
+  if (p != st.probes.end() && p->second.first == column &&
+      compare_values(p->second.second, key) != 0)
+    return out;  // restricted to another key of the same column
+  if (p != st.probes.end() && p->second.first != column) {
     also_column = column;
     also_key = key;
     column = p->second.first;
