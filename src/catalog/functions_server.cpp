@@ -7,6 +7,7 @@
 
 #include <optional>
 
+#include "binder.hpp"
 #include "catalog_snapshot.hpp"
 #include "riffq/catalog/builtin_data.hpp"
 #include "type_oids.hpp"
@@ -177,6 +178,31 @@ Value describe_object(const FuncArgs& a) {
                          " is not supported by riffq's catalog engine");
 }
 
+// Whether a relation is a table or an auto-updatable view (a single-relation SELECT without
+// grouping, DISTINCT, LIMIT, set operations or set-returning functions, over an updatable one).
+bool auto_updatable(const FuncArgs& a, Oid oid, int depth) {
+  const Relation* r = a.cat().relation_by_oid(oid);
+  if (r == nullptr || depth > 16) return false;
+  if (r->kind == 'r' || r->kind == 'p') return true;
+  if (r->kind != 'v' || r->view_sql.empty()) {
+    auto it = a.cat().view_defs.find(oid);
+    if (r->kind != 'v' || it == a.cat().view_defs.end()) return false;
+  }
+  const std::string& sql = r->view_sql.empty() ? a.cat().view_defs.at(oid) : r->view_sql;
+  QueryPtr q;
+  try {
+    q = bind_view_sql(sql, a.cat(), a.st().session);
+  } catch (const CatalogError&) {
+    return false;
+  }
+  auto* s = dynamic_cast<const SelectQuery*>(q.get());
+  if (s == nullptr || s->grouped || s->distinct || !s->distinct_on.empty() || s->limit ||
+      s->offset || !s->windows.empty() || s->has_srf || !s->ctes.empty() || !s->from)
+    return false;
+  auto* scan = dynamic_cast<const RelationScan*>(s->from.get());
+  return scan != nullptr && auto_updatable(a, scan->rel->oid, depth + 1);
+}
+
 }  // namespace
 
 void add_server_functions(FunctionTable& t) {
@@ -236,17 +262,15 @@ void add_server_functions(FunctionTable& t) {
     };
     add(d);
   }
-  // Auto-updatable: tables take INSERT, UPDATE and DELETE (bits 1 << CMD_*); views are not
-  // known to be updatable (their definitions are only text here).
+  // Auto-updatable (1 << CMD_UPDATE | CMD_INSERT | CMD_DELETE = 28): tables, and views that are
+  // a plain SELECT of columns from one auto-updatable relation, as PostgreSQL decides.
   add(fn("pg_relation_is_updatable", {toid::REGCLASS, toid::BOOL}, toid::INT4,
          [](const FuncArgs& a) {
-           const Relation* r = a.cat().relation_by_oid(static_cast<Oid>(a.values[0].as_int()));
-           return V::integer(r && (r->kind == 'r' || r->kind == 'p') ? 28 : 0);
+           return V::integer(auto_updatable(a, static_cast<Oid>(a.values[0].as_int()), 0) ? 28 : 0);
          }));
   add(fn("pg_column_is_updatable", {toid::REGCLASS, toid::INT2, toid::BOOL}, toid::BOOL,
          [](const FuncArgs& a) {
-           const Relation* r = a.cat().relation_by_oid(static_cast<Oid>(a.values[0].as_int()));
-           return V::boolean(r && (r->kind == 'r' || r->kind == 'p'));
+           return V::boolean(auto_updatable(a, static_cast<Oid>(a.values[0].as_int()), 0));
          }));
 
   // AT TIME ZONE 'UTC' on a timestamptz (IntelliJ's and pgAdmin's start-time query).
@@ -319,6 +343,19 @@ void add_server_functions(FunctionTable& t) {
     d.strict = false;
     add(d);
   }
+
+  // nameconcatoid(name, oid): name_oid within NAMEDATALEN, the name cut to make room
+  // (information_schema's element_types and routine views).
+  add(fn("nameconcatoid", {toid::NAME, toid::OID}, toid::NAME, [](const FuncArgs& a) {
+    const std::string suffix = "_" + std::to_string(a.values[1].as_int());
+    std::string name = a.values[0].as_text();
+    if (name.size() + suffix.size() > 63) {
+      size_t keep = 63 - suffix.size();
+      while (keep > 0 && (static_cast<unsigned char>(name[keep]) & 0xC0) == 0x80) --keep;
+      name.resize(keep);
+    }
+    return V::text(name + suffix);
+  }));
 
   // Registered columns are never serial or identity columns: no owned sequence.
   add(fn("pg_get_serial_sequence", {toid::TEXT, toid::TEXT}, toid::TEXT,

@@ -442,6 +442,21 @@ std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::build(
           .set("conbin", Value::null());
       app.rows("pg_constraint").push_back(row.take());
       s->constraint_defs[con] = def;
+      // The dependencies information_schema.referential_constraints follows: a key's index
+      // belongs to its constraint ('i'), a foreign key needs the referenced index ('n').
+      if (index != 0) {
+        const bool fk = type == 'f';
+        app.rows("pg_depend")
+            .push_back(RowBuilder(app.rel("pg_depend"))
+                           .i("classid", fk ? PG_CONSTRAINT_OID : PG_CLASS_OID)
+                           .i("objid", fk ? con : index)
+                           .i("objsubid", 0)
+                           .i("refclassid", fk ? PG_CLASS_OID : PG_CONSTRAINT_OID)
+                           .i("refobjid", fk ? index : con)
+                           .i("refobjsubid", 0)
+                           .t("deptype", fk ? "n" : "i")
+                           .take());
+      }
     };
     if (!r.primary_key.empty()) {
       std::string name = r.primary_key_name.empty() ? r.name + "_pkey" : r.primary_key_name;
