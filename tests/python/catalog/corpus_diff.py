@@ -44,6 +44,8 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 CORPUS = os.path.abspath(os.path.join(ROOT, "..", "shared", "corpus", "catalog-queries"))
 CLIENT_QUERIES = os.path.join(HERE, "client_queries")
 OBJECTS = os.path.join(HERE, "demo_objects.json")
+# Statements of our own over the demo objects (information_schema views, pg_indexes, …).
+PROBES = os.path.join(HERE, "probe_queries.jsonl")
 CLI = os.path.join(ROOT, "build", "cpp", "tools", "riffq_catalog_cli")
 PG_BIN = "/usr/lib/postgresql/15/bin"
 FIRST_USER_OID = 16384
@@ -415,7 +417,7 @@ def statements(files: list[str]):
 
 def default_files() -> list[str]:
     return sorted(glob.glob(os.path.join(CORPUS, "*.jsonl"))) + \
-        sorted(glob.glob(os.path.join(CLIENT_QUERIES, "*.jsonl")))
+        sorted(glob.glob(os.path.join(CLIENT_QUERIES, "*.jsonl"))) + [PROBES]
 
 
 def scaled(objects: dict, tables: int, columns: int = 20) -> dict:
