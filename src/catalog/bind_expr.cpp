@@ -528,8 +528,26 @@ ExprPtr Binder::bind_sublink(const PgQuery__SubLink* s, Level& lv) {
       auto cmp = cmp_op_from(op);
       if (!cmp) unsupported("operator " + op + " with a subquery");
       e->op = *cmp;
-      if (s->testexpr->node_case == PG_QUERY__NODE__NODE_ROW_EXPR)
-        unsupported("a row IN (subquery)");
+      if (s->testexpr->node_case == PG_QUERY__NODE__NODE_ROW_EXPR) {
+        // (a, b) IN (SELECT x, y …): field by field (= or <> only).
+        if (e->op != CmpOp::EQ && e->op != CmpOp::NE) unsupported("operator " + op + " with a row");
+        const PgQuery__RowExpr* r = s->testexpr->row_expr;
+        if (r->n_args != e->query->columns.size())
+          throw CatalogError("42601", r->n_args < e->query->columns.size()
+                                          ? "subquery has too many columns"
+                                          : "subquery has too few columns");
+        auto row = std::make_shared<ArrayExpr>();
+        row->type = TypeRef{toid::RECORD, -1};
+        for (size_t i = 0; i < r->n_args; ++i) {
+          ExprPtr x = bind_expr(r->args[i], lv);
+          if (x->type.oid == toid::UNKNOWN) x = coerce(x, e->query->columns[i].type);
+          row->items.push_back(x);
+        }
+        e->test = row;
+        e->row_width = r->n_args;
+        e->type = TypeRef{toid::BOOL, -1};
+        return e;
+      }
       e->test = bind_expr(s->testexpr, lv);
       if (e->query->columns.size() != 1)
         throw CatalogError("42601", "subquery has too many columns");

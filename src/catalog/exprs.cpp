@@ -367,6 +367,30 @@ Value SubLinkExpr::eval(const EvalContext& ctx) const {
       Value x = test->eval(ctx);
       bool all = kind == Kind::ALL;
       if (rows->empty()) return Value::boolean(all);
+      if (row_width > 0) {
+        // Row comparison: equal when every field is, unequal when one non-null pair differs,
+        // unknown otherwise.
+        bool saw_null = false;
+        for (const Row& r : *rows) {
+          bool unknown = false, differs = false;
+          for (size_t i = 0; i < row_width && i < r.size(); ++i) {
+            const Value& a = x.as_array()[i];
+            if (a.is_null() || r[i].is_null())
+              unknown = true;
+            else if (compare_values(a, r[i]) != 0)
+              differs = true;
+          }
+          if (!differs && unknown) {
+            saw_null = true;
+            continue;
+          }
+          const bool holds = op == CmpOp::EQ ? !differs : differs;
+          if (!all && holds) return Value::boolean(true);
+          if (all && !holds) return Value::boolean(false);
+        }
+        if (saw_null) return Value::null();
+        return Value::boolean(all);
+      }
       if (x.is_null()) return Value::null();
       bool saw_null = false;
       for (const Row& r : *rows) {

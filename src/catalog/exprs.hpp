@@ -197,6 +197,7 @@ struct SubLinkExpr : Expr {
   QueryPtr query;
   ExprPtr test;  // ANY / ALL: the left operand
   CmpOp op = CmpOp::EQ;
+  size_t row_width = 0;  // (a, b) IN (SELECT x, y …): the test is a row of this many fields
   Value eval(const EvalContext& ctx) const override;
   void children(const std::function<void(const Expr&)>& f) const override {
     if (test) f(*test);

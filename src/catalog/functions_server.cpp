@@ -178,6 +178,71 @@ Value describe_object(const FuncArgs& a) {
                          " is not supported by riffq's catalog engine");
 }
 
+// The items of a deparsed expression list "1, 'a'::text, f(2, 3)" (top-level commas).
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  std::string cur;
+  int depth = 0;
+  bool quoted = false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == '\'') quoted = !quoted;
+    if (!quoted && (c == '(' || c == '[')) ++depth;
+    if (!quoted && (c == ')' || c == ']')) --depth;
+    if (!quoted && depth == 0 && c == ',' && i + 1 < s.size() && s[i + 1] == ' ') {
+      out.push_back(cur);
+      cur.clear();
+      ++i;
+      continue;
+    }
+    cur += c;
+  }
+  out.push_back(cur);
+  return out;
+}
+
+Value arg_default(const FuncArgs& a) {
+  const Relation* proc = a.cat().relation("pg_catalog", "pg_proc");
+  if (proc == nullptr || !proc->rows) return V::null();
+  const Oid oid = static_cast<Oid>(a.values[0].as_int());
+  const int64_t nth = a.values[1].as_int();
+  auto col = [&](const char* name) { return static_cast<size_t>(proc->column_index(name)); };
+  auto idx = a.cat().index(*proc->rows, proc->column_index("oid"));
+  const Row* row = nullptr;
+  auto [b, e] = idx->equal_range(hash_value(V::integer(oid)));
+  for (auto it = b; it != e; ++it)
+    if ((*proc->rows)[it->second][col("oid")].as_int() == oid) row = &(*proc->rows)[it->second];
+  if (row == nullptr) return V::null();
+  const Value& defaults = (*row)[col("proargdefaults")];
+  const int64_t nargs = (*row)[col("pronargs")].as_int();
+  const int64_t ndefaults = (*row)[col("pronargdefaults")].as_int();
+  if (defaults.is_null() || ndefaults == 0 || nth < 1) return V::null();
+  // Position among the input arguments (modes i, b, v count; o and t do not).
+  int64_t input = nth;
+  const Value& modes = (*row)[col("proargmodes")];
+  if (modes.is_array()) {
+    const ArrayItems& m = modes.as_array();
+    if (nth > static_cast<int64_t>(m.size())) return V::null();
+    input = 0;
+    for (int64_t i = 0; i < nth; ++i) {
+      const std::string mode =
+          m[static_cast<size_t>(i)].is_text() ? m[static_cast<size_t>(i)].as_text() : "";
+      if (mode == "i" || mode == "b" || mode == "v")
+        ++input;
+      else if (i == nth - 1)
+        return V::null();
+    }
+  } else if (nth > nargs) {
+    return V::null();
+  }
+  if (input <= nargs - ndefaults) return V::null();
+  const std::string* text = a.cat().definition("pg_get_expr:" + defaults.as_text(), 0);
+  if (text == nullptr) return V::null();
+  std::vector<std::string> items = split_list(*text);
+  const size_t k = static_cast<size_t>(input - 1 - (nargs - ndefaults));
+  return k < items.size() ? V::text(items[k]) : V::null();
+}
+
 // Whether a relation is a table or an auto-updatable view (a single-relation SELECT without
 // grouping, DISTINCT, LIMIT, set operations or set-returning functions, over an updatable one).
 bool auto_updatable(const FuncArgs& a, Oid oid, int depth) {
@@ -356,6 +421,11 @@ void add_server_functions(FunctionTable& t) {
     }
     return V::text(name + suffix);
   }));
+
+  // pg_get_function_arg_default(func, n): the default of the n-th argument when it is an input
+  // argument among the last pronargdefaults ones; the defaults' text comes from the dump.
+  add(fn("pg_get_function_arg_default", {toid::OID, toid::INT4}, toid::TEXT,
+         [](const FuncArgs& a) { return arg_default(a); }));
 
   // Registered columns are never serial or identity columns: no owned sequence.
   add(fn("pg_get_serial_sequence", {toid::TEXT, toid::TEXT}, toid::TEXT,

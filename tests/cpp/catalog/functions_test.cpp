@@ -164,3 +164,24 @@ TEST_F(Arrays, VectorsCastToArraysKeepTheirZeroLowerBound) {
 
 }  // namespace
 }  // namespace riffq::catalog::testing
+
+namespace riffq::catalog::testing {
+namespace {
+
+using InfoSchema = CatalogFixture;
+
+TEST_F(InfoSchema, ArgumentDefaultsAndRowIn) {
+  // information_schema.parameters reads pg_get_function_arg_default (PostgreSQL 15's values).
+  EXPECT_EQ(rows("SELECT n, pg_get_function_arg_default('pg_catalog.make_interval'::regproc, n) "
+                 "FROM generate_series(1, 2) n"),
+            (Rows{"1|0", "2|0"}));
+  EXPECT_EQ(one("SELECT pg_get_function_arg_default('pg_catalog.quote_ident'::regproc, 1) IS "
+                "NULL"),
+            "t");
+  EXPECT_EQ(one("SELECT (1, 2) IN (SELECT 1, 2), (1, 2) IN (SELECT 1, 3), (1, NULL::int) IN "
+                "(SELECT 1, 2), (1, 2) NOT IN (SELECT 1, 3)"),
+            "t|f|NULL|t");
+}
+
+}  // namespace
+}  // namespace riffq::catalog::testing
