@@ -5,6 +5,8 @@
 #include <algorithm>
 
 #include "riffq/catalog/builtin_data.hpp"
+#include "riffq/catalog/engine.hpp"
+#include "riffq/common/ascii.hpp"
 #include "type_oids.hpp"
 
 namespace riffq::catalog {
@@ -82,6 +84,15 @@ std::optional<std::string> CatalogSnapshot::shared_description(Oid objoid, Oid c
   auto it = shared_descriptions_.find({objoid, classoid});
   if (it == shared_descriptions_.end()) return std::nullopt;
   return it->second;
+}
+
+std::optional<std::string> CatalogSnapshot::session_setting(const SessionInfo& session,
+                                                            std::string_view name) const {
+  if (!session.setting) return std::nullopt;
+  if (overridden_settings.count(ascii_lower(name)) && session.setting_is_default &&
+      session.setting_is_default(name))
+    return std::nullopt;
+  return session.setting(name);
 }
 
 namespace {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -17,6 +18,7 @@
 #include "type_registry.hpp"
 
 namespace riffq::catalog {
+struct SessionInfo;
 
 struct ColumnDef {
   std::string name;
@@ -102,6 +104,11 @@ class CatalogSnapshot {
   std::map<std::pair<Oid, Oid>, std::string> shared_descriptions_;
   // Rows of set-returning catalog functions taken from the dump (pg_settings, pg_get_keywords).
   std::shared_ptr<const Relation> settings;
+  // Settings whose pg_settings row a registration overrode (they win over a session default).
+  std::set<std::string> overridden_settings;
+  // The session's value of a setting unless a registered override takes precedence.
+  std::optional<std::string> session_setting(const SessionInfo& session,
+                                             std::string_view name) const;
   std::shared_ptr<const Relation> keywords;
   // Hash indexes over base relation rows by column (hash of the value → row positions), built
   // on first use and shared by every statement on this snapshot.

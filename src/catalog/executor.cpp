@@ -127,7 +127,7 @@ RowsPtr RelationScan::rows(ExecState& st) const {
             source = rel->column_index("source");
   for (Row& r : *rows) {
     if (name < 0 || setting < 0 || source < 0 || !r[static_cast<size_t>(name)].is_text()) continue;
-    auto v = st.session.setting(r[static_cast<size_t>(name)].as_text());
+    auto v = st.cat.session_setting(st.session, r[static_cast<size_t>(name)].as_text());
     const Value& current = r[static_cast<size_t>(setting)];
     if (v && !(current.is_text() && current.as_text() == *v)) {
       r[static_cast<size_t>(setting)] = Value::text(*v);

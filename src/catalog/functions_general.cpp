@@ -562,8 +562,7 @@ void add_general_functions(FunctionTable& t) {
     FunctionDef d =
         fn("current_setting", {toid::TEXT, toid::BOOL}, toid::TEXT, [](const FuncArgs& a) {
           std::string name = lower_ascii(s(a, 0));
-          if (a.st().session.setting)
-            if (auto v = a.st().session.setting(name)) return V::text(*v);
+          if (auto v = a.cat().session_setting(a.st().session, name)) return V::text(*v);
           if (a.cat().settings)
             for (const Row& r : *a.cat().settings->rows)
               if (r[0].is_text() && lower_ascii(r[0].as_text()) == name) return r[1];

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "catalog_snapshot.hpp"
+#include "riffq/common/ascii.hpp"
 #include "type_names.hpp"
 #include "type_oids.hpp"
 #include "user_rows.hpp"
@@ -66,12 +67,17 @@ std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::build(
   if (!user.settings.empty() && s->settings) {
     auto rel = std::make_shared<Relation>(*s->settings);
     auto rows = std::make_shared<std::vector<Row>>(*rel->rows);
-    int name_col = rel->column_index("name"), setting_col = rel->column_index("setting");
+    int name_col = rel->column_index("name"), setting_col = rel->column_index("setting"),
+        source_col = rel->column_index("source");
     for (const auto& [name, value] : user.settings)
       for (Row& r : *rows)
         if (r[static_cast<size_t>(name_col)].is_text() &&
-            r[static_cast<size_t>(name_col)].as_text() == name)
+            r[static_cast<size_t>(name_col)].as_text() == name) {
           r[static_cast<size_t>(setting_col)] = Value::text(value);
+          if (source_col >= 0)
+            r[static_cast<size_t>(source_col)] = Value::text("configuration file");
+          s->overridden_settings.insert(ascii_lower(name));
+        }
     rel->rows = rows;
     s->settings = rel;
     s->relations["pg_catalog.pg_settings"] = rel;

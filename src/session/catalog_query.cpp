@@ -58,6 +58,9 @@ catalog::SessionInfo Session::catalog_session() const {
     const std::string* v = settings_.get(std::string(name));
     return v ? std::optional<std::string>(*v) : std::nullopt;
   };
+  s.setting_is_default = [this](std::string_view name) {
+    return settings_.is_default(std::string(name));
+  };
   s.backend_pid = process_id_;
   s.server_version = config_.server_version;
   return s;

@@ -4,8 +4,8 @@
 #include "riffq/common/ascii.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <cctype>
+#include <cmath>
 #include <cstdlib>
 #include <sstream>
 
@@ -84,8 +84,8 @@ constexpr Builtin BUILTINS[] = {
 };
 
 constexpr const char* ENCODINGS[] = {
-    "UTF8",    "SQL_ASCII", "LATIN1",  "LATIN2",  "LATIN9", "WIN1250", "WIN1251", "WIN1252",
-    "EUC_JP",  "EUC_KR",    "EUC_CN",  "SJIS",    "BIG5",   "GBK",     "KOI8R",   "ISO_8859_5",
+    "UTF8",   "SQL_ASCII", "LATIN1", "LATIN2", "LATIN9", "WIN1250", "WIN1251", "WIN1252",
+    "EUC_JP", "EUC_KR",    "EUC_CN", "SJIS",   "BIG5",   "GBK",     "KOI8R",   "ISO_8859_5",
 };
 
 std::string version_num(const std::string& version) {
@@ -182,12 +182,14 @@ bool parse_date_style(const std::string& value, types::DateStyleKind& style,
 
 SessionSettings::SessionSettings(const std::string& server_version) {
   for (const auto& b : BUILTINS) {
-    Param p{b.name, b.value, b.value, b.reported};
+    Param p{b.name, b.value, b.value, b.value, b.reported};
     params_[ascii_lower(b.name)] = p;
   }
-  params_["server_version"].value = params_["server_version"].boot_value = server_version;
-  params_["server_version_num"].value = params_["server_version_num"].boot_value =
-      version_num(server_version);
+  for (auto [key, value] : {std::pair<std::string, std::string>{"server_version", server_version},
+                            {"server_version_num", version_num(server_version)}}) {
+    Param& p = params_[key];
+    p.value = p.boot_value = p.server_default = value;
+  }
   refresh_encode_options();
 }
 
@@ -210,7 +212,8 @@ std::string SessionSettings::display_name(const std::string& name) const {
   return p ? p->display : ascii_lower(name);
 }
 
-void SessionSettings::apply_startup(const std::vector<std::pair<std::string, std::string>>& params) {
+void SessionSettings::apply_startup(
+    const std::vector<std::pair<std::string, std::string>>& params) {
   for (const auto& [k, v] : params) {
     if (k == "user" || k == "database" || k == "replication" || k.rfind("_pq_.", 0) == 0) continue;
     if (k == "options") {
@@ -251,8 +254,8 @@ std::optional<int64_t> parse_time_setting_ms(const std::string& text) {
   while (*end == ' ') ++end;
   std::string unit(end);
   static const std::pair<const char*, double> units[] = {
-      {"", 1}, {"us", 0.001}, {"ms", 1}, {"s", 1000}, {"min", 60'000}, {"h", 3'600'000},
-      {"d", 86'400'000}};
+      {"", 1},         {"us", 0.001},    {"ms", 1},        {"s", 1000},
+      {"min", 60'000}, {"h", 3'600'000}, {"d", 86'400'000}};
   for (const auto& [name, scale] : units) {
     if (unit != name) continue;
     double ms = v * scale;
@@ -309,7 +312,10 @@ bool SessionSettings::validate(const std::string& key, std::string& value, PgErr
     auto ms = parse_time_setting_ms(value);
     if (!ms) {
       if (!fail()) {
-        if (error) error->hint = "Valid units for this parameter are \"us\", \"ms\", \"s\", \"min\", \"h\", and \"d\".";
+        if (error)
+          error->hint =
+              "Valid units for this parameter are \"us\", \"ms\", \"s\", \"min\", \"h\", and "
+              "\"d\".";
         return false;
       }
     }
@@ -318,8 +324,7 @@ bool SessionSettings::validate(const std::string& key, std::string& value, PgErr
              key == "integer_datetimes" || key == "block_size" || key == "max_identifier_length" ||
              key == "in_hot_standby" || key == "is_superuser" || key == "lc_collate" ||
              key == "lc_ctype" || key == "max_index_keys") {
-    if (error)
-      *error = PgError::error("55P02", "parameter \"" + key + "\" cannot be changed");
+    if (error) *error = PgError::error("55P02", "parameter \"" + key + "\" cannot be changed");
     return false;
   }
   return true;
@@ -336,7 +341,7 @@ bool SessionSettings::set(const std::string& name, const std::string& value, PgE
                                 "unrecognized configuration parameter \"" + name + "\"");
       return false;
     }
-    params_[key] = Param{key, value, "", false};
+    params_[key] = Param{key, value, "", "", false};
     return true;
   }
   std::string v = value;
@@ -380,6 +385,13 @@ const std::string* SessionSettings::get(const std::string& name) const {
   if (key == "time zone") key = "timezone";
   const Param* p = find(key);
   return p ? &p->value : nullptr;
+}
+
+bool SessionSettings::is_default(const std::string& name) const {
+  std::string key = ascii_lower(name);
+  if (key == "time zone") key = "timezone";
+  const Param* p = find(key);
+  return p && p->value == p->server_default;
 }
 
 std::vector<std::pair<std::string, std::string>> SessionSettings::all() const {

@@ -111,6 +111,12 @@ def test_source_settings_override_pg_settings(lazy) -> None:
     with psycopg.connect(srv.dsn(dbname="lazydb"), autocommit=True) as conn:
         row = conn.execute("SELECT setting FROM pg_catalog.pg_settings WHERE name = 'application_name'").fetchone()
         assert row == ("from-source",)
+    # A session's own value (startup packet or SET) wins over the registered default.
+    with psycopg.connect(srv.dsn(dbname="lazydb"), autocommit=True, application_name="mine") as conn:
+        q = "SELECT setting, source FROM pg_catalog.pg_settings WHERE name = 'application_name'"
+        assert conn.execute(q).fetchone() == ("mine", "session")
+        conn.execute("SET application_name = 'later'")
+        assert conn.execute(q).fetchone() == ("later", "session")
 
 
 def test_a_source_without_the_methods_is_refused() -> None:

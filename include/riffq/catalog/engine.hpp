@@ -34,6 +34,9 @@ struct SessionInfo {
   std::string user = "postgres";
   std::vector<std::string> search_path{"public"};  // "$user" removed; pg_catalog implicit
   std::function<std::optional<std::string>(std::string_view)> setting;  // current_setting
+  // Whether the session still has the server's default for a setting (neither the startup
+  // packet nor SET changed it): a registered settings override then shows instead.
+  std::function<bool(std::string_view)> setting_is_default;
   int32_t backend_pid = 0;
   std::string server_version = "15.0";
 };

@@ -43,6 +43,9 @@ class SessionSettings {
   void reset_all();
 
   const std::string* get(const std::string& name) const;
+  // Whether a known parameter still has the server's default (neither startup nor SET changed
+  // it).
+  bool is_default(const std::string& name) const;
   bool is_known(const std::string& name) const;
   // The canonical (display) spelling of a parameter, e.g. "timezone" → "TimeZone".
   std::string display_name(const std::string& name) const;
@@ -60,7 +63,8 @@ class SessionSettings {
   struct Param {
     std::string display;  // canonical spelling
     std::string value;
-    std::string boot_value;
+    std::string boot_value;      // the reset value: the default or the startup packet's
+    std::string server_default;  // the server's own default
     bool reported = false;
   };
   Param* find(const std::string& name);
