@@ -73,7 +73,7 @@ ColumnEncoderPtr make_column_encoder(const ArrowSchema& field, const EncodeOptio
       case 'I':
       case 'l':
       case 'L':
-        return make_integer_encoder(f[0], error);
+        return make_integer_encoder(f[0], ext, error);
       case 'e':
       case 'f':
       case 'g':

@@ -11,7 +11,8 @@
 namespace riffq::types::detail {
 
 // bool, int8..int64, uint8..uint64 (format "b", "c", "C", "s", "S", "i", "I", "l", "L").
-ColumnEncoderPtr make_integer_encoder(char format, std::string* error);
+// `extension` is ARROW:extension:name: int8 with arrow.bool8 is bool.
+ColumnEncoderPtr make_integer_encoder(char format, std::string_view extension, std::string* error);
 // float16/32/64 ("e", "f", "g").
 ColumnEncoderPtr make_floating_encoder(char format, const EncodeOptions& options,
                                        std::string* error);

@@ -30,6 +30,26 @@ class BoolEncoder final : public ColumnEncoder {
   }
 };
 
+// The arrow.bool8 canonical extension (int8 storage, 0 false, anything else true: DuckDB's
+// booleans under arrow_lossless_conversion) → bool.
+class Bool8Encoder final : public ColumnEncoder {
+ public:
+  Bool8Encoder() : ColumnEncoder({oid::BOOL, 1, -1}) {}
+  JsonKind json_kind() const override { return JsonKind::BOOL; }
+  bool encode(const ArrowArray& a, int64_t offset, int64_t count, wire::Format format,
+              CellBuffer& out, std::string*) override {
+    const int8_t* values = buffer<int8_t>(a, 1);
+    out.reserve(static_cast<size_t>(count), static_cast<size_t>(count));
+    const bool binary = format == wire::Format::BINARY;
+    for_each_slot(a, offset, count, out, [&](int64_t i) {
+      const bool v = values[i] != 0;
+      char c = binary ? static_cast<char>(v ? 1 : 0) : (v ? 't' : 'f');
+      out.append_cell(std::string_view(&c, 1));
+    });
+    return true;
+  }
+};
+
 // Arrow integer T sent as PostgreSQL integer W (int16/int32/int64).
 template <typename T, typename W>
 class IntEncoder final : public ColumnEncoder {
@@ -87,7 +107,9 @@ class UInt64Encoder final : public ColumnEncoder {
 
 }  // namespace
 
-ColumnEncoderPtr make_integer_encoder(char format, std::string* error) {
+ColumnEncoderPtr make_integer_encoder(char format, std::string_view extension,
+                                      std::string* error) {
+  if (format == 'c' && extension == "arrow.bool8") return std::make_unique<Bool8Encoder>();
   switch (format) {
     case 'b':
       return std::make_unique<BoolEncoder>();

@@ -73,7 +73,9 @@ class DateEncoder final : public ColumnEncoder {
         days = floor_div(ms, 86400000);
       } else {
         days = d32[i];
-        inf = d32[i] == INT32_MAX ? 1 : d32[i] == INT32_MIN ? -1 : 0;
+        // PostgreSQL's ±infinity are INT32_MAX / INT32_MIN; DuckDB writes -infinity as
+        // -INT32_MAX (far outside PostgreSQL's date range either way).
+        inf = d32[i] == INT32_MAX ? 1 : (d32[i] == INT32_MIN || d32[i] == -INT32_MAX) ? -1 : 0;
       }
       if (inf == 0 && (days < MIN_DATE_DAYS || days >= END_DATE_DAYS)) {
         if (ok) ok = fail(error, "date out of range");
@@ -158,10 +160,12 @@ class TimestampEncoder final : public ColumnEncoder {
     for_each_slot(a, offset, count, out, [&](int64_t i) {
       const int64_t raw = values[i];
       std::string& b = out.bytes();
-      if (raw == INT64_MAX || raw == INT64_MIN) {
+      // ±infinity: INT64_MAX / INT64_MIN as in PostgreSQL, and DuckDB's -infinity -INT64_MAX
+      // in microseconds (in nanoseconds -INT64_MAX is a real instant of 1677).
+      if (raw == INT64_MAX || raw == INT64_MIN || (raw == -INT64_MAX && unit_ == Unit::MICRO)) {
         size_t mark = out.begin();
         if (binary) {
-          put_be64(b, static_cast<uint64_t>(raw));
+          put_be64(b, static_cast<uint64_t>(raw == INT64_MAX ? INT64_MAX : INT64_MIN));
         } else {
           b.append(raw == INT64_MAX ? "infinity" : "-infinity");
         }

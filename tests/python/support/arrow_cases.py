@@ -148,7 +148,7 @@ def ts_lit(us: Optional[int], pgtype: str) -> str:
         return "NULL"
     if us == 2**63 - 1:
         return f"'infinity'::{pgtype}"
-    if us == -2**63:
+    if us in (-2**63, -(2**63 - 1)):
         return f"'-infinity'::{pgtype}"
     return f"('epoch'::{pgtype} + '{us} microseconds'::interval)"
 
@@ -158,7 +158,7 @@ def date_lit(days: Optional[int]) -> str:
         return "NULL"
     if days == 2**31 - 1:
         return "'infinity'::date"
-    if days == -2**31:
+    if days in (-2**31, -(2**31 - 1)):
         return "'-infinity'::date"
     return f"('1970-01-01'::date + {days})"
 
@@ -228,12 +228,13 @@ DEC256 = [D("123456789012345678901234567890123456789.12345678901234567890"), D("
 
 # -735525 is 0045-03-15 BC; -735540 / -735539 straddle 29 February of 45 BC (a leap year in
 # PostgreSQL's proleptic Gregorian calendar); -720929 is 0005-03-01 BC.
+# -(2**31 - 1) and -(2**63 - 1) are DuckDB's -infinity (PostgreSQL's is -2**31 / -2**63).
 DATES = [19782, 0, -1, -719162, -719163, -2440588, -800000, 2932897, 3000000, 2000000000, None,
-         2**31 - 1, -2**31, -735525, -735540, -735539, -720929]
+         2**31 - 1, -2**31, -735525, -735540, -735539, -720929, -(2**31 - 1)]
 TS_S = [0, 1704164645, -70000000000, -210866803200, 253402300800, 9000000000000, None, -1]
 TS_MS = [1704164645120, -1, 1704164645000, 1704164645001, None, -62135596800000 - 1000]
 TS_US = [1704164645000001, 1704164645123456, 1704164645100000, -1, 0, None,
-         -210866803200000000, 2**63 - 1, -2**63]
+         -210866803200000000, 2**63 - 1, -2**63, -(2**63 - 1)]
 TS_NS = [1704164645123456789, -1, 1704164645000000000, 1704164645000000999, None,
          -9223372036854775807]
 TZ_US = [1704164645120000, 1719835200000000, 0, None, -3786825600000000, -70000000000000000,
@@ -268,6 +269,10 @@ def _int_cases() -> List[Case]:
 
     return [
         Case("bool", pa.array([True, False, None]), lits(["t", "f", None], "bool"), OID["bool"]),
+        # The arrow.bool8 canonical extension (int8 storage): DuckDB's booleans under
+        # arrow_lossless_conversion.
+        Case("bool8", pa.ExtensionArray.from_storage(pa.bool8(), pa.array([1, 0, None, -3], pa.int8())),
+             lits(["t", "f", None, "t"], "bool"), OID["bool"]),
         c("int8", pa.int8(), [-128, 127, 0, None, -1], "int2"),
         c("int16", pa.int16(), [-32768, 32767, 0, None], "int2"),
         c("int32", pa.int32(), [-2147483648, 2147483647, 0, None, 42], "int4"),
