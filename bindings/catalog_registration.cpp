@@ -25,48 +25,23 @@ std::vector<std::string> string_list(nb::handle h, const char* what) {
 
 }  // namespace
 
-catalog::UserSchema& CatalogRegistry::schema_of(const std::string& db, const std::string& schema) {
-  catalog::UserDatabase* d = nullptr;
-  for (auto& x : objects_.databases)
-    if (x.name == db) d = &x;
-  if (d == nullptr) {
-    objects_.databases.push_back(catalog::UserDatabase{0, db, std::nullopt, {}});
-    d = &objects_.databases.back();
-  }
-  for (auto& s : d->schemas)
-    if (s.name == schema) return s;
-  d->schemas.push_back(catalog::UserSchema{0, schema, std::nullopt, {}, std::nullopt});
-  return d->schemas.back();
-}
-
-void CatalogRegistry::install(catalog::UserCatalog next, const std::string& db) {
-  catalog::UserCatalog previous = objects_;
-  engine_->set_objects(next);
+// The engine checks each object alone (types, keys, foreign-key targets): a mistake is the
+// caller's ValueError and leaves what was registered unchanged.
+template <typename F>
+void CatalogRegistry::install(F&& change) {
   try {
-    engine_->snapshot(db);  // builds the rows now: bad types or keys are the caller's error
+    change(*engine_);
   } catch (const catalog::CatalogError& e) {
-    engine_->set_objects(previous);
     throw nb::value_error(e.error.message.c_str());
   }
-  objects_ = std::move(next);
 }
 
 void CatalogRegistry::register_database(const std::string& db) {
-  std::lock_guard lock(mu_);
-  catalog::UserCatalog next = objects_;
-  std::swap(next, objects_);
-  schema_of(db, "public");
-  std::swap(next, objects_);
-  install(std::move(next), db);
+  install([&](catalog::CatalogEngine& e) { e.add_database(db); });
 }
 
 void CatalogRegistry::register_schema(const std::string& db, const std::string& schema) {
-  std::lock_guard lock(mu_);
-  catalog::UserCatalog next = objects_;
-  std::swap(next, objects_);
-  schema_of(db, schema);
-  std::swap(next, objects_);
-  install(std::move(next), db);
+  install([&](catalog::CatalogEngine& e) { e.add_schema(db, schema); });
 }
 
 void CatalogRegistry::register_table(const std::string& db, const std::string& schema,
@@ -141,19 +116,7 @@ void CatalogRegistry::register_table(const std::string& db, const std::string& s
   if (!comment.is_none()) rel.comment = nb::cast<std::string>(comment);
   if (!view_sql.is_none()) rel.view_definition = nb::cast<std::string>(view_sql);
 
-  std::lock_guard lock(mu_);
-  catalog::UserCatalog next = objects_;
-  std::swap(next, objects_);
-  catalog::UserSchema& s = schema_of(db, schema);
-  bool replaced = false;
-  for (auto& r : s.relations)
-    if (r.name == table) {
-      r = rel;  // registering a table again replaces its definition
-      replaced = true;
-    }
-  if (!replaced) s.relations.push_back(std::move(rel));
-  std::swap(next, objects_);
-  install(std::move(next), db);
+  install([&](catalog::CatalogEngine& e) { e.add_relation(db, schema, std::move(rel)); });
 }
 
 }  // namespace riffq::bindings

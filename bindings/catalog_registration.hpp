@@ -5,7 +5,6 @@
 #include <nanobind/nanobind.h>
 
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "riffq/catalog/engine.hpp"
@@ -29,12 +28,10 @@ class CatalogRegistry {
   std::shared_ptr<const catalog::CatalogEngine> engine() const { return engine_; }
 
  private:
-  catalog::UserSchema& schema_of(const std::string& db, const std::string& schema);
-  // Installs `next` in the engine after checking it builds (types, keys); raises ValueError.
-  void install(catalog::UserCatalog next, const std::string& db);
+  // Runs one registration on the engine; a CatalogError becomes ValueError.
+  template <typename F>
+  void install(F&& change);
 
-  std::mutex mu_;
-  catalog::UserCatalog objects_;
   std::shared_ptr<catalog::CatalogEngine> engine_;
 };
 

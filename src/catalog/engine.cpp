@@ -5,6 +5,7 @@
 #include "binder.hpp"
 #include "catalog_snapshot.hpp"
 #include "type_oids.hpp"
+#include "user_validation.hpp"
 
 namespace riffq::catalog {
 
@@ -17,7 +18,73 @@ void CatalogEngine::set_objects(UserCatalog objects) {
   std::lock_guard<std::mutex> lock(mu_);
   assign_oids(objects);
   objects_ = std::move(objects);
+  index_objects();
   snapshots_.clear();
+}
+
+void CatalogEngine::index_objects() {
+  relation_pos_.clear();
+  for (const UserDatabase& d : objects_.databases)
+    for (const UserSchema& sc : d.schemas)
+      for (size_t i = 0; i < sc.relations.size(); ++i)
+        relation_pos_[d.name + "." + sc.name + "." + sc.relations[i].name] = i;
+}
+
+void CatalogEngine::drop_snapshot(std::string_view database) const {
+  std::erase_if(snapshots_, [&](const auto& entry) { return entry.first == database; });
+}
+
+UserSchema& CatalogEngine::schema_of(const std::string& database, const std::string& schema) {
+  UserDatabase* d = nullptr;
+  for (UserDatabase& x : objects_.databases)
+    if (x.name == database) d = &x;
+  if (d == nullptr) {
+    objects_.databases.push_back(UserDatabase{0, database, std::nullopt, {}});
+    d = &objects_.databases.back();
+    assign_oids(UserCatalog{{UserDatabase{0, database, std::nullopt, {}}}, {}});
+    snapshots_.clear();  // every database's pg_database lists it
+  }
+  for (UserSchema& x : d->schemas)
+    if (x.name == schema) return x;
+  d->schemas.push_back(UserSchema{0, schema, std::nullopt, {}, std::nullopt});
+  UserDatabase only{0, database, std::nullopt, {UserSchema{0, schema, std::nullopt, {}, {}}}};
+  assign_oids(UserCatalog{{only}, {}});
+  return d->schemas.back();
+}
+
+void CatalogEngine::add_database(const std::string& database) {
+  add_schema(database, "public");
+}
+
+void CatalogEngine::add_schema(const std::string& database, const std::string& schema) {
+  std::lock_guard<std::mutex> lock(mu_);
+  schema_of(database, schema);
+  drop_snapshot(database);
+}
+
+void CatalogEngine::add_relation(const std::string& database, const std::string& schema,
+                                 UserRelation rel) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto registered = [&](const std::string& sc, const std::string& name) -> const UserRelation* {
+    auto it = relation_pos_.find(database + "." + sc + "." + name);
+    if (it == relation_pos_.end()) return nullptr;
+    for (const UserDatabase& d : objects_.databases)
+      if (d.name == database)
+        for (const UserSchema& x : d.schemas)
+          if (x.name == sc) return &x.relations[it->second];
+    return nullptr;
+  };
+  validate_relation(rel, schema, registered, *builtin_snapshot());
+  UserSchema& target = schema_of(database, schema);
+  assign_relation_oids(database, schema, rel);
+  const std::string key = database + "." + schema + "." + rel.name;
+  if (auto it = relation_pos_.find(key); it != relation_pos_.end()) {
+    target.relations[it->second] = std::move(rel);
+  } else {
+    relation_pos_[key] = target.relations.size();
+    target.relations.push_back(std::move(rel));
+  }
+  drop_snapshot(database);
 }
 
 std::shared_ptr<const CatalogSnapshot> CatalogEngine::snapshot_of(const UserCatalog& objects,
@@ -36,53 +103,58 @@ std::shared_ptr<const CatalogSnapshot> CatalogEngine::snapshot_of(const UserCata
 // (table, array type, row type, defaults, TOAST table and index, keys, foreign keys with their
 // triggers, then indexes), so objects created in the same order get the same OIDs.
 void CatalogEngine::assign_oids(const UserCatalog& objects) const {
-  auto assign = [&](const std::string& key) {
-    if (oids_.find(key) == oids_.end()) oids_[key] = next_oid_++;
-  };
   const CatalogSnapshot& builtin = *builtin_snapshot();
   for (const UserDatabase& d : objects.databases) {
     if (d.name != "postgres" && d.name != "template0" && d.name != "template1")
-      assign("d:" + d.name);
+      assign_oid("d:" + d.name);
     for (const UserSchema& s : d.schemas) {
-      if (builtin.namespace_oid(s.name) == 0) assign("s:" + d.name + "." + s.name);
-      for (const UserRelation& r : s.relations) {
-        std::string key = d.name + "." + s.name + "." + r.name;
-        assign("r:" + key);
-        assign("a:" + key);
-        assign("t:" + key);
-        if (r.kind == 'v' || r.kind == 'm') assign("rule:" + key);  // its _RETURN rule
-        for (const UserColumn& c : r.columns)
-          if (c.default_expr) assign("ad:" + key + "." + c.name);
-        if ((r.kind == 'r' || r.kind == 'm') && user_relation_needs_toast(r, builtin)) {
-          assign("toast:" + key);
-          assign("toasti:" + key);
-        }
-        if (!r.primary_key.empty()) {
-          std::string name = r.primary_key_name.empty() ? r.name + "_pkey" : r.primary_key_name;
-          assign("i:" + key + "." + name);
-          assign("c:" + key + "." + name);
-        }
-        for (const auto& uk : r.unique_keys) {
-          std::string name = r.name;
-          for (const auto& c : uk) name += "_" + c;
-          name += "_key";
-          assign("i:" + key + "." + name);
-          assign("c:" + key + "." + name);
-        }
-        for (const auto& fk : r.foreign_keys) {
-          std::string name = fk.name;
-          if (name.empty()) {
-            name = r.name;
-            for (const auto& c : fk.columns) name += "_" + c;
-            name += "_fkey";
-          }
-          assign("c:" + key + "." + name);
-          for (int k = 0; k < 4; ++k) assign("tg:" + key + "." + name + "." + std::to_string(k));
-        }
-        for (const auto& ix : r.indexes) assign("i:" + key + "." + ix.name);
-      }
+      if (builtin.namespace_oid(s.name) == 0) assign_oid("s:" + d.name + "." + s.name);
+      for (const UserRelation& r : s.relations) assign_relation_oids(d.name, s.name, r);
     }
   }
+}
+
+void CatalogEngine::assign_oid(const std::string& key) const {
+  if (oids_.find(key) == oids_.end()) oids_[key] = next_oid_++;
+}
+
+void CatalogEngine::assign_relation_oids(const std::string& database, const std::string& schema,
+                                         const UserRelation& r) const {
+  const std::string key = database + "." + schema + "." + r.name;
+  auto assign = [&](const std::string& k) { assign_oid(k); };
+  assign("r:" + key);
+  assign("a:" + key);
+  assign("t:" + key);
+  if (r.kind == 'v' || r.kind == 'm') assign("rule:" + key);  // its _RETURN rule
+  for (const UserColumn& c : r.columns)
+    if (c.default_expr) assign("ad:" + key + "." + c.name);
+  if ((r.kind == 'r' || r.kind == 'm') && user_relation_needs_toast(r, *builtin_snapshot())) {
+    assign("toast:" + key);
+    assign("toasti:" + key);
+  }
+  if (!r.primary_key.empty()) {
+    std::string name = r.primary_key_name.empty() ? r.name + "_pkey" : r.primary_key_name;
+    assign("i:" + key + "." + name);
+    assign("c:" + key + "." + name);
+  }
+  for (const auto& uk : r.unique_keys) {
+    std::string name = r.name;
+    for (const auto& c : uk) name += "_" + c;
+    name += "_key";
+    assign("i:" + key + "." + name);
+    assign("c:" + key + "." + name);
+  }
+  for (const auto& fk : r.foreign_keys) {
+    std::string name = fk.name;
+    if (name.empty()) {
+      name = r.name;
+      for (const auto& c : fk.columns) name += "_" + c;
+      name += "_fkey";
+    }
+    assign("c:" + key + "." + name);
+    for (int k = 0; k < 4; ++k) assign("tg:" + key + "." + name + "." + std::to_string(k));
+  }
+  for (const auto& ix : r.indexes) assign("i:" + key + "." + ix.name);
 }
 
 bool CatalogEngine::has_database(std::string_view name) const {

@@ -2,7 +2,11 @@
 #include "type_names.hpp"
 
 #include <pg_query.h>
+
 #include <pg_query/pg_query.pb-c.h>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
 
 #include "riffq/common/ascii.hpp"
 #include "type_oids.hpp"
@@ -153,7 +157,41 @@ TypeRef resolve_type_name(const PgQuery__TypeName* tn, const CatalogSnapshot& ca
   return TypeRef{oid, typmod};
 }
 
+namespace {
+
+// Built-in type names parsed once per process: parsing goes through libpg_query's protobuf
+// form (tens of microseconds), and registering a table parses every column's type. Only
+// results that are built-in types are kept: pg_catalog comes first in every search path, so
+// they resolve the same in every snapshot.
+class BuiltinTypeNameCache {
+ public:
+  std::optional<TypeRef> find(std::string_view text) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = map_.find(std::string(text));
+    return it == map_.end() ? std::nullopt : std::optional<TypeRef>(it->second);
+  }
+  void add(std::string_view text, TypeRef type) {
+    if (type.oid >= FIRST_USER_OID) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    if (map_.size() >= 4096) map_.clear();  // bounded: type names come from clients too
+    map_.emplace(std::string(text), type);
+  }
+
+ private:
+  static constexpr Oid FIRST_USER_OID = 16384;
+  std::mutex mu_;
+  std::unordered_map<std::string, TypeRef> map_;
+};
+
+BuiltinTypeNameCache& builtin_type_names() {
+  static BuiltinTypeNameCache cache;
+  return cache;
+}
+
+}  // namespace
+
 TypeRef parse_type_string(std::string_view text, const CatalogSnapshot& cat) {
+  if (auto cached = builtin_type_names().find(text)) return *cached;
   std::string sql = "SELECT NULL::" + std::string(text);
   PgQueryProtobufParseResult res = pg_query_parse_protobuf(sql.c_str());
   TypeRef out;
@@ -183,6 +221,7 @@ TypeRef parse_type_string(std::string_view text, const CatalogSnapshot& cat) {
     if (!err.empty()) throw CatalogError(sqlstate::UNDEFINED_OBJECT, err);
     throw CatalogError(sqlstate::SYNTAX_ERROR, "invalid type name \"" + std::string(text) + "\"");
   }
+  builtin_type_names().add(text, out);
   return out;
 }
 

@@ -10,6 +10,7 @@
 #include "type_names.hpp"
 #include "type_oids.hpp"
 #include "user_rows.hpp"
+#include "user_validation.hpp"
 
 namespace riffq::catalog {
 
@@ -123,11 +124,21 @@ std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::build(
     std::string key;
   };
   std::vector<Placed> placed;
+  std::unordered_map<std::string, const UserRelation*> by_name;  // "schema.name"
+  std::unordered_map<Oid, size_t> placed_by_oid;
+  for (const UserSchema& sc : db->schemas)
+    for (const UserRelation& r : sc.relations) by_name[sc.name + "." + r.name] = &r;
+  auto registered = [&](const std::string& schema, const std::string& name) -> const UserRelation* {
+    auto it = by_name.find(schema + "." + name);
+    return it == by_name.end() ? nullptr : it->second;
+  };
   for (const UserSchema& sc : db->schemas)
     for (const UserRelation& r : sc.relations) {
+      validate_relation(r, sc.name, registered, *base);
       std::string key = dbkey + sc.name + "." + r.name;
       Oid oid = r.oid ? r.oid : oid_of("r:" + key);
       Oid nsp = s->namespace_oid(sc.name);
+      placed_by_oid[oid] = placed.size();
       placed.push_back(Placed{&sc, &r, oid, nsp, key});
       auto rel = std::make_shared<Relation>();
       rel->oid = oid;
@@ -323,11 +334,7 @@ std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::build(
     auto attnums = [&](const std::vector<std::string>& cols) {
       std::vector<int64_t> out;
       for (const auto& name : cols) {
-        int i = rel.column_index(name);
-        if (i < 0)
-          throw CatalogError(sqlstate::UNDEFINED_OBJECT, "column \"" + name + "\" of relation \"" +
-                                                             r.name + "\" does not exist");
-        out.push_back(i + 1);
+        out.push_back(rel.column_index(name) + 1);  // validate_relation: every name exists
       }
       return out;
     };
@@ -480,19 +487,10 @@ std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::build(
     for (const auto& ix : r.indexes) add_index(ix.name, ix.columns, ix.unique, false);
     for (const auto& fk : r.foreign_keys) {
       std::string ref_schema = fk.ref_schema.empty() ? p.schema->name : fk.ref_schema;
-      const Relation* target = s->relation(ref_schema, fk.ref_table);
-      if (target == nullptr)
-        throw CatalogError("42P01", "relation \"" + ref_schema + "." + fk.ref_table +
-                                        "\" referenced by a foreign key does not exist");
-      std::vector<std::string> ref_cols = fk.ref_columns;
+      const Relation* target = s->relation(ref_schema, fk.ref_table);  // validated to exist
+      const std::vector<std::string>& ref_cols = fk.ref_columns;
       std::vector<int64_t> ref_keys;
-      for (const auto& c : ref_cols) {
-        int i = target->column_index(c);
-        if (i < 0)
-          throw CatalogError(
-              "42703", "column \"" + c + "\" referenced in foreign key constraint does not exist");
-        ref_keys.push_back(i + 1);
-      }
+      for (const auto& c : ref_cols) ref_keys.push_back(target->column_index(c) + 1);
       std::string name = fk.name;
       if (name.empty()) {
         name = r.name;
@@ -504,8 +502,8 @@ std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::build(
                                     : quote_ident(ref_schema) + "." + quote_ident(fk.ref_table);
       // conindid of a foreign key is the referenced table's unique index on those columns.
       Oid ref_index = 0;
-      for (const Placed& q : placed) {
-        if (q.oid != target->oid) continue;
+      if (auto q_it = placed_by_oid.find(target->oid); q_it != placed_by_oid.end()) {
+        const Placed& q = placed[q_it->second];
         const UserRelation& tr = *q.rel;
         std::string ix;
         if (tr.primary_key == ref_cols)

@@ -69,6 +69,14 @@ class CatalogEngine {
 
   // Replaces the registered objects; statements prepared afterwards see them.
   void set_objects(UserCatalog objects);
+  // Registration one object at a time (register_database / _schema / _table), creating the
+  // database and schema when missing. Each relation is checked alone as CREATE TABLE checks it
+  // and gets its OIDs, so registering n tables costs O(n) overall; the database's snapshot is
+  // rebuilt on its next statement. A relation of the same name is replaced. Throws
+  // CatalogError (nothing changes then).
+  void add_database(const std::string& database);
+  void add_schema(const std::string& database, const std::string& schema);
+  void add_relation(const std::string& database, const std::string& schema, UserRelation rel);
   bool has_database(std::string_view name) const;
   // The snapshot for `database` (cached until the objects change).
   std::shared_ptr<const CatalogSnapshot> snapshot(std::string_view database) const;
@@ -97,9 +105,18 @@ class CatalogEngine {
 
  private:
   void assign_oids(const UserCatalog& objects) const;  // mu_ held
+  void assign_oid(const std::string& key) const;       // mu_ held
+  void assign_relation_oids(const std::string& database, const std::string& schema,
+                            const UserRelation& rel) const;                       // mu_ held
+  UserSchema& schema_of(const std::string& database, const std::string& schema);  // mu_ held
+  void index_objects();                                                           // mu_ held
+  void drop_snapshot(std::string_view database) const;                            // mu_ held
 
   mutable std::mutex mu_;
   UserCatalog objects_;
+  // Positions in objects_ by "database.schema.relation" (vectors only grow; replacing keeps a
+  // position), so registration finds names in O(1).
+  std::unordered_map<std::string, size_t> relation_pos_;
   mutable std::unordered_map<std::string, Oid> oids_;  // assigned OIDs by object key
   mutable Oid next_oid_ = 16384;                       // FirstNormalObjectId, as PostgreSQL
   mutable std::vector<std::pair<std::string, std::shared_ptr<const CatalogSnapshot>>> snapshots_;
