@@ -118,6 +118,10 @@ nb::object decode_text(uint32_t oid, const std::string& s) {
         return nb::module_::import_("builtins").attr("bytes").attr("fromhex")(s.substr(2));
       return nb::bytes(s.data(), s.size());
     case DATE:
+      // PostgreSQL's date input ignores a time of day (and its zone) after the date: lib/pq
+      // sends a Go time.Time bound to a date parameter as "2024-02-29 00:00:00Z".
+      if (s.size() > 10 && (s[10] == ' ' || s[10] == 'T') && s.find("BC") == std::string::npos)
+        return iso("date", s.substr(0, 10));
       return iso("date", s);
     case TIME:
     case TIMETZ:
