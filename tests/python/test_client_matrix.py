@@ -1,0 +1,229 @@
+"""The client matrix (issue 7, docs/clients.md): Go (pgx v5, lib/pq), Node.js (pg, postgres.js),
+Rust (tokio-postgres, sqlx), Java (pgjdbc from Maven Central) and Python drivers run the same
+statements against PostgreSQL 15 and against riffq with a DuckDB handler, and must return the
+same thing: per column the name and type the driver reports, per value the client-side type and
+value. Each (client, case) is its own test. The seeds' examples (minimal server, DuckDB server)
+are run unchanged with every client.
+
+The client programs are built by scripts/build_clients.sh (called by scripts/setup.sh, and here
+again so that an edited program is rebuilt; builds are cached under ~/.cache/riffq-clients). A
+build that fails fails every test of this file.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from typing import Any, Dict, Iterator, List, Tuple
+
+import duckdb
+import pytest
+
+from support.client_matrix import (
+    BIN,
+    DUCKDB_EXAMPLE_CASES,
+    MATRIX_CASES,
+    MINIMAL_CASES,
+    MatrixDuckDBHandler,
+    ROOT,
+    Case,
+    Client,
+    Target,
+    run_client,
+)
+from support.pg_cluster import free_port
+from support.servers import ExampleProcess, ServerThread
+
+# ---------------------------------------------------------------------------------------------
+# The clients. not_applicable: the driver cannot express the case (no riffq difference; listed in
+# docs/clients.md). xfail: a riffq difference, strict, with the precise reason.
+# ---------------------------------------------------------------------------------------------
+
+GO = os.path.join(BIN, "clientmatrix-go")
+NODE = ["node", os.path.join(ROOT, "tests", "clients", "node", "matrix.mjs")]
+UTC = {"TZ": "UTC"}
+JAVA_DIR = os.path.join(os.path.dirname(BIN), "java")
+DEBIAN_PGJDBC = "/usr/share/java/postgresql.jar"
+
+
+def java(jar: str, mode: str) -> List[str]:
+    return ["java", "-Duser.timezone=UTC", "-cp", f"{jar}:{os.path.join(JAVA_DIR, 'classes')}",
+            "ClientMatrix", mode]
+
+
+# Reasons for the cases that do not pass (strict xfail: a fix turns them into failures to
+# remove). The prefix says which layer differs from PostgreSQL.
+JSON_TEXT = ("riffq: a json parameter is decoded to a Python value (SPEC §4.2), so the handler "
+             "cannot return the client's text as sent; PostgreSQL's json keeps it byte for byte "
+             "('{\"a\": [1, null]}' comes back as '{\"a\":[1,null]}')")
+NULL_FOLD = ("DuckDB: `$2::text || 'x'` with a NULL argument is folded to a NULL that DuckDB types "
+             "INTEGER, and this client's statement is described only after Bind (Describe "
+             "portal, or the simple protocol), so the column is int4 where PostgreSQL says text")
+INLINE_BYTEA = ("DuckDB: the client inlines the bytea parameter as '\\x00ff41'::bytea, which DuckDB "
+                "reads as the escape \\x00 followed by the characters 'ff41' (PostgreSQL: hex)")
+INLINE_ARRAY = ("DuckDB: the client inlines the array parameter as a PostgreSQL array literal "
+                "('{1,2,NULL}'::int4[]), which DuckDB cannot cast")
+VARCHAR_PARAM = ("DuckDB/Arrow: `select $1` has the parameter's type; pgjdbc declares setString "
+                 "parameters varchar, PostgreSQL answers varchar, DuckDB VARCHAR reaches Arrow as "
+                 "utf8 and so riffq says text")
+
+CLIENTS: List[Client] = [
+    Client("go-pgx-extended", [GO, "pgx", "extended"], "keyword"),
+    Client("go-pgx-describe", [GO, "pgx", "describe"], "keyword"),
+    Client("go-pgx-simple", [GO, "pgx", "simple"], "keyword",
+           not_applicable={"param-json": "pgx's simple protocol cannot encode a Go map for a "
+                                         "parameter of unknown type (the same error from PostgreSQL)"},
+           xfail={"param-bytea": INLINE_BYTEA, "param-int4[]": INLINE_ARRAY,
+                  "param-text[]": INLINE_ARRAY, "param-mixed-null": NULL_FOLD}),
+    Client("go-pq-text", [GO, "pq", "text"], "keyword", xfail={"param-json": JSON_TEXT}),
+    Client("go-pq-binary", [GO, "pq", "binary"], "keyword",
+           xfail={"param-json": JSON_TEXT, "param-mixed-null": NULL_FOLD}),
+    Client("node-pg-text", NODE + ["pg", "text"], "url", env=UTC,
+           xfail={"param-mixed-null": NULL_FOLD}),
+    Client("node-pg-binary", NODE + ["pg", "binary"], "url", env=UTC,
+           not_applicable={"param-int8": "pg's binary int8 parser fails in the client "
+                                         "('buffer.readInt32BE is not a function', PostgreSQL too)"},
+           xfail={"param-mixed-null": NULL_FOLD}),
+    Client("node-postgres-prepare", NODE + ["postgres", "prepare"], "url", env=UTC),
+    Client("node-postgres-unnamed", NODE + ["postgres", "unnamed"], "url", env=UTC),
+    *[Client(f"java-pgjdbc{tag}-{mode}", java(jar, mode), "jdbc",
+             xfail={"param-mixed-null": NULL_FOLD,
+                    **({"param-bytea": INLINE_BYTEA, "param-int4[]": INLINE_ARRAY,
+                        "param-text[]": INLINE_ARRAY} if mode == "simple" else
+                       {"param-json": JSON_TEXT, "param-untyped": VARCHAR_PARAM})})
+      for tag, jar, modes in (("", os.path.join(JAVA_DIR, "postgresql-maven.jar"),
+                               ("prepared", "unprepared", "simple")),
+                              ("-debian", DEBIAN_PGJDBC, ("prepared",)))
+      for mode in modes],
+]
+
+
+def matrix_params() -> List[Any]:
+    out = []
+    for client in CLIENTS:
+        for case in MATRIX_CASES:
+            if case.id in client.not_applicable:
+                continue
+            marks = []
+            if case.id in client.xfail:
+                marks.append(pytest.mark.xfail(strict=True, reason=client.xfail[case.id]))
+            out.append(pytest.param(client, case, id=f"{client.name}-{case.id}", marks=marks))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Fixtures
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def client_programs() -> None:
+    """Builds (or finds up to date) every client program. A failure fails the tests."""
+    proc = subprocess.run(["bash", os.path.join(ROOT, "scripts", "build_clients.sh")],
+                          capture_output=True, text=True, timeout=1800)
+    assert proc.returncode == 0, f"scripts/build_clients.sh failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+
+
+@pytest.fixture(scope="module")
+def riffq_duckdb() -> Iterator[ServerThread]:
+    """riffq answering from DuckDB (support/client_matrix.py: MatrixDuckDBHandler).
+    arrow_lossless_conversion makes DuckDB hand uuid, json and bool columns to Arrow as
+    arrow.uuid / arrow.json / arrow.bool8 instead of strings and int8."""
+    con = duckdb.connect()
+    con.execute("SET arrow_lossless_conversion = true")
+    st = ServerThread(MatrixDuckDBHandler(con, search_path="main"), port=free_port()).start()
+    yield st
+    st.stop()
+
+
+class Results:
+    """Each client program runs once per server over all cases; tests read their case."""
+
+    def __init__(self) -> None:
+        self.cache: Dict[Tuple[str, str], Dict[str, Any]] = {}
+        self.failures: Dict[Tuple[str, str], BaseException] = {}
+
+    def get(self, client: Client, where: str, target: Target, cases: List[Case]) -> Dict[str, Any]:
+        key = (client.name, where)
+        if key in self.failures:
+            raise self.failures[key]
+        if key not in self.cache:
+            try:
+                self.cache[key] = run_client(client, target, cases)
+            except BaseException as exc:
+                self.failures[key] = exc
+                raise
+        return self.cache[key]
+
+
+@pytest.fixture(scope="module")
+def results(client_programs) -> Results:
+    return Results()
+
+
+def pg_target(pg) -> Target:
+    return Target("127.0.0.1", pg.port, pg.user, "postgres")
+
+
+def riffq_target(st: ServerThread) -> Target:
+    return Target("127.0.0.1", st.port, "user", "db")
+
+
+def cases_for(client: Client, cases: List[Case]) -> List[Case]:
+    return [c for c in cases if c.id not in client.not_applicable]
+
+
+# ---------------------------------------------------------------------------------------------
+# The type matrix: each case, each client, riffq against PostgreSQL 15
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("client,case", matrix_params())
+def test_matrix(client: Client, case: Case, pg, riffq_duckdb, results: Results) -> None:
+    cases = cases_for(client, MATRIX_CASES)
+    expected = results.get(client, "pg", pg_target(pg), cases)[case.id]
+    assert "error" not in expected, f"test bug: PostgreSQL rejects the case: {expected['error']}"
+    got = results.get(client, "riffq", riffq_target(riffq_duckdb), cases)[case.id]
+    assert got == expected
+
+
+# ---------------------------------------------------------------------------------------------
+# The seeds' examples, unchanged (examples/python): password authentication user/secret
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def minimal_example() -> Iterator[ExampleProcess]:
+    with ExampleProcess("minimal_server.py", free_port()) as p:
+        yield p
+
+
+@pytest.fixture(scope="module")
+def duckdb_example() -> Iterator[ExampleProcess]:
+    with ExampleProcess("duckdb_server.py", free_port()) as p:
+        yield p
+
+
+def values(result: Dict[str, Any]) -> List[List[str]]:
+    return [[v for _, v in row] for row in result["rows"]]
+
+
+@pytest.mark.parametrize("client", CLIENTS, ids=[c.name for c in CLIENTS])
+def test_seed_minimal_example(client: Client, pg, minimal_example, results: Results) -> None:
+    """The minimal server answers `select 1` with an Arrow int64 column named "one" (int8), where
+    PostgreSQL says int4 "?column?": the values are compared, as the client renders them."""
+    expected = results.get(client, "pg-minimal", pg_target(pg), MINIMAL_CASES)
+    got = results.get(client, "minimal", Target("127.0.0.1", minimal_example.port, "user", "db",
+                                                "secret"), MINIMAL_CASES)
+    for case in MINIMAL_CASES:
+        assert "error" not in got[case.id], got[case.id]
+        assert values(got[case.id]) == values(expected[case.id]), case.id
+
+
+@pytest.mark.parametrize("client", CLIENTS, ids=[c.name for c in CLIENTS])
+def test_seed_duckdb_example(client: Client, pg, duckdb_example, results: Results) -> None:
+    expected = results.get(client, "pg-duckdb-example", pg_target(pg), DUCKDB_EXAMPLE_CASES)
+    got = results.get(client, "duckdb-example", Target("127.0.0.1", duckdb_example.port, "user",
+                                                       "db", "secret"), DUCKDB_EXAMPLE_CASES)
+    for case in DUCKDB_EXAMPLE_CASES:
+        assert got[case.id] == expected[case.id], case.id
