@@ -46,6 +46,31 @@ std::vector<ExprPtr>* filters_of(FromItem& item) {
   return nullptr;
 }
 
+// A join condition that is an OR of equalities between the two sides (pg_type T joined
+// ON T.oid = D.objoid OR T.typrelid = D.objoid) can probe a hash of the right side once per
+// disjunct instead of comparing every pair; the condition itself stays in the residual.
+void add_or_keys(JoinItem& j, const ExprPtr& conj) {
+  auto* b = dynamic_cast<BoolExpr*>(conj.get());
+  if (b == nullptr || b->op != BoolOp::OR || !j.or_keys.empty() || j.right_lateral) return;
+  std::vector<std::pair<ExprPtr, ExprPtr>> keys;
+  for (const ExprPtr& arg : b->args) {
+    auto* cmp = dynamic_cast<CompareExpr*>(arg.get());
+    if (cmp == nullptr || cmp->op != CmpOp::EQ) return;
+    std::set<int> lc, rc;
+    bool lo = false, ro = false;
+    collect_columns(*cmp->left, lc, lo);
+    collect_columns(*cmp->right, rc, ro);
+    if (lo || ro || lc.empty() || rc.empty()) return;
+    if (within(lc, *j.left) && within(rc, *j.right))
+      keys.emplace_back(cmp->left, cmp->right);
+    else if (within(rc, *j.left) && within(lc, *j.right))
+      keys.emplace_back(cmp->right, cmp->left);
+    else
+      return;
+  }
+  j.or_keys = std::move(keys);
+}
+
 // Places one conjunct as deep as it may go; returns false if it must stay in WHERE.
 bool place(FromItem& item, const ExprPtr& conj, const std::set<int>& cols) {
   if (!within(cols, item)) return false;
@@ -80,6 +105,7 @@ bool place(FromItem& item, const ExprPtr& conj, const std::set<int>& cols) {
         }
       }
     }
+    add_or_keys(*j, conj);
     j->residual.push_back(conj);
     return true;
   }
@@ -588,6 +614,7 @@ FromPtr Binder::bind_join(const PgQuery__JoinExpr* je, Level& lv) {
     if (!other && !cols.empty() && j->kind == JoinItem::Kind::INNER && within(cols, *j->left) &&
         place(*j->left, c, cols))
       continue;
+    add_or_keys(*j, c);
     j->residual.push_back(c);
   }
   if (je->alias) {

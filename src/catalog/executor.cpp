@@ -495,6 +495,37 @@ std::vector<Row> JoinItem::produce(ExecState& st, const Row& base, const EvalCon
         if (!matched && (kind == Kind::LEFT || kind == Kind::FULL)) out.push_back(std::move(l));
         st.charge(1);
       }
+    } else if (!or_keys.empty()) {
+      // One hash of the right rows per disjunct; a left row's candidates are the union of its
+      // probes, in right-row order as the nested loop below would produce them.
+      std::vector<std::unordered_multimap<size_t, size_t>> tables(or_keys.size());
+      for (size_t k = 0; k < or_keys.size(); ++k)
+        for (size_t i = 0; i < rrows.size(); ++i) {
+          Value v = or_keys[k].second->eval(EvalContext::nested(&rrows[i], outer, st));
+          if (!v.is_null()) tables[k].emplace(ValueHash{}(Row{v}), i);
+        }
+      st.charge(lrows.size() + rrows.size() * or_keys.size());
+      std::vector<size_t> hits;
+      for (const Row& l : lrows) {
+        hits.clear();
+        for (size_t k = 0; k < or_keys.size(); ++k) {
+          Value v = or_keys[k].first->eval(EvalContext::nested(&l, outer, st));
+          if (v.is_null()) continue;
+          auto [b, e] = tables[k].equal_range(ValueHash{}(Row{v}));
+          for (auto it = b; it != e; ++it) hits.push_back(it->second);
+        }
+        std::sort(hits.begin(), hits.end());
+        hits.erase(std::unique(hits.begin(), hits.end()), hits.end());
+        bool matched = false;
+        for (size_t i : hits) {
+          Row m = merge(l, rrows[i]);
+          if (!residual_ok(m)) continue;
+          matched = true;
+          rmatched[i] = true;
+          out.push_back(std::move(m));
+        }
+        if (!matched && (kind == Kind::LEFT || kind == Kind::FULL)) out.push_back(l);
+      }
     } else {
       st.charge(lrows.size() * std::max<size_t>(rrows.size(), 1));
       for (const Row& l : lrows) {

@@ -138,7 +138,10 @@ struct JoinItem : FromItem {
   ExprPtr condition;                           // full condition (nullptr = true)
   std::vector<ExprPtr> left_keys, right_keys;  // equi-join keys for a hash join
   std::vector<ExprPtr> residual;               // conditions beyond the keys
-  std::vector<ExprPtr> filters;                // pushed-down WHERE conjuncts (inner joins)
+  // Without keys, a residual OR of side-to-side equalities: (left, right) per disjunct, each
+  // probing a hash of the right side (bind_from.cpp add_or_keys).
+  std::vector<std::pair<ExprPtr, ExprPtr>> or_keys;
+  std::vector<ExprPtr> filters;  // pushed-down WHERE conjuncts (inner joins)
   std::vector<Row> produce(ExecState& st, const Row& left, const EvalContext* outer,
                            int level_width) const override;
 };

@@ -178,3 +178,23 @@ TEST_F(EmptySide, JoinsWithAnEmptyLeftSideAreEmpty) {
 
 }  // namespace
 }  // namespace riffq::catalog::testing
+
+namespace riffq::catalog::testing {
+namespace {
+
+using OrJoin = CatalogFixture;
+
+// ON a = x OR b = x probes a hash per disjunct; a row matching both disjuncts appears once and
+// left joins keep unmatched rows (PostgreSQL 15's answers for the fixture's objects).
+TEST_F(OrJoin, EachMatchingPairOnceInNestedLoopOrder) {
+  EXPECT_EQ(rows("SELECT t.typname, d.objsubid, d.description FROM pg_description d JOIN pg_type t "
+                 "ON t.oid = d.objoid OR t.typrelid = d.objoid WHERE t.typnamespace = 2200 "
+                 "ORDER BY 1, 2"),
+            (Rows{"users|0|the users", "users|1|user id"}));
+  EXPECT_EQ(rows("SELECT c.relname, t.typname FROM pg_class c LEFT JOIN pg_type t ON t.oid = "
+                 "c.reltype OR t.typrelid = c.oid WHERE c.relnamespace = 2200 ORDER BY 1"),
+            (Rows{"orders|orders", "orders_pkey|NULL", "users|users", "users_pkey|NULL"}));
+}
+
+}  // namespace
+}  // namespace riffq::catalog::testing
