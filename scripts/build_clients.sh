@@ -49,3 +49,12 @@ if [ ! -e "$JAVA_OUT/classes/ClientMatrix.class" ] || \
   javac -d "$JAVA_OUT/classes" -cp "$JAVA_OUT/postgresql-maven.jar" \
     "$ROOT/tests/clients/java/ClientMatrix.java"
 fi
+
+# ---- Rust: tokio-postgres and sqlx (versions pinned in Cargo.lock; minimal features) ---------
+need cargo "the Rust toolchain"
+echo "== client matrix: Rust ($(cargo --version))"
+(
+  cd "$ROOT/tests/clients/rust"
+  CARGO_TARGET_DIR="$CACHE/cargo-target" cargo build --release --locked --quiet
+  cp "$CACHE/cargo-target/release/clientmatrix" "$BIN/clientmatrix-rust"
+)

@@ -40,6 +40,7 @@ from support.servers import ExampleProcess, ServerThread
 # ---------------------------------------------------------------------------------------------
 
 GO = os.path.join(BIN, "clientmatrix-go")
+RUST = os.path.join(BIN, "clientmatrix-rust")
 NODE = ["node", os.path.join(ROOT, "tests", "clients", "node", "matrix.mjs")]
 UTC = {"TZ": "UTC"}
 JAVA_DIR = os.path.join(os.path.dirname(BIN), "java")
@@ -86,6 +87,14 @@ CLIENTS: List[Client] = [
            xfail={"param-mixed-null": NULL_FOLD}),
     Client("node-postgres-prepare", NODE + ["postgres", "prepare"], "url", env=UTC),
     Client("node-postgres-unnamed", NODE + ["postgres", "unnamed"], "url", env=UTC),
+    Client("rust-tokio-postgres-prepared", [RUST, "tokio-postgres", "prepared"], "keyword",
+           xfail={"param-json": JSON_TEXT}),
+    Client("rust-tokio-postgres-simple", [RUST, "tokio-postgres", "simple"], "keyword",
+           not_applicable={c.id: "simple_query takes no parameters" for c in MATRIX_CASES
+                           if c.params}),
+    Client("rust-sqlx-query_as", [RUST, "sqlx", "query_as"], "url",
+           not_applicable={"int4[][]": "sqlx decodes only one-dimensional arrays (the same "
+                                       "client error from PostgreSQL)"}),
     *[Client(f"java-pgjdbc{tag}-{mode}", java(jar, mode), "jdbc",
              xfail={"param-mixed-null": NULL_FOLD,
                     **({"param-bytea": INLINE_BYTEA, "param-int4[]": INLINE_ARRAY,

@@ -73,7 +73,8 @@ RESULT_CASES = [
     Case("text[]", "select ARRAY['a', 'b c', NULL, '']::text[] as a"),
     Case("date[]", "select ARRAY['2024-02-29'::date, '1999-01-01'::date] as a"),
     Case("int4[][]", "select ARRAY[[1, 2], [3, 4]]::int4[][] as a"),
-    Case("record", "select row(1, 'a') as a"),
+    # 'a'::text: PostgreSQL leaves a bare 'a' in a row constructor of type unknown (705).
+    Case("record", "select row(1, 'a'::text) as a"),
     Case("rows-1000", "select i::int4 as i, 'n' || i as s from generate_series(1, 1000) t(i) order by i"),
 ]
 
