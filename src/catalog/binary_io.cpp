@@ -1,10 +1,13 @@
 // binary_io.cpp — the binary (send/recv) forms of engine values: what a client that asks for
 // binary results receives, and binary parameters read back as values.
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstring>
 
 #include "catalog_snapshot.hpp"
 #include "riffq/catalog/engine.hpp"
+#include "riffq/common/ascii.hpp"
 #include "type_oids.hpp"
 
 namespace riffq::catalog {
@@ -159,7 +162,126 @@ bool binary_value(const Value& v, TypeRef type, const CatalogSnapshot& cat,
   return true;
 }
 
+namespace {
+
+// The element type of the array types catalog queries bind (asyncpg sends `$1::oid[]`,
+// `$1::text[]`, … in binary); 0 for other types.
+Oid array_element(Oid type) {
+  switch (type) {
+    case toid::BOOL_ARRAY:
+      return toid::BOOL;
+    case toid::INT2_ARRAY:
+      return toid::INT2;
+    case toid::INT4_ARRAY:
+      return toid::INT4;
+    case toid::INT8_ARRAY:
+      return toid::INT8;
+    case toid::OID_ARRAY:
+      return toid::OID;
+    case toid::TEXT_ARRAY:
+      return toid::TEXT;
+    case toid::NAME_ARRAY:
+      return toid::NAME;
+    case toid::VARCHAR_ARRAY:
+      return toid::VARCHAR;
+    case toid::CHAR_ARRAY:
+      return toid::CHAR;
+    case toid::REGTYPE_ARRAY:
+      return toid::REGTYPE;
+    case 1014:
+      return toid::BPCHAR;  // bpchar[]
+    case 2210:
+      return toid::REGCLASS;  // regclass[]
+    case 1008:
+      return toid::REGPROC;  // regproc[]
+    case 4090:
+      return toid::REGNAMESPACE;  // regnamespace[]
+    default:
+      return 0;
+  }
+}
+
+// An array element in array_out's spelling: quoted when empty, NULL-like or holding a
+// delimiter, brace, quote, backslash or white space.
+void append_element(std::string& out, const std::string& v) {
+  bool quote = v.empty() || ascii_lower(v) == "null";
+  for (char c : v)
+    if (c == ',' || c == '{' || c == '}' || c == '"' || c == '\\' ||
+        std::isspace(static_cast<unsigned char>(c)))
+      quote = true;
+  if (!quote) {
+    out += v;
+    return;
+  }
+  out += '"';
+  for (char c : v) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '"';
+}
+
+// array_recv's input (ndim, has-null flag, element type, dimensions, then length-prefixed
+// elements) as array_out's text, which the engine's array input reads back.
+std::optional<std::string> binary_array_text(std::string_view bytes, Oid elem) {
+  auto take = [&](size_t n) -> std::optional<std::string_view> {
+    if (bytes.size() < n) return std::nullopt;
+    std::string_view head = bytes.substr(0, n);
+    bytes.remove_prefix(n);
+    return head;
+  };
+  auto int32 = [&]() -> std::optional<int32_t> {
+    auto b = take(4);
+    return b ? std::optional<int32_t>(static_cast<int32_t>(get_be(*b))) : std::nullopt;
+  };
+  auto ndim = int32(), flags = int32(), type = int32();
+  if (!ndim || !flags || !type || *ndim < 0 || *ndim > 6) return std::nullopt;
+  if (*ndim > 0 && static_cast<Oid>(*type) != elem) return std::nullopt;
+  std::vector<int32_t> dims;
+  std::string out;
+  for (int d = 0; d < *ndim; ++d) {
+    auto size = int32(), lower = int32();
+    if (!size || !lower || *size < 0) return std::nullopt;
+    dims.push_back(*size);
+    if (*lower != 1) {  // array_out prints bounds other than 1: [2:3]={…}
+      out += "[" + std::to_string(*lower) + ":" + std::to_string(*lower + *size - 1) + "]";
+    }
+  }
+  if (!out.empty()) out += "=";
+  if (dims.empty() || std::find(dims.begin(), dims.end(), 0) != dims.end())
+    return bytes.empty() ? std::optional<std::string>("{}") : std::nullopt;
+  // Elements in row-major order, braces opened and closed at dimension boundaries.
+  std::vector<int32_t> index(dims.size(), 0);
+  out.append(dims.size(), '{');
+  for (;;) {
+    auto len = int32();
+    if (!len) return std::nullopt;
+    if (*len == -1) {
+      out += "NULL";
+    } else {
+      auto b = take(static_cast<size_t>(std::max(*len, 0)));
+      if (!b || *len < 0) return std::nullopt;
+      auto text = binary_param_text(*b, elem);
+      if (!text) return std::nullopt;
+      append_element(out, *text);
+    }
+    size_t d = dims.size();
+    while (d > 0 && ++index[d - 1] == dims[d - 1]) {
+      index[d - 1] = 0;
+      out += '}';
+      --d;
+    }
+    if (d == 0) break;
+    out += ',';
+    out.append(dims.size() - d, '{');
+  }
+  return bytes.empty() ? std::optional<std::string>(out) : std::nullopt;
+}
+
+}  // namespace
+
 std::optional<std::string> binary_param_text(std::string_view bytes, Oid type) {
+  if (Oid elem = array_element(type)) return binary_array_text(bytes, elem);
   switch (type) {
     case toid::BOOL:
       return bytes.size() == 1 ? std::optional<std::string>(bytes[0] ? "t" : "f") : std::nullopt;

@@ -236,9 +236,6 @@ def _asyncpg(port: int, fn) -> Any:
     return asyncio.run(run())
 
 
-_ASYNCPG_ON = ("asyncpg introspects int4[] with its INTRO_LOOKUP_TYPES query, whose $1 is an "
-               "oid[] sent in binary; the catalog engine rejects binary array parameters: "
-               "22P03 'incorrect binary data format in bind parameter 1' (PostgreSQL: [1, 2])")
 _ASYNCPG_OFF = ("with emulation off asyncpg's type introspection query (pg_type joined with "
                 "pg_range, WITH RECURSIVE typeinfo_tree) is not recognised as a type look-up "
                 "and goes to the handler: DuckDB 'Table with name pg_range does not exist!' "
@@ -246,7 +243,7 @@ _ASYNCPG_OFF = ("with emulation off asyncpg's type introspection query (pg_type 
 
 
 @pytest.mark.parametrize("emulation", [
-    pytest.param("emulation_on", marks=pytest.mark.xfail(strict=True, reason=_ASYNCPG_ON)),
+    "emulation_on",
     pytest.param("emulation_off", marks=pytest.mark.xfail(strict=True, reason=_ASYNCPG_OFF))])
 def test_asyncpg_array_parameter(pg_demo, riffq_emul, riffq_plain, emulation):
     st = riffq_emul if emulation == "emulation_on" else riffq_plain
@@ -625,28 +622,11 @@ CATALOG_STATEMENTS = [
 ]
 
 
-_BINARY_ARRAY_PARAM = ("the catalog engine rejects an array parameter sent in binary: 22P03 "
-                       "'incorrect binary data format in bind parameter {n}' (PostgreSQL "
-                       "answers; the same array in text, or in binary to a non-catalog "
-                       "statement, works); catalog::binary_param_text (src/catalog/binary_io.cpp) "
-                       "decodes scalar types only")
 MODES = ["text", "binary_results", "binary_params"]
-# (statement index, mode) -> reason
-EXTENDED_XFAIL = {
-    (0, "binary_params"): _BINARY_ARRAY_PARAM.format(n=2),
-    (3, "binary_params"): _BINARY_ARRAY_PARAM.format(n=1),
-    (4, "binary_params"): _BINARY_ARRAY_PARAM.format(n=1),
-    (7, "binary_params"): _BINARY_ARRAY_PARAM.format(n=1),
-    (6, "binary_params"): _BINARY_ARRAY_PARAM.format(n=1),
-}
-
-
 def _extended_params():
     for i in range(len(CATALOG_STATEMENTS)):
         for mode in MODES:
-            marks = ([pytest.mark.xfail(strict=True, reason=EXTENDED_XFAIL[(i, mode)])]
-                     if (i, mode) in EXTENDED_XFAIL else [])
-            yield pytest.param(i, mode, id=f"{i}-{mode}", marks=marks)
+            yield pytest.param(i, mode, id=f"{i}-{mode}")
 
 
 @pytest.mark.parametrize("index,mode", list(_extended_params()))
@@ -666,17 +646,7 @@ def test_psycopg_extended_catalog_statement(pg_demo, riffq_emul, index, mode):
     assert got == expected
 
 
-_ASYNCPG_XFAIL = {i: "asyncpg sends parameters in binary: " + _BINARY_ARRAY_PARAM.format(n=n)
-                  for i, n in ((0, 2), (3, 1), (4, 1), (6, 1), (7, 1))}
-_ASYNCPG_XFAIL[2] = ("the result has int2[] columns (conkey, confkey): asyncpg introspects int2[] "
-                     "with its INTRO_LOOKUP_TYPES query, whose oid[] parameter is sent in binary: "
-                     + _BINARY_ARRAY_PARAM.format(n=1))
-
-
-@pytest.mark.parametrize("index", [
-    pytest.param(i, id=str(i), marks=[pytest.mark.xfail(strict=True, reason=_ASYNCPG_XFAIL[i])]
-                 if i in _ASYNCPG_XFAIL else [])
-    for i in range(len(CATALOG_STATEMENTS))])
+@pytest.mark.parametrize("index", range(len(CATALOG_STATEMENTS)))
 def test_asyncpg_catalog_statement(pg_demo, riffq_emul, index):
     """asyncpg: prepared (extended protocol), binary parameters and binary results."""
     sql, params = CATALOG_STATEMENTS[index]
