@@ -23,6 +23,7 @@ from support.client_matrix import (
     BIN,
     DUCKDB_EXAMPLE_CASES,
     MATRIX_CASES,
+    JAVA_CASES,
     MINIMAL_CASES,
     MatrixDuckDBHandler,
     ROOT,
@@ -80,10 +81,6 @@ CLIENTS: List[Client] = [
     Client("go-pq-binary", [GO, "pq", "binary"], "keyword",
            xfail={"param-json": JSON_TEXT, "param-mixed-null": NULL_FOLD}),
     Client("node-pg-text", NODE + ["pg", "text"], "url", env=UTC,
-           xfail={"param-mixed-null": NULL_FOLD}),
-    Client("node-pg-binary", NODE + ["pg", "binary"], "url", env=UTC,
-           not_applicable={"param-int8": "pg's binary int8 parser fails in the client "
-                                         "('buffer.readInt32BE is not a function', PostgreSQL too)"},
            xfail={"param-mixed-null": NULL_FOLD}),
     Client("node-postgres-prepare", NODE + ["postgres", "prepare"], "url", env=UTC),
     Client("node-postgres-unnamed", NODE + ["postgres", "unnamed"], "url", env=UTC),
@@ -193,6 +190,19 @@ def test_matrix(client: Client, case: Case, pg, riffq_duckdb, results: Results) 
     expected = results.get(client, "pg", pg_target(pg), cases)[case.id]
     assert "error" not in expected, f"test bug: PostgreSQL rejects the case: {expected['error']}"
     got = results.get(client, "riffq", riffq_target(riffq_duckdb), cases)[case.id]
+    assert got == expected
+
+
+JAVA_CLIENTS = [c for c in CLIENTS if c.name.startswith("java-")]
+
+
+@pytest.mark.parametrize("client,case", [pytest.param(cl, ca, id=f"{cl.name}-{ca.id}")
+                                         for cl in JAVA_CLIENTS for ca in JAVA_CASES])
+def test_pgjdbc_protocol(client: Client, case: Case, pg, riffq_duckdb, results: Results) -> None:
+    """setFetchSize with autocommit off (portal suspension) and executeBatch."""
+    expected = results.get(client, "pg-java", pg_target(pg), JAVA_CASES)[case.id]
+    assert "error" not in expected, f"test bug: PostgreSQL rejects the case: {expected['error']}"
+    got = results.get(client, "riffq-java", riffq_target(riffq_duckdb), JAVA_CASES)[case.id]
     assert got == expected
 
 

@@ -5,9 +5,10 @@
 //
 //   node matrix.mjs <pg|postgres> <mode> <url>   < cases.json
 //
-// pg modes: "text" (pg's default: queries with values use Parse/Bind/Execute with text
-// parameters of unspecified type and text results; without values the simple protocol), and
-// "binary" (the same with `binary: true`: binary results).
+// pg mode: "text" (pg's default: queries with values use Parse/Bind/Execute with text
+// parameters of unspecified type and text results; without values the simple protocol).
+// (pg's `binary: true` is not a mode: it sends the parameters' text bytes marked binary, so
+// PostgreSQL itself reads garbage, and queries without values ignore it.)
 // postgres modes: "prepare" (named prepared statements, postgres.js's default) and "unnamed"
 // (prepare: false). postgres.js describes each statement and encodes parameters by the types
 // the server reports.
@@ -111,7 +112,7 @@ function errorInfo(e) {
 // node-postgres
 // ------------------------------------------------------------------------------------------
 async function runPg(cases) {
-  if (mode !== "text" && mode !== "binary") throw new Error(`unknown pg mode ${mode}`);
+  if (mode !== "text") throw new Error(`unknown pg mode ${mode}`);
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const out = {};
@@ -120,7 +121,6 @@ async function runPg(cases) {
       const values = c.params.map(param);
       const config = { text: c.sql, rowMode: "array" };
       if (values.length) config.values = values;
-      if (mode === "binary") config.binary = true;
       try {
         const r = await client.query(config);
         out[c.id] = {

@@ -134,6 +134,34 @@ DUCKDB_EXAMPLE_CASES = [
 MATRIX_CASES = RESULT_CASES + PARAM_CASES
 
 
+@dataclass(frozen=True)
+class JavaCase(Case):
+    """A pgjdbc case with extra steps (tests/clients/java/ClientMatrix.java)."""
+
+    extra: Tuple[Tuple[str, Any], ...] = ()
+
+    def as_json(self) -> Dict[str, Any]:
+        return {**super().as_json(), **dict(self.extra)}
+
+
+# pgjdbc's protocol features: setFetchSize with autocommit off (a portal read 7 rows at a time:
+# Execute with a row limit, PortalSuspended), executeBatch of a parameterized INSERT.
+JAVA_CASES = [
+    JavaCase("fetch-size", "select i::int4 as i, 'n' || i as s from generate_series(1, 1000) t(i) "
+             "order by i", (), "protocol", (("fetch_size", 7),)),
+    JavaCase("fetch-size-params", "select i::int4 as i from generate_series(1, 100) t(i) "
+             "where i > $1 order by i limit $2", (("int4", "10"), ("int8", "50")), "protocol",
+             (("fetch_size", 3),)),
+    JavaCase("batch-insert", "select i, s from cm_batch order by i", (), "protocol", (
+        ("setup", ["drop table if exists cm_batch", "create table cm_batch (i int4, s text)"]),
+        ("batch", {"sql": "insert into cm_batch values (?, ?)",
+                   "rows": [[{"type": "int4", "value": str(i)},
+                             {"type": "text", "value": None if i == 3 else f"row {i}"}]
+                            for i in range(1, 6)]}),
+    )),
+]
+
+
 @dataclass
 class Target:
     host: str
