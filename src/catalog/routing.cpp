@@ -20,49 +20,26 @@ struct Findings {
   std::set<std::string> catalog_relations;  // pg_catalog / information_schema relations read
   std::set<std::string> other_relations;
   std::set<std::string> functions;
+  std::set<std::string> ctes;  // WITH names: references to them are not relations
   bool reg_cast = false;
 };
 
 bool is_catalog_function(const std::string& f) {
-  static const std::set<std::string> names = {"format_type",
-                                              "pg_get_userbyid",
-                                              "pg_table_is_visible",
-                                              "pg_type_is_visible",
-                                              "pg_function_is_visible",
-                                              "obj_description",
-                                              "col_description",
-                                              "shobj_description",
-                                              "pg_get_expr",
-                                              "pg_get_constraintdef",
-                                              "pg_get_indexdef",
-                                              "pg_get_viewdef",
-                                              "pg_get_function_arguments",
-                                              "pg_get_function_result",
-                                              "pg_get_function_identity_arguments",
-                                              "pg_get_keywords",
-                                              "pg_encoding_to_char",
-                                              "to_regtype",
-                                              "to_regclass",
-                                              "to_regproc",
-                                              "to_regnamespace",
-                                              "to_regrole",
-                                              "current_schemas",
-                                              "pg_get_ruledef",
-                                              "pg_get_triggerdef",
-                                              "pg_get_partkeydef",
-                                              "pg_relation_is_publishable",
-                                              "pg_tablespace_location",
-                                              "pg_options_to_table",
-                                              "has_table_privilege",
-                                              "has_schema_privilege",
-                                              "has_database_privilege",
-                                              "has_column_privilege",
-                                              "has_any_column_privilege",
-                                              "has_function_privilege",
-                                              "pg_has_role",
-                                              "pg_get_statisticsobjdef_columns",
-                                              "pg_get_function_sqlbody",
-                                              "_pg_expandarray"};
+  static const std::set<std::string> names = {
+      "format_type", "pg_get_userbyid", "pg_table_is_visible", "pg_type_is_visible",
+      "pg_function_is_visible", "obj_description", "col_description", "shobj_description",
+      "pg_get_expr", "pg_get_constraintdef", "pg_get_indexdef", "pg_get_viewdef",
+      "pg_get_function_arguments", "pg_get_function_result", "pg_get_function_identity_arguments",
+      "pg_get_keywords", "pg_encoding_to_char", "to_regtype", "to_regclass", "to_regproc",
+      "to_regnamespace", "to_regrole", "current_schemas", "pg_get_ruledef", "pg_get_triggerdef",
+      "pg_get_partkeydef", "pg_relation_is_publishable", "pg_tablespace_location",
+      "pg_options_to_table", "has_table_privilege", "has_schema_privilege",
+      "has_database_privilege", "has_column_privilege", "has_any_column_privilege",
+      "has_function_privilege", "pg_has_role", "pg_get_statisticsobjdef_columns",
+      "pg_get_function_sqlbody", "_pg_expandarray",
+      // server state only the catalog engine knows
+      "pg_postmaster_start_time", "pg_conf_load_time", "pg_is_in_recovery", "txid_current",
+      "pg_current_xact_id"};
   return names.count(f) > 0 || f.rfind("pg_stat_get_", 0) == 0;
 }
 
@@ -80,6 +57,9 @@ void walk(const ProtobufCMessage* m, Findings& out, int depth) {
     } else {
       out.other_relations.insert(schema + "." + name);
     }
+  } else if (d == &pg_query__common_table_expr__descriptor) {
+    auto* cte = reinterpret_cast<const PgQuery__CommonTableExpr*>(m);
+    if (cte->ctename) out.ctes.insert(cte->ctename);
   } else if (d == &pg_query__func_call__descriptor) {
     auto* f = reinterpret_cast<const PgQuery__FuncCall*>(m);
     if (f->n_funcname > 0 &&
@@ -125,6 +105,7 @@ bool analyze(std::string_view sql, Findings& out) {
       tree->n_stmts == 1 && tree->stmts[0]->stmt->node_case == PG_QUERY__NODE__NODE_SELECT_STMT;
   if (select) walk(&tree->base, out, 0);
   pg_query__parse_result__free_unpacked(tree, nullptr);
+  for (const std::string& cte : out.ctes) out.other_relations.erase("." + cte);
   return select;
 }
 
@@ -133,6 +114,8 @@ bool analyze(std::string_view sql, Findings& out) {
 bool reads_catalog(std::string_view sql) {
   Findings f;
   if (!analyze(sql, f)) return false;
+  // The handler's own tables: the engine holds no rows for them, so the handler answers.
+  if (!f.other_relations.empty()) return false;
   if (!f.catalog_relations.empty() || f.reg_cast) return true;
   for (const auto& fn : f.functions)
     if (is_catalog_function(fn)) return true;

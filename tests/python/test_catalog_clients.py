@@ -236,15 +236,7 @@ def _asyncpg(port: int, fn) -> Any:
     return asyncio.run(run())
 
 
-_ASYNCPG_OFF = ("with emulation off asyncpg's type introspection query (pg_type joined with "
-                "pg_range, WITH RECURSIVE typeinfo_tree) is not recognised as a type look-up "
-                "and goes to the handler: DuckDB 'Table with name pg_range does not exist!' "
-                "(PostgreSQL: [1, 2])")
-
-
-@pytest.mark.parametrize("emulation", [
-    "emulation_on",
-    pytest.param("emulation_off", marks=pytest.mark.xfail(strict=True, reason=_ASYNCPG_OFF))])
+@pytest.mark.parametrize("emulation", ["emulation_on", "emulation_off"])
 def test_asyncpg_array_parameter(pg_demo, riffq_emul, riffq_plain, emulation):
     st = riffq_emul if emulation == "emulation_on" else riffq_plain
 
