@@ -44,6 +44,42 @@ def duckdb_type_to_pg(data_type: str) -> str:
     return _DUCKDB_SCALARS.get(t, "text")
 
 
+_PG_LITERAL_CASTS = {"text": "text", "character varying": "character varying", "date": "date",
+                     "timestamp without time zone": "timestamp without time zone",
+                     "timestamp with time zone": "timestamp with time zone",
+                     "time without time zone": "time without time zone", "uuid": "uuid",
+                     "interval": "interval", "json": "json", "bytea": "bytea"}
+
+
+def duckdb_default_to_pg(default: str, pg_type: str) -> str:
+    """A DuckDB column default as PostgreSQL 15 prints the same default (pg_get_expr), for the
+    literal forms DuckDB writes: ``CAST('t' AS BOOLEAN)`` → ``true``, ``'x'`` on a text column →
+    ``'x'::text``, ``-1`` on an integer → ``'-1'::integer``, ``current_timestamp`` →
+    ``CURRENT_TIMESTAMP``, ``nextval('s')`` → ``nextval('s'::regclass)``; checked against
+    PostgreSQL 15 by tests/python/test_catalog_duckdb.py. Other expressions
+    are passed through unchanged."""
+    d = default.strip()
+    m = re.fullmatch(r"CAST\('([tf])' AS BOOLEAN\)", d, re.IGNORECASE)
+    if m:
+        return "true" if m.group(1).lower() == "t" else "false"
+    base = re.sub(r"\(.*\)", "", pg_type).strip()
+    if re.fullmatch(r"'(?:[^']|'')*'", d):
+        cast = _PG_LITERAL_CASTS.get(base)
+        return f"{d}::{cast}" if cast else d
+    if re.fullmatch(r"-\d+(\.\d+)?", d):
+        # A negative constant keeps its literal's own type, whatever the column's.
+        if "." in d:
+            return f"'{d}'::numeric"
+        n = int(d)
+        return f"'{d}'::" + ("integer" if n >= -2**31 else "bigint" if n >= -2**63 else "numeric")
+    if d.lower() in ("current_timestamp", "current_date", "current_time", "localtimestamp"):
+        return d.upper()
+    m = re.fullmatch(r"nextval\('((?:[^']|'')*)'\)", d, re.IGNORECASE)
+    if m:
+        return f"nextval('{m.group(1)}'::regclass)"
+    return d
+
+
 def arrow_type_to_pg(arrow_type: Any) -> str:
     """The PostgreSQL type name riffq sends for a pyarrow type (``int64`` → ``bigint``,
     ``decimal128(12, 2)`` → ``numeric(12,2)``, ``list<string>`` → ``text[]``)."""
@@ -130,9 +166,10 @@ def register_duckdb(server: Any, con: Any, database: Optional[str] = None,
                           "AND table_name = ? ORDER BY column_index", [db_name, schema, name])
         columns = []
         for c in cols:
-            spec: Dict[str, Any] = {"type": duckdb_type_to_pg(c["data_type"]), "nullable": bool(c["is_nullable"])}
+            pg_type = duckdb_type_to_pg(c["data_type"])
+            spec: Dict[str, Any] = {"type": pg_type, "nullable": bool(c["is_nullable"])}
             if c.get("column_default") is not None:
-                spec["default"] = str(c["column_default"])
+                spec["default"] = duckdb_default_to_pg(str(c["column_default"]), pg_type)
             if c.get("comment"):
                 spec["comment"] = c["comment"]
             columns.append({c["column_name"]: spec})

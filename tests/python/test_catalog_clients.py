@@ -436,9 +436,6 @@ def test_register_duckdb_helper_with_sqlalchemy(free_server):
         engine.dispose()
 
 
-@pytest.mark.xfail(strict=True, reason="register_duckdb passes DuckDB's default expression text "
-                   "through: the column 'active boolean DEFAULT true' shows the default "
-                   "\"CAST('t' AS BOOLEAN)\" where PostgreSQL (and SQLAlchemy on it) shows 'true'")
 def test_register_duckdb_helper_columns(free_server):
     from sqlalchemy import create_engine, inspect
 

@@ -88,3 +88,31 @@ def test_arrow_type_names() -> None:
     assert arrow_type_to_pg(pa.list_(pa.int32())) == "integer[]"
     assert arrow_type_to_pg(pa.timestamp("ms")) == "timestamp"
     assert arrow_type_to_pg(pa.large_string()) == "text"
+
+
+def test_duckdb_defaults_print_as_postgres_prints_them() -> None:
+    """The same DEFAULTs in DuckDB (through duckdb_default_to_pg) and in a real PostgreSQL 15:
+    information_schema.columns.column_default (pg_get_expr) must agree."""
+    from riffq.catalog import duckdb_default_to_pg
+    from support.pg_cluster import PgCluster
+
+    cols = ("a boolean default true, b int default 0, c text default 'x''y', "
+            "d timestamp default current_timestamp, e double default 1.5, f date default '2020-01-01', "
+            "g bigint default nextval('s'), h int default -1, i numeric(5,2) default 1.25, "
+            "j boolean default false, l double default -2.5, m bigint default -3000000000")
+    con = duckdb.connect()
+    con.execute("CREATE SEQUENCE s")
+    con.execute(f"CREATE TABLE t({cols})")
+    ours = {name: duckdb_default_to_pg(default, duckdb_type_to_pg(dtype)) for name, default, dtype in con.execute(
+        "SELECT column_name, column_default, data_type FROM information_schema.columns WHERE table_name = 't'"
+    ).fetchall()}
+    pg = PgCluster().start()
+    try:
+        with psycopg.connect(pg.dsn(), autocommit=True) as conn:
+            conn.execute("CREATE SEQUENCE s")
+            conn.execute(f"CREATE TABLE t({cols.replace('double', 'double precision')})")
+            theirs = dict(conn.execute("SELECT column_name, column_default FROM information_schema.columns "
+                                       "WHERE table_name = 't'").fetchall())
+    finally:
+        pg.stop()
+    assert ours == theirs
