@@ -107,8 +107,7 @@ class UInt64Encoder final : public ColumnEncoder {
 
 }  // namespace
 
-ColumnEncoderPtr make_integer_encoder(char format, std::string_view extension,
-                                      std::string* error) {
+ColumnEncoderPtr make_integer_encoder(char format, std::string_view extension, std::string* error) {
   if (format == 'c' && extension == "arrow.bool8") return std::make_unique<Bool8Encoder>();
   switch (format) {
     case 'b':

@@ -197,7 +197,8 @@ class Client:
     env: Dict[str, str] = field(default_factory=dict)
 
     def command(self, target: Target) -> List[str]:
-        dsn = {"keyword": target.keyword_dsn, "url": target.url, "jdbc": target.jdbc}[self.dsn_kind]()
+        dsn = {"keyword": target.keyword_dsn, "url": target.url, "jdbc": target.jdbc,
+               "pgurl": lambda: target.url("postgresql")}[self.dsn_kind]()
         return self.argv + [dsn]
 
 
