@@ -9,6 +9,54 @@
 namespace riffq::catalog {
 namespace {
 
+// The sizes PostgreSQL reports for an empty relation, which is what a registered relation is
+// here (its rows live with the handler): a heap is 0 bytes, a btree index one 8 kB metapage,
+// and a table's size includes its TOAST table's index. Built-in catalogs have no storage: 0.
+int64_t empty_relation_size(const CatalogSnapshot& cat, Oid oid, std::string_view function,
+                            std::string_view fork) {
+  constexpr Oid FIRST_NORMAL_OID = 16384;
+  constexpr int64_t PAGE = 8192;
+  if (oid < FIRST_NORMAL_OID) return 0;
+  const Relation* pg_class = cat.relation("pg_catalog", "pg_class");
+  const Relation* pg_index = cat.relation("pg_catalog", "pg_index");
+  const int c_oid = pg_class->column_index("oid"), c_kind = pg_class->column_index("relkind"),
+            c_toast = pg_class->column_index("reltoastrelid"),
+            i_rel = pg_index->column_index("indrelid");
+  auto class_row = [&](Oid o) -> const Row* {
+    auto idx = cat.index(*pg_class->rows, c_oid);
+    auto [b, e] = idx->equal_range(hash_value(Value::integer(o)));
+    for (auto it = b; it != e; ++it) {
+      const Row& r = (*pg_class->rows)[it->second];
+      if (r[static_cast<size_t>(c_oid)].as_int() == o) return &r;
+    }
+    return nullptr;
+  };
+  auto main_fork = [&](Oid o) -> int64_t {
+    const Row* r = class_row(o);
+    return r && (*r)[static_cast<size_t>(c_kind)].as_text() == "i" ? PAGE : 0;
+  };
+  auto indexes = [&](Oid o) {
+    int64_t n = 0;
+    auto idx = cat.index(*pg_index->rows, i_rel);
+    auto [b, e] = idx->equal_range(hash_value(Value::integer(o)));
+    for (auto it = b; it != e; ++it)
+      if ((*pg_index->rows)[it->second][static_cast<size_t>(i_rel)].as_int() == o) n += PAGE;
+    return n;
+  };
+  auto table = [&](Oid o) {
+    int64_t size = main_fork(o);
+    if (const Row* r = class_row(o)) {
+      Oid toast = static_cast<Oid>((*r)[static_cast<size_t>(c_toast)].as_int());
+      if (toast != 0) size += main_fork(toast) + indexes(toast);
+    }
+    return size;
+  };
+  if (function == "pg_relation_size") return fork == "main" ? main_fork(oid) : 0;
+  if (function == "pg_table_size") return table(oid);
+  if (function == "pg_indexes_size") return indexes(oid);
+  return table(oid) + indexes(oid);  // pg_total_relation_size
+}
+
 using V = Value;
 
 FunctionDef fn(std::string name, std::vector<Oid> args, Oid result,
@@ -252,11 +300,12 @@ void add_catalog_functions(FunctionTable& t) {
          nullptr);
   def_fn("pg_get_partition_constraintdef", {toid::OID}, 1, "pg_get_partition_constraintdef",
          nullptr);
-  // Relations of an emulated catalog have no storage.
   for (const char* name :
        {"pg_relation_size", "pg_total_relation_size", "pg_table_size", "pg_indexes_size"}) {
-    FunctionDef d = fn(name, {toid::OID, toid::TEXT}, toid::INT8,
-                       [](const FuncArgs&) { return V::integer(0); });
+    FunctionDef d = fn(name, {toid::REGCLASS, toid::TEXT}, toid::INT8, [name](const FuncArgs& a) {
+      const std::string fork = a.values.size() > 1 ? a.values[1].as_text() : "main";
+      return V::integer(empty_relation_size(a.cat(), oid_arg(a, 0), name, fork));
+    });
     d.min_args = 1;
     add(d);
   }

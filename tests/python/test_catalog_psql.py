@@ -66,14 +66,7 @@ def riffq_dsn(st: ServerThread) -> str:
 
 # Commands whose output does not match yet; the reason carries the difference observed
 # (PostgreSQL's line first, riffq's second).
-XFAIL: dict[str, str] = {
-    r"\dt+": ("Size column: pg_table_size() of an empty registered table is 0 in riffq, "
-              "PostgreSQL prints '8192 bytes' (the table's TOAST index page): "
-              "'| heap | 8192 bytes | people who order' vs '| heap | 0 bytes | people who order'"),
-    r"\di+": ("Size column: pg_table_size() of an index is 0 in riffq, PostgreSQL prints "
-              "'8192 bytes' (an empty btree's metapage): '| btree | 8192 bytes |' vs "
-              "'| btree | 0 bytes |'"),
-}
+XFAIL: dict[str, str] = {}
 
 COMMANDS = [
     r"\d", r"\dt", r"\dt sales.*", r"\dn", r"\dv", r"\di", r"\di sales.*",

@@ -185,3 +185,24 @@ TEST_F(InfoSchema, ArgumentDefaultsAndRowIn) {
 
 }  // namespace
 }  // namespace riffq::catalog::testing
+
+namespace riffq::catalog::testing {
+namespace {
+
+using Sizes = CatalogFixture;
+
+// PostgreSQL 15's sizes for the fixture's (empty) tables: heaps 0, each btree index a metapage,
+// users' TOAST index counted in its table size; orders has no TOAST table.
+TEST_F(Sizes, RegisteredRelationsHaveTheSizesOfEmptyOnes) {
+  EXPECT_EQ(one("SELECT pg_relation_size('users'), pg_table_size('users'), "
+                "pg_indexes_size('users'), pg_total_relation_size('users')"),
+            "0|8192|8192|16384");
+  EXPECT_EQ(one("SELECT pg_relation_size('users_pkey'), pg_table_size('users_pkey'), "
+                "pg_relation_size('users', 'fsm')"),
+            "8192|8192|0");
+  EXPECT_EQ(one("SELECT pg_table_size('orders'), pg_total_relation_size('orders')"), "0|8192");
+  EXPECT_EQ(one("SELECT pg_table_size('pg_class')"), "0");  // built-in catalogs: no storage
+}
+
+}  // namespace
+}  // namespace riffq::catalog::testing
