@@ -15,8 +15,9 @@ bool may_read_catalog(const std::string& sql) {
   std::string lower;
   lower.reserve(sql.size());
   for (char c : sql) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (const char* needle : {"pg_", "information_schema", "::reg", "format_type", "to_reg",
-                             "current_schemas", "quote_ident", "regclass", "regtype"})
+  for (const char* needle :
+       {"pg_", "information_schema", "::reg", "format_type", "to_reg", "current_schemas",
+        "quote_ident", "regclass", "regtype", "txid_current"})
     if (lower.find(needle) != std::string::npos) return true;
   return false;
 }

@@ -67,7 +67,9 @@ void Session::handle_parse(wire::Parse& m) {
     if (t != 0 && cast.is_array) t = types::pg_array_type(t).oid;
     st->parameter_types[i] = t;
   }
-  if (st->info->kind == sql::StatementKind::QUERY && is_catalog_statement(st->sql)) {
+  if ((st->info->kind == sql::StatementKind::QUERY ||
+       st->info->kind == sql::StatementKind::SESSION_SELECT) &&
+      is_catalog_statement(st->sql)) {
     if (await_lazy_catalog()) {  // Parse again once the lazy source's objects are loaded
       m.sql = std::move(st->sql);
       queue_.push_front(wire::FrontendMessage(std::move(m)));

@@ -56,7 +56,11 @@ void Session::next_simple_statement() {
     }
   }
   copy_.reset();
-  if (!current_info_ && answer_catalog_simple(text)) return;
+  // Session selects the core could not answer (pg_is_in_recovery() inside a CASE, …) may still
+  // be catalog statements.
+  const bool maybe_catalog = !current_info_ || current_info_->kind == sql::StatementKind::QUERY ||
+                             current_info_->kind == sql::StatementKind::SESSION_SELECT;
+  if (maybe_catalog && answer_catalog_simple(text)) return;
   if (current_info_ && current_info_->kind == sql::StatementKind::COPY_TO_STDOUT) {
     // COPY (query) TO STDOUT: the handler answers the query; its rows leave as CopyData.
     copy_ = current_info_->copy;

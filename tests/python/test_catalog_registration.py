@@ -74,3 +74,21 @@ def test_thousands_of_tables_register_and_list() -> None:
             assert conn.execute("SELECT 's.t4999'::regclass::oid > 16384").fetchone() == (True,)
     finally:
         srv.stop()
+
+
+def test_server_state_functions_are_answered_by_the_catalog() -> None:
+    """DataGrip's current-transaction probe mixes a session function with txid_current(): the
+    core cannot answer it alone, the catalog engine does (the handler here only says SELECT 0)."""
+    srv = ServerThread(_tag, free_port(), catalog_emulation=True)
+    srv.start()
+    try:
+        with psycopg.connect(srv.dsn(dbname="postgres"), autocommit=True) as conn:
+            q = ("select case when pg_catalog.pg_is_in_recovery() then null else "
+                 "(pg_catalog.txid_current() % 4294967296)::varchar::bigint end as current_txid")
+            for prepare in (False, True):
+                cur = conn.execute(q, prepare=prepare)
+                assert cur.description[0].name == "current_txid"
+                (txid,) = cur.fetchone()
+                assert isinstance(txid, int) and txid > 0
+    finally:
+        srv.stop()
