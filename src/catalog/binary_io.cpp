@@ -137,7 +137,7 @@ bool binary_value(const Value& v, TypeRef type, const CatalogSnapshot& cat,
     // since 2000-01-01.
     int y = 0, mo = 0, d = 0, h = 0, mi = 0;
     double sec = 0;
-    if (std::sscanf(v.as_text().c_str(), "%d-%d-%d %d:%d:%lf", &y, &mo, &d, &h, &mi, &sec) < 3)
+    if (std::sscanf(v.text_string().c_str(), "%d-%d-%d %d:%d:%lf", &y, &mo, &d, &h, &mi, &sec) < 3)
       return false;
     auto days_from_civil = [](int64_t yy, unsigned m, unsigned dd) {
       yy -= m <= 2;

@@ -50,7 +50,7 @@ Value cast_value(const Value& v, TypeRef from, TypeRef to, const CatalogSnapshot
   if (from.oid == toid::UNKNOWN && v.is_text()) return input_text(v.as_text(), to, cat);
   switch (ts) {
     case Storage::TEXT: {
-      std::string s = v.is_text() ? v.as_text() : output_text(v, from, cat, path);
+      std::string s = v.is_text() ? v.text_string() : output_text(v, from, cat, path);
       if (tb.oid == toid::CHAR) return Value::text(s.substr(0, s.empty() ? 0 : 1));
       if (tb.oid == toid::NAME && s.size() > 63) s.resize(63);
       if ((tb.oid == toid::VARCHAR || tb.oid == toid::BPCHAR) && tb.typmod > 4 && explicit_cast &&

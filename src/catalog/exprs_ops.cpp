@@ -86,8 +86,8 @@ Value MatchExpr::eval(const EvalContext& ctx) const {
   Value p = pattern->eval(ctx);
   if (p.is_null()) return p;
   bool m = false;
-  const std::string& text = s.as_text();
-  const std::string& pat = p.as_text();
+  const std::string& text = s.text_string();
+  const std::string& pat = p.text_string();
   switch (kind) {
     case MatchKind::LIKE:
     case MatchKind::ILIKE: {
@@ -128,9 +128,9 @@ Value ArithExpr::eval(const EvalContext& ctx) const {
     if (a.is_null() || b.is_null()) return Value::null();
     const CatalogSnapshot& cat = ctx.state->cat;
     std::string x =
-        a.is_text() ? a.as_text() : output_text(a, left->type, cat, ctx.state->search_path);
+        a.is_text() ? a.text_string() : output_text(a, left->type, cat, ctx.state->search_path);
     std::string y =
-        b.is_text() ? b.as_text() : output_text(b, right->type, cat, ctx.state->search_path);
+        b.is_text() ? b.text_string() : output_text(b, right->type, cat, ctx.state->search_path);
     return Value::text(x + y);
   }
   if (op == "||a") {

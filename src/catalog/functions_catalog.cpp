@@ -204,8 +204,8 @@ void add_catalog_functions(FunctionTable& t) {
   {
     FunctionDef d =
         fn("obj_description", {toid::OID, toid::NAME}, toid::TEXT, [](const FuncArgs& a) {
-          Oid cls =
-              a.values.size() > 1 ? class_oid_by_name(a.cat(), a.values[1].as_text()) : PG_CLASS;
+          Oid cls = a.values.size() > 1 ? class_oid_by_name(a.cat(), a.values[1].text_string())
+                                        : PG_CLASS;
           auto d = a.cat().description(oid_arg(a, 0), cls, 0);
           if (!d && a.values.size() == 1) {
             for (Oid c : {PG_NAMESPACE, Oid{1255}, Oid{1247}})
@@ -222,7 +222,7 @@ void add_catalog_functions(FunctionTable& t) {
     return d ? V::text(*d) : V::null();
   }));
   add(fn("shobj_description", {toid::OID, toid::NAME}, toid::TEXT, [](const FuncArgs& a) {
-    Oid cls = class_oid_by_name(a.cat(), a.values[1].as_text());
+    Oid cls = class_oid_by_name(a.cat(), a.values[1].text_string());
     auto d = a.cat().shared_description(oid_arg(a, 0), cls);
     return d ? V::text(*d) : V::null();
   }));
@@ -231,7 +231,7 @@ void add_catalog_functions(FunctionTable& t) {
                        [](const FuncArgs& a) {
                          // Registered objects keep their expressions as SQL text; PostgreSQL's own
                          // node trees are looked up in the dumped results.
-                         const std::string& tree = a.values[0].as_text();
+                         const std::string& tree = a.values[0].text_string();
                          if (!tree.empty() && tree[0] != '{' && tree[0] != '(')
                            return V::text(tree);
                          if (const std::string* def = a.cat().definition("pg_get_expr:" + tree, 0))
@@ -303,7 +303,7 @@ void add_catalog_functions(FunctionTable& t) {
   for (const char* name :
        {"pg_relation_size", "pg_total_relation_size", "pg_table_size", "pg_indexes_size"}) {
     FunctionDef d = fn(name, {toid::REGCLASS, toid::TEXT}, toid::INT8, [name](const FuncArgs& a) {
-      const std::string fork = a.values.size() > 1 ? a.values[1].as_text() : "main";
+      const std::string fork = a.values.size() > 1 ? a.values[1].text_string() : "main";
       return V::integer(empty_relation_size(a.cat(), oid_arg(a, 0), name, fork));
     });
     d.min_args = 1;
@@ -480,7 +480,7 @@ void add_catalog_functions(FunctionTable& t) {
       std::vector<Row> rows;
       for (const Value& o : a.values[0].as_array()) {
         if (o.is_null()) continue;
-        const std::string& s = o.as_text();
+        const std::string& s = o.text_string();
         size_t eq = s.find('=');
         rows.push_back(Row{V::text(s.substr(0, eq)),
                            eq == std::string::npos ? V::null() : V::text(s.substr(eq + 1))});

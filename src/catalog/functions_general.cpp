@@ -36,8 +36,8 @@ FunctionDef srf(std::string name, std::vector<Oid> args, Oid result,
   return d;
 }
 
-const std::string& s(const FuncArgs& a, size_t i) {
-  return a.values[i].as_text();
+std::string s(const FuncArgs& a, size_t i) {
+  return a.values[i].text_string();
 }
 int64_t n(const FuncArgs& a, size_t i) {
   return a.values[i].as_int();
@@ -441,7 +441,7 @@ void add_general_functions(FunctionTable& t) {
             const Value& v = a.values[i];
             return v.is_int()     ? v.as_int()
                    : v.is_float() ? static_cast<int64_t>(v.as_float())
-                                  : std::stoll(v.as_text());
+                                  : std::stoll(v.text_string());
           };
           int64_t from = num(0), to = num(1), step = a.values.size() > 2 ? num(2) : 1;
           if (step == 0) throw CatalogError("22023", "step size cannot equal zero");
@@ -565,7 +565,7 @@ void add_general_functions(FunctionTable& t) {
           if (auto v = a.cat().session_setting(a.st().session, name)) return V::text(*v);
           if (a.cat().settings)
             for (const Row& r : *a.cat().settings->rows)
-              if (r[0].is_text() && lower_ascii(r[0].as_text()) == name) return r[1];
+              if (r[0].is_text() && lower_ascii(r[0].text_string()) == name) return r[1];
           if (a.values.size() > 1 && a.values[1].as_bool()) return V::null();
           throw CatalogError("42704", "unrecognized configuration parameter \"" + s(a, 0) + "\"");
         });

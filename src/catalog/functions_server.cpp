@@ -85,9 +85,9 @@ bool utc_offset(const std::string& ts, int& seconds, size_t& at) {
 
 // A field of a timestamp in text form ("2026-12-01 00:46:49.5+00"), as extract / date_part.
 Value timestamp_field(const FuncArgs& a) {
-  std::string field = a.values[0].as_text();
+  std::string field = a.values[0].text_string();
   for (char& c : field) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  const std::string& ts = a.values[1].as_text();
+  const std::string& ts = a.values[1].text_string();
   std::tm tm{};
   double frac = 0;
   int consumed = 0;
@@ -133,7 +133,7 @@ std::optional<std::string> lookup_text(const CatalogSnapshot& cat, const char* t
   for (const Row& row : *r->rows)
     if (row[static_cast<size_t>(k)].is_int() && row[static_cast<size_t>(k)].as_int() == oid &&
         row[static_cast<size_t>(c)].is_text())
-      return row[static_cast<size_t>(c)].as_text();
+      return row[static_cast<size_t>(c)].text_string();
   return std::nullopt;
 }
 
@@ -226,7 +226,7 @@ Value arg_default(const FuncArgs& a) {
     input = 0;
     for (int64_t i = 0; i < nth; ++i) {
       const std::string mode =
-          m[static_cast<size_t>(i)].is_text() ? m[static_cast<size_t>(i)].as_text() : "";
+          m[static_cast<size_t>(i)].is_text() ? m[static_cast<size_t>(i)].text_string() : "";
       if (mode == "i" || mode == "b" || mode == "v")
         ++input;
       else if (i == nth - 1)
@@ -236,7 +236,7 @@ Value arg_default(const FuncArgs& a) {
     return V::null();
   }
   if (input <= nargs - ndefaults) return V::null();
-  const std::string* text = a.cat().definition("pg_get_expr:" + defaults.as_text(), 0);
+  const std::string* text = a.cat().definition("pg_get_expr:" + defaults.text_string(), 0);
   if (text == nullptr) return V::null();
   std::vector<std::string> items = split_list(*text);
   const size_t k = static_cast<size_t>(input - 1 - (nargs - ndefaults));
@@ -340,12 +340,12 @@ void add_server_functions(FunctionTable& t) {
 
   // AT TIME ZONE 'UTC' on a timestamptz (IntelliJ's and pgAdmin's start-time query).
   add(fn("timezone", {toid::TEXT, toid::TIMESTAMPTZ}, toid::TIMESTAMP, [](const FuncArgs& a) {
-    std::string zone = a.values[0].as_text();
+    std::string zone = a.values[0].text_string();
     for (char& c : zone) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     if (zone != "UTC" && zone != "GMT" && zone != "Z")
       throw CatalogError(sqlstate::FEATURE_NOT_SUPPORTED,
                          "AT TIME ZONE other than UTC is not supported by riffq's catalog engine");
-    const std::string& ts = a.values[1].as_text();
+    const std::string& ts = a.values[1].text_string();
     int off = 0;
     size_t at = 0;
     if (!utc_offset(ts, off, at)) return V::text(ts);
@@ -413,7 +413,7 @@ void add_server_functions(FunctionTable& t) {
   // (information_schema's element_types and routine views).
   add(fn("nameconcatoid", {toid::NAME, toid::OID}, toid::NAME, [](const FuncArgs& a) {
     const std::string suffix = "_" + std::to_string(a.values[1].as_int());
-    std::string name = a.values[0].as_text();
+    std::string name = a.values[0].text_string();
     if (name.size() + suffix.size() > 63) {
       size_t keep = 63 - suffix.size();
       while (keep > 0 && (static_cast<unsigned char>(name[keep]) & 0xC0) == 0x80) --keep;

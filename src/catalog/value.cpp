@@ -2,9 +2,70 @@
 #include "riffq/catalog/value.hpp"
 
 #include <cmath>
+#include <cstdlib>
 #include <functional>
+#include <new>
 
 namespace riffq::catalog {
+
+struct Value::SharedArray {
+  std::atomic<uint32_t> refs{1};
+  ArrayItems items;
+};
+
+Value Value::text(std::string_view s) {
+  Value x;
+  x.raw_[15] = static_cast<unsigned char>(Kind::TEXT);
+  if (s.size() <= kInline) {
+    if (!s.empty()) std::memcpy(x.raw_, s.data(), s.size());
+    x.raw_[14] = static_cast<unsigned char>(s.size());
+    return x;
+  }
+  if (s.size() > UINT32_MAX) throw std::length_error("text value too long");
+  void* mem = std::malloc(sizeof(SharedText) + s.size());
+  if (mem == nullptr) throw std::bad_alloc();
+  auto* t = new (mem) SharedText{{1}, static_cast<uint32_t>(s.size())};
+  std::memcpy(const_cast<char*>(t->data()), s.data(), s.size());
+  std::memcpy(x.raw_, &t, sizeof t);
+  x.raw_[14] = kHeap;
+  return x;
+}
+
+Value Value::array(ArrayItems items) {
+  Value x;
+  auto* a = new SharedArray{{1}, std::move(items)};
+  std::memcpy(x.raw_, &a, sizeof a);
+  x.raw_[15] = static_cast<unsigned char>(Kind::ARRAY);
+  return x;
+}
+
+const ArrayItems& Value::as_array() const {
+  return pointer<SharedArray>()->items;
+}
+
+void Value::copy_from(const Value& o) noexcept {
+  std::memcpy(raw_, o.raw_, sizeof raw_);
+  if (!shared()) return;
+  if (is_array())
+    pointer<SharedArray>()->refs.fetch_add(1, std::memory_order_relaxed);
+  else
+    pointer<SharedText>()->refs.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Value::release() noexcept {
+  if (!shared()) return;
+  if (is_array()) {
+    SharedArray* a = pointer<SharedArray>();
+    if (a->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete a;
+  } else {
+    SharedText* t = pointer<SharedText>();
+    if (t->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      t->~SharedText();
+      std::free(t);
+    }
+  }
+  clear();
+}
 
 int compare_values(const Value& a, const Value& b) {
   if (a.is_int() && b.is_int()) {
@@ -39,7 +100,7 @@ int compare_values(const Value& a, const Value& b) {
   }
   if (a.is_null() || b.is_null()) return a.is_null() == b.is_null() ? 0 : (a.is_null() ? 1 : -1);
   // Mixed storage kinds only meet after a failed coercion; order them by kind for stability.
-  return a.v.index() < b.v.index() ? -1 : 1;
+  return a.kind() < b.kind() ? -1 : 1;
 }
 
 bool values_equal(const Value& a, const Value& b) {
@@ -57,7 +118,7 @@ size_t hash_value(const Value& v) {
       return std::hash<int64_t>{}(static_cast<int64_t>(d));
     return std::hash<double>{}(d);
   }
-  if (v.is_text()) return std::hash<std::string>{}(v.as_text());
+  if (v.is_text()) return std::hash<std::string_view>{}(v.as_text());
   size_t h = 7;
   for (const Value& e : v.as_array()) h = h * 31 + hash_value(e);
   return h;

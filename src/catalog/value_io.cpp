@@ -147,7 +147,7 @@ std::string output_text(const Value& v, TypeRef type, const CatalogSnapshot& cat
       }
       return out;
     }
-    return v.as_text();
+    return v.text_string();
   }
   if (v.is_array()) {
     Oid elem = cat.types.element(type.oid);

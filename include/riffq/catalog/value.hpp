@@ -8,12 +8,13 @@
 //   Array  arrays, int2vector, oidvector (one dimension, lower bound 1)
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
-#include <variant>
 #include <vector>
 
 #include "riffq/common/pg_error.hpp"
@@ -36,51 +37,107 @@ struct ArrayItems : std::vector<Value> {
   int32_t lower = 1;
 };
 
-struct Value {
-  std::variant<std::monostate, bool, int64_t, double, std::string,
-               std::shared_ptr<const ArrayItems>>
-      v;
+// 16 bytes, because a catalog of 10 000 tables holds millions of them: a kind byte, and either
+// a scalar, text of up to 14 bytes inline, or a pointer to reference-counted shared text or
+// array elements (copies share; the count is atomic since snapshots are read by every thread).
+class Value {
+ public:
+  enum class Kind : uint8_t { NUL, BOOL, INT, FLOAT, TEXT, ARRAY };
 
-  Value() = default;
+  Value() noexcept { clear(); }
+  Value(const Value& o) noexcept { copy_from(o); }
+  Value(Value&& o) noexcept {
+    std::memcpy(raw_, o.raw_, sizeof raw_);
+    o.clear();
+  }
+  Value& operator=(const Value& o) noexcept {
+    if (this != &o) {
+      release();
+      copy_from(o);
+    }
+    return *this;
+  }
+  Value& operator=(Value&& o) noexcept {
+    if (this != &o) {
+      release();
+      std::memcpy(raw_, o.raw_, sizeof raw_);
+      o.clear();
+    }
+    return *this;
+  }
+  ~Value() { release(); }
+
   static Value null() { return {}; }
-  static Value boolean(bool b) {
-    Value x;
-    x.v = b;
-    return x;
-  }
-  static Value integer(int64_t i) {
-    Value x;
-    x.v = i;
-    return x;
-  }
+  static Value boolean(bool b) { return scalar(Kind::BOOL, b ? 1 : 0); }
+  static Value integer(int64_t i) { return scalar(Kind::INT, i); }
   static Value floating(double d) {
-    Value x;
-    x.v = d;
-    return x;
+    int64_t bits;
+    std::memcpy(&bits, &d, sizeof bits);
+    return scalar(Kind::FLOAT, bits);
   }
-  static Value text(std::string s) {
-    Value x;
-    x.v = std::move(s);
-    return x;
-  }
-  static Value array(ArrayItems items) {
-    Value x;
-    x.v = std::make_shared<const ArrayItems>(std::move(items));
-    return x;
-  }
+  static Value text(std::string_view s);
+  static Value array(ArrayItems items);
 
-  bool is_null() const { return v.index() == 0; }
-  bool is_bool() const { return v.index() == 1; }
-  bool is_int() const { return v.index() == 2; }
-  bool is_float() const { return v.index() == 3; }
-  bool is_text() const { return v.index() == 4; }
-  bool is_array() const { return v.index() == 5; }
-  bool as_bool() const { return std::get<bool>(v); }
-  int64_t as_int() const { return std::get<int64_t>(v); }
-  double as_float() const { return is_int() ? static_cast<double>(as_int()) : std::get<double>(v); }
-  const std::string& as_text() const { return std::get<std::string>(v); }
-  const ArrayItems& as_array() const { return *std::get<std::shared_ptr<const ArrayItems>>(v); }
+  Kind kind() const { return static_cast<Kind>(raw_[15]); }
+  bool is_null() const { return kind() == Kind::NUL; }
+  bool is_bool() const { return kind() == Kind::BOOL; }
+  bool is_int() const { return kind() == Kind::INT; }
+  bool is_float() const { return kind() == Kind::FLOAT; }
+  bool is_text() const { return kind() == Kind::TEXT; }
+  bool is_array() const { return kind() == Kind::ARRAY; }
+  bool as_bool() const { return payload() != 0; }
+  int64_t as_int() const { return payload(); }
+  double as_float() const {
+    if (is_int()) return static_cast<double>(as_int());
+    int64_t bits = payload();
+    double d;
+    std::memcpy(&d, &bits, sizeof d);
+    return d;
+  }
+  std::string_view as_text() const {
+    if (raw_[14] != kHeap) return {reinterpret_cast<const char*>(raw_), raw_[14]};
+    const SharedText* t = pointer<SharedText>();
+    return {t->data(), t->size};
+  }
+  std::string text_string() const { return std::string(as_text()); }  // an owned copy
+  const ArrayItems& as_array() const;
+
+ private:
+  static constexpr unsigned char kHeap = 0xff;  // raw_[14] of text held in a SharedText
+  static constexpr size_t kInline = 14;
+  struct SharedText {
+    std::atomic<uint32_t> refs;
+    uint32_t size;
+    const char* data() const { return reinterpret_cast<const char*>(this + 1); }
+  };
+  struct SharedArray;
+
+  static Value scalar(Kind k, int64_t bits) {
+    Value x;
+    std::memcpy(x.raw_, &bits, sizeof bits);
+    x.raw_[15] = static_cast<unsigned char>(k);
+    return x;
+  }
+  int64_t payload() const {
+    int64_t bits;
+    std::memcpy(&bits, raw_, sizeof bits);
+    return bits;
+  }
+  template <typename T>
+  T* pointer() const {
+    T* p;
+    std::memcpy(&p, raw_, sizeof p);
+    return p;
+  }
+  bool shared() const { return is_array() || (is_text() && raw_[14] == kHeap); }
+  void clear() noexcept { std::memset(raw_, 0, sizeof raw_); }
+  void copy_from(const Value& o) noexcept;
+  void release() noexcept;
+
+  alignas(8) unsigned char raw_[16];
 };
+
+static_assert(sizeof(Value) == 16);
 
 using Row = std::vector<Value>;
 
