@@ -271,6 +271,18 @@ QueryPtr Binder::bind_select(const PgQuery__SelectStmt* s, Level* parent) {
   return q;
 }
 
+// A column read straight from a table: RowDescription names its table and attribute number.
+static void set_column_origin(OutputColumn& col, const Expr& e, const Binder::Level& lv) {
+  auto* ce = dynamic_cast<const ColumnExpr*>(&e);
+  if (ce == nullptr || ce->levels_up != 0) return;
+  for (const auto& r : lv.ranges)
+    if (ce->index >= r.offset && ce->index < r.offset + static_cast<int>(r.names.size()) &&
+        r.relid) {
+      col.table_oid = r.relid;
+      col.attnum = static_cast<int16_t>(ce->index - r.offset + 1);
+    }
+}
+
 void Binder::bind_targets(const PgQuery__SelectStmt* s, SelectQuery& q, Level& lv) {
   for (size_t i = 0; i < s->n_target_list; ++i) {
     const PgQuery__ResTarget* rt = s->target_list[i]->res_target;
@@ -281,17 +293,9 @@ void Binder::bind_targets(const PgQuery__SelectStmt* s, SelectQuery& q, Level& l
       std::vector<std::string> names;
       for (auto& e : expand_star(v->column_ref, lv, names)) {
         q.targets.push_back(e);
-        OutputColumn col{names[q.columns.size() - q.columns.size()], e->type};
-        col.name = names[0];
+        OutputColumn col{names[0], e->type};
         names.erase(names.begin());
-        if (auto* ce = dynamic_cast<ColumnExpr*>(e.get()); ce && ce->levels_up == 0) {
-          for (auto& r : lv.ranges)
-            if (ce->index >= r.offset && ce->index < r.offset + static_cast<int>(r.names.size()) &&
-                r.relid) {
-              col.table_oid = r.relid;
-              col.attnum = static_cast<int16_t>(ce->index - r.offset + 1);
-            }
-        }
+        set_column_origin(col, *e, lv);
         q.columns.push_back(col);
       }
       continue;
@@ -300,14 +304,7 @@ void Binder::bind_targets(const PgQuery__SelectStmt* s, SelectQuery& q, Level& l
     if (e->type.oid == toid::UNKNOWN) e = coerce(e, TypeRef{toid::TEXT, -1});
     if (dynamic_cast<SrfExpr*>(e.get())) q.has_srf = true;
     OutputColumn col{rt->name && *rt->name ? rt->name : figure_colname(v), e->type};
-    if (auto* ce = dynamic_cast<ColumnExpr*>(e.get()); ce && ce->levels_up == 0) {
-      for (auto& r : lv.ranges)
-        if (ce->index >= r.offset && ce->index < r.offset + static_cast<int>(r.names.size()) &&
-            r.relid) {
-          col.table_oid = r.relid;
-          col.attnum = static_cast<int16_t>(ce->index - r.offset + 1);
-        }
-    }
+    set_column_origin(col, *e, lv);
     q.targets.push_back(e);
     q.columns.push_back(col);
   }

@@ -227,19 +227,26 @@ std::vector<Row> RelationScan::lookup(ExecState& st, const Row& left, const Eval
   return out;
 }
 
-std::vector<Row> SubqueryScan::produce(ExecState& st, const Row& left, const EvalContext* outer,
-                                       int level_width) const {
-  EvalContext ctx = EvalContext::nested(&left, outer, st);
-  RowsPtr rows = query->run_cached(st, &ctx);
+// Rows of a subquery or CTE placed in this item's slice of the level row, filters applied.
+std::vector<Row> place_rows(ExecState& st, const std::vector<Row>& rows, const Row& left,
+                            const EvalContext* outer, int level_width, const FromItem& item,
+                            const std::vector<ExprPtr>& filters) {
   std::vector<Row> out;
-  for (const Row& r : *rows) {
+  for (const Row& r : rows) {
     Row row = base_row(left, level_width);
-    for (size_t i = 0; i < r.size() && i < static_cast<size_t>(width); ++i)
-      row[static_cast<size_t>(offset) + i] = r[i];
+    for (size_t i = 0; i < r.size() && i < static_cast<size_t>(item.width); ++i)
+      row[static_cast<size_t>(item.offset) + i] = r[i];
     if (pass(filters, row, outer, st)) out.push_back(std::move(row));
   }
   st.charge(out.size());
   return out;
+}
+
+std::vector<Row> SubqueryScan::produce(ExecState& st, const Row& left, const EvalContext* outer,
+                                       int level_width) const {
+  EvalContext ctx = EvalContext::nested(&left, outer, st);
+  RowsPtr rows = query->run_cached(st, &ctx);
+  return place_rows(st, *rows, left, outer, level_width, *this, filters);
 }
 
 std::vector<Row> FunctionScan::produce(ExecState& st, const Row& left, const EvalContext* outer,
@@ -281,15 +288,7 @@ std::vector<Row> CteScan::produce(ExecState& st, const Row& left, const EvalCont
     rows = std::make_shared<const std::vector<Row>>(query->run(st, &ctx));
     st.cache[key] = rows;
   }
-  std::vector<Row> out;
-  for (const Row& r : *rows) {
-    Row row = base_row(left, level_width);
-    for (size_t i = 0; i < r.size() && i < static_cast<size_t>(width); ++i)
-      row[static_cast<size_t>(offset) + i] = r[i];
-    if (pass(filters, row, outer, st)) out.push_back(std::move(row));
-  }
-  st.charge(out.size());
-  return out;
+  return place_rows(st, *rows, left, outer, level_width, *this, filters);
 }
 
 // A plain scan of a base table whose `keys` include one of its own columns: its index.

@@ -35,6 +35,17 @@ struct FunctionDef {
   std::function<std::vector<Row>(const FuncArgs&)> srf_impl;
 };
 
+// A scalar function taking `args` and returning `result`, for the built-in tables.
+inline FunctionDef fn(std::string name, std::vector<Oid> args, Oid result,
+                      std::function<Value(const FuncArgs&)> impl) {
+  FunctionDef d;
+  d.name = std::move(name);
+  d.args = std::move(args);
+  d.result = result;
+  d.impl = std::move(impl);
+  return d;
+}
+
 struct AggregateDef {
   std::string name;
   int nargs = 1;  // 0: count(*)

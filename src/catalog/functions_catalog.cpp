@@ -59,16 +59,6 @@ int64_t empty_relation_size(const CatalogSnapshot& cat, Oid oid, std::string_vie
 
 using V = Value;
 
-FunctionDef fn(std::string name, std::vector<Oid> args, Oid result,
-               std::function<Value(const FuncArgs&)> impl) {
-  FunctionDef d;
-  d.name = std::move(name);
-  d.args = std::move(args);
-  d.result = result;
-  d.impl = std::move(impl);
-  return d;
-}
-
 Oid oid_arg(const FuncArgs& a, size_t i) {
   return static_cast<Oid>(a.values[i].as_int());
 }

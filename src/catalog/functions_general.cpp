@@ -15,16 +15,6 @@ namespace {
 
 using V = Value;
 
-FunctionDef fn(std::string name, std::vector<Oid> args, Oid result,
-               std::function<Value(const FuncArgs&)> impl) {
-  FunctionDef d;
-  d.name = std::move(name);
-  d.args = std::move(args);
-  d.result = result;
-  d.impl = std::move(impl);
-  return d;
-}
-
 FunctionDef srf(std::string name, std::vector<Oid> args, Oid result,
                 std::function<std::vector<Row>(const FuncArgs&)> impl) {
   FunctionDef d;

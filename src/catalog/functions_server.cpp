@@ -17,16 +17,6 @@ namespace {
 
 using V = Value;
 
-FunctionDef fn(std::string name, std::vector<Oid> args, Oid result,
-               std::function<Value(const FuncArgs&)> impl) {
-  FunctionDef d;
-  d.name = std::move(name);
-  d.args = std::move(args);
-  d.result = result;
-  d.impl = std::move(impl);
-  return d;
-}
-
 // The OUT columns of a built-in set-returning function, from its pg_proc row.
 std::vector<std::pair<std::string, Oid>> out_columns(std::string_view proname) {
   const BuiltinTable* proc = builtin_catalog().table("pg_catalog", "pg_proc");
