@@ -52,14 +52,9 @@ void CatalogRegistry::register_table(const std::string& db, const std::string& s
                                      nb::handle view_sql) {
   catalog::UserRelation rel;
   rel.name = table;
-  if (kind == "table")
-    rel.kind = 'r';
-  else if (kind == "view")
-    rel.kind = 'v';
-  else if (kind == "materialized_view" || kind == "matview")
-    rel.kind = 'm';
-  else
-    throw nb::value_error("kind must be 'table', 'view' or 'materialized_view'");
+  auto relkind = catalog::relation_kind(kind);
+  if (!relkind) throw nb::value_error("kind must be 'table', 'view' or 'materialized_view'");
+  rel.kind = *relkind;
   if (!nb::isinstance<nb::list>(columns) && !nb::isinstance<nb::tuple>(columns))
     throw nb::type_error("columns must be a list of single-key dicts");
   for (nb::handle item : columns) {

@@ -93,14 +93,9 @@ catalog::UserCatalog PythonApplication::lazy_catalog(const std::string& database
           rel.rowtype_oid = oid_field(r, "relations", "reltype_oid");
           rel.name = field<std::string>(r, "relations", "name");
           std::string kind = optional_field<std::string>(r, "relations", "kind").value_or("table");
-          if (kind == "table")
-            rel.kind = 'r';
-          else if (kind == "view")
-            rel.kind = 'v';
-          else if (kind == "materialized_view" || kind == "matview")
-            rel.kind = 'm';
-          else
-            source_error("relations() row has an unknown kind '" + kind + "'");
+          auto relkind = catalog::relation_kind(kind);
+          if (!relkind) source_error("relations() row has an unknown kind '" + kind + "'");
+          rel.kind = *relkind;
           if (auto o = optional_field<int64_t>(r, "relations", "owner_oid"))
             rel.owner = static_cast<catalog::Oid>(*o);
           rel.has_index = optional_field<bool>(r, "relations", "has_index").value_or(false);

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "riffq/catalog/value.hpp"
@@ -55,6 +56,15 @@ struct UserRelation {
   std::optional<std::string> view_definition;  // SQL text of a view's query
   std::optional<std::string> comment;
 };
+
+// The relkind of a relation kind name ("table" 'r', "view" 'v', "materialized_view" or
+// "matview" 'm'); nullopt for another name.
+inline std::optional<char> relation_kind(std::string_view name) {
+  if (name == "table") return 'r';
+  if (name == "view") return 'v';
+  if (name == "materialized_view" || name == "matview") return 'm';
+  return std::nullopt;
+}
 
 struct UserSchema {
   Oid oid = 0;

@@ -1,17 +1,13 @@
 // Statements run by the catalog engine over the built-in PostgreSQL 15 rows and registered
 // objects. Expected values are PostgreSQL 15's own answers to the same statements.
-#include <gtest/gtest.h>
+#include "engine_fixture.hpp"
 
-#include "riffq/catalog/engine.hpp"
-
-namespace riffq::catalog {
+namespace riffq::catalog::testing {
 namespace {
 
-class EngineTest : public ::testing::Test {
+// The fixture's helpers over a catalog of one table (registered with the short type name int).
+class EngineTest : public CatalogFixture {
  protected:
-  CatalogEngine engine;
-  SessionInfo session;
-
   void SetUp() override {
     UserCatalog cat;
     UserDatabase db;
@@ -32,23 +28,7 @@ class EngineTest : public ::testing::Test {
     engine.set_objects(cat);
   }
 
-  // Runs sql; rows as text ("NULL" for NULL), cells joined by '|'.
-  std::vector<std::string> rows(const std::string& sql,
-                                std::vector<std::optional<std::string>> params = {}) {
-    PreparedCatalogQuery p = engine.prepare(sql, {}, session);
-    CatalogResult r = engine.execute(p, params, session);
-    std::vector<std::string> out;
-    for (const Row& row : r.rows) {
-      std::string line;
-      for (size_t i = 0; i < row.size(); ++i) {
-        if (i) line += "|";
-        line += row[i].is_null() ? "NULL" : engine.text(p, row[i], r.columns[i].type, session);
-      }
-      out.push_back(line);
-    }
-    return out;
-  }
-  std::vector<ResultColumn> columns(const std::string& sql) {
+  std::vector<ResultColumn> result_columns(const std::string& sql) {
     return engine.prepare(sql, {}, session).columns;
   }
 };
@@ -60,7 +40,7 @@ TEST_F(EngineTest, SelectsBuiltinRows) {
 }
 
 TEST_F(EngineTest, ResultColumnTypesAreThoseOfPostgres) {
-  auto cols = columns("SELECT oid, typname, typtype, typinput FROM pg_type LIMIT 1");
+  auto cols = result_columns("SELECT oid, typname, typtype, typinput FROM pg_type LIMIT 1");
   ASSERT_EQ(cols.size(), 4u);
   EXPECT_EQ(cols[0].type.oid, 26u);
   EXPECT_EQ(cols[1].type.oid, 19u);
@@ -96,4 +76,4 @@ TEST_F(EngineTest, UnknownRelationIs42P01) {
 }
 
 }  // namespace
-}  // namespace riffq::catalog
+}  // namespace riffq::catalog::testing
