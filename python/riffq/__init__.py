@@ -2,12 +2,17 @@
 
 A drop-in replacement for the Python API of riffq 0.1.11: subclass :class:`BaseConnection`,
 answer ``handle_query(sql, callback)`` with any Arrow producer (DuckDB, polars, pandas,
-pyarrow), and serve it with :class:`RiffqServer`. Importing the package starts no threads.
+pyarrow), and serve it with :class:`RiffqServer`. Or, simplest, decorate a function that
+returns its answer with :func:`query_handler` and call :func:`serve`. Ready backends for
+DuckDB, polars and pandas are in :mod:`riffq.backends`; ``riffq serve`` puts files on the
+wire with no code. Importing the package starts no threads.
 """
 
 from ._riffq import BoolCallback, QueryCallback, Server
 from .connection import BaseConnection, RiffqServer
 from . import helpers, testing, values
+from .answers import SQLError
+from .simple import query_handler, serve
 from .values import Interval
 
 __all__ = [
@@ -20,5 +25,8 @@ __all__ = [
     "testing",
     "values",
     "Interval",
+    "SQLError",
+    "query_handler",
+    "serve",
 ]
 __version__ = "0.2.0"

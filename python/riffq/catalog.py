@@ -22,26 +22,46 @@ _DUCKDB_SCALARS = {
     "TIMESTAMP_MS": "timestamp", "TIMESTAMP_NS": "timestamp",
     "TIMESTAMP WITH TIME ZONE": "timestamptz", "TIME WITH TIME ZONE": "timetz",
     "INTERVAL": "interval", "UUID": "uuid", "JSON": "json", "BIT": "bit varying",
+    "VARINT": "numeric", "BIGNUM": "numeric", "TIME_NS": "time", "TIMESTAMPTZ": "timestamptz",
+    "TIMETZ": "timetz", "INT": "integer", "TEXT": "text", "STRING": "text", "BOOL": "boolean",
+    "DOUBLE PRECISION": "double precision", "REAL": "real",
 }
 
 
 def duckdb_type_to_pg(data_type: str) -> str:
-    """The PostgreSQL type name riffq sends for a DuckDB column type (``DECIMAL(12,2)`` →
-    ``numeric(12,2)``, ``VARCHAR[]`` → ``text[]``); nested STRUCT / MAP / UNION become ``json``."""
-    t = data_type.strip().upper()
-    if t.endswith("[]"):
-        inner = duckdb_type_to_pg(t[:-2])
-        return "json" if inner == "json" and not t[:-2].startswith("JSON") else inner + "[]"
-    m = re.fullmatch(r"DECIMAL\((\d+),\s*(\d+)\)", t)
+    """The PostgreSQL type name riffq sends for a DuckDB column type, as the wire encodes the
+    Arrow data DuckDB produces: ``DECIMAL(12,2)`` → ``numeric(12,2)``, ``VARCHAR[]`` and
+    ``VARCHAR[3]`` → ``text[]``, ``STRUCT(…)`` → ``record``, ``MAP(…)`` → ``jsonb``,
+    ``ENUM(…)`` → ``text``, ``UUID`` → ``uuid``, ``JSON`` → ``json``, ``INTERVAL`` →
+    ``interval``; ``UNION`` (no PostgreSQL counterpart) → ``text``."""
+    t = data_type.strip()
+    up = t.upper()
+    m = re.fullmatch(r"(.+?)(\[\d*\])+", t, re.S)
+    if m and _balanced(m.group(1)):
+        inner = duckdb_type_to_pg(m.group(1))
+        return inner if inner.endswith("[]") else inner + "[]"
+    m = re.fullmatch(r"(?:DECIMAL|NUMERIC)\((\d+),\s*(\d+)\)", up)
     if m:
         return f"numeric({m.group(1)},{m.group(2)})"
-    if re.fullmatch(r"VARCHAR\(\d+\)", t):
-        return "character varying" + t[7:].lower()
-    if t.startswith(("STRUCT", "MAP", "UNION")) or re.fullmatch(r".+\[\d+\]", t):
-        return "json"
-    if t.startswith("ENUM"):
+    if re.fullmatch(r"VARCHAR\(\d+\)", up):
+        return "character varying" + up[7:].lower()
+    if up.startswith("STRUCT"):
+        return "record"
+    if up.startswith("MAP"):
+        return "jsonb"
+    if up.startswith(("UNION", "ENUM")):
         return "text"
-    return _DUCKDB_SCALARS.get(t, "text")
+    return _DUCKDB_SCALARS.get(up, "text")
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 _PG_LITERAL_CASTS = {"text": "text", "character varying": "character varying", "date": "date",
@@ -86,10 +106,24 @@ def arrow_type_to_pg(arrow_type: Any) -> str:
     import pyarrow as pa
 
     t = arrow_type
+    ext = getattr(t, "extension_name", None)
+    if ext == "arrow.uuid":
+        return "uuid"
+    if ext == "arrow.json":
+        return "json"
+    if ext is not None and hasattr(t, "storage_type"):
+        return arrow_type_to_pg(t.storage_type)
     if pa.types.is_dictionary(t):
         return arrow_type_to_pg(t.value_type)
-    if pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_fixed_size_list(t):
+    if pa.types.is_struct(t):
+        return "record"
+    if pa.types.is_map(t):
+        return "jsonb"
+    if str(t).startswith("list_view") or str(t).startswith("large_list_view"):
         return arrow_type_to_pg(t.value_type) + "[]"
+    if pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_fixed_size_list(t):
+        inner = arrow_type_to_pg(t.value_type)
+        return inner if inner.endswith("[]") else inner + "[]"
     if pa.types.is_boolean(t):
         return "boolean"
     if pa.types.is_int8(t) or pa.types.is_int16(t) or pa.types.is_uint8(t):
@@ -137,10 +171,17 @@ def _rows(con: Any, sql: str, params: Optional[List[Any]] = None) -> List[Dict[s
 
 
 def register_duckdb(server: Any, con: Any, database: Optional[str] = None,
-                    duckdb_database: Optional[str] = None) -> List[str]:
+                    duckdb_database: Optional[str] = None,
+                    schema_map: Optional[Dict[str, str]] = None,
+                    kind: Optional[str] = None) -> List[str]:
     """Registers every table and view of the DuckDB connection ``con`` (its current database,
-    or ``duckdb_database``) under ``database`` (default: the DuckDB database's name), keeping
-    DuckDB's schema names. Returns the registered ``schema.table`` names."""
+    or ``duckdb_database``) under ``database`` (default: the DuckDB database's name).
+
+    Schemas keep DuckDB's names unless ``schema_map`` renames them (``{"main": "public"}``
+    shows DuckDB's default schema where PostgreSQL tools look first). ``kind="table"``
+    registers views as tables too (``riffq serve`` serves files through DuckDB views).
+    Returns the registered ``schema.table`` names."""
+    smap = schema_map or {}
     db_name = duckdb_database or con.execute("SELECT current_database()").fetchone()[0]
     target = database or db_name
     server.register_database(target)
@@ -154,11 +195,12 @@ def register_duckdb(server: Any, con: Any, database: Optional[str] = None,
                              "constraint_name, referenced_table, referenced_column_names "
                              "FROM duckdb_constraints() WHERE database_name = ?", [db_name])
     registered: List[str] = []
-    for schema in sorted({t["schema_name"] for t in tables + views}):
+    for schema in sorted({smap.get(t["schema_name"], t["schema_name"]) for t in tables + views}):
         server.register_schema(target, schema)
     # Referenced tables first, so that foreign keys find them.
     ordered = sorted(tables, key=lambda t: any(
         c["constraint_type"] == "FOREIGN KEY" and c["table_name"] == t["table_name"] for c in constraints))
+    kind_override = kind
     for rel, kind in [(t, "table") for t in ordered] + [(v, "view") for v in views]:
         schema, name = rel["schema_name"], rel["table_name"]
         cols = _rows(con, "SELECT column_name, data_type, is_nullable, column_default, comment "
@@ -173,10 +215,10 @@ def register_duckdb(server: Any, con: Any, database: Optional[str] = None,
             if c.get("comment"):
                 spec["comment"] = c["comment"]
             columns.append({c["column_name"]: spec})
-        options: Dict[str, Any] = {"kind": kind}
+        options: Dict[str, Any] = {"kind": kind_override or kind}
         if rel.get("comment"):
             options["comment"] = rel["comment"]
-        if kind == "view" and rel.get("sql"):
+        if options["kind"] == "view" and rel.get("sql"):
             options["view_sql"] = rel["sql"]
         mine = [c for c in constraints if c["schema_name"] == schema and c["table_name"] == name]
         pk = [c for c in mine if c["constraint_type"] == "PRIMARY KEY"]
@@ -185,11 +227,12 @@ def register_duckdb(server: Any, con: Any, database: Optional[str] = None,
         uniques = [list(c["constraint_column_names"]) for c in mine if c["constraint_type"] == "UNIQUE"]
         if uniques:
             options["unique"] = uniques
-        fks = [{"columns": list(c["constraint_column_names"]), "references": f"{schema}.{c['referenced_table']}",
+        shown = smap.get(schema, schema)
+        fks = [{"columns": list(c["constraint_column_names"]), "references": f"{shown}.{c['referenced_table']}",
                 "ref_columns": list(c["referenced_column_names"])}
                for c in mine if c["constraint_type"] == "FOREIGN KEY"]
         if fks:
             options["foreign_keys"] = fks
-        server.register_table(target, schema, name, columns, **options)
-        registered.append(f"{schema}.{name}")
+        server.register_table(target, shown, name, columns, **options)
+        registered.append(f"{shown}.{name}")
     return registered

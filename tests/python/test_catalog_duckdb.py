@@ -78,7 +78,11 @@ def test_keys_defaults_and_comments(served) -> None:
 
 
 @pytest.mark.parametrize("duck,pg", [("DECIMAL(12,2)", "numeric(12,2)"), ("VARCHAR[]", "text[]"),
-                                     ("HUGEINT", "numeric(38,0)"), ("STRUCT(a INTEGER)", "json"),
+                                     ("HUGEINT", "numeric(38,0)"), ("STRUCT(a INTEGER)", "record"),
+                                     ("MAP(VARCHAR, INTEGER)", "jsonb"), ("INTEGER[3]", "integer[]"),
+                                     ("INTEGER[][]", "integer[]"), ("STRUCT(a INTEGER[])[]", "record[]"),
+                                     ("ENUM('a', 'b')", "text"), ("UUID", "uuid"), ("JSON", "json"),
+                                     ("INTERVAL", "interval"), ("VARCHAR(10)", "character varying(10)"),
                                      ("TIMESTAMP WITH TIME ZONE", "timestamptz"), ("UBIGINT", "numeric(20,0)")])
 def test_duckdb_type_names(duck: str, pg: str) -> None:
     assert duckdb_type_to_pg(duck) == pg

@@ -1,0 +1,7 @@
+"""``python -m riffq serve …``: the same as the ``riffq`` console script."""
+import sys
+
+from .cli.main import main
+
+if __name__ == "__main__":
+    sys.exit(main())
