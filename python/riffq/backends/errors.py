@@ -43,6 +43,8 @@ def duckdb_sqlstate(exc: BaseException) -> Optional[str]:
     if "read-only" in low or "read only" in low:
         return "25006"                       # read_only_sql_transaction
     if name == "CatalogException":
+        if "because schema" in low and "does not exist" in low:
+            return "3F000"                   # invalid_schema_name
         if re.search(r"\b(table|view) with name .* does not exist", low):
             return "42P01"                   # undefined_table
         if "function with name" in low or "macro function" in low:

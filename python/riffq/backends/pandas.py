@@ -6,7 +6,7 @@
     PandasBackend({"sales": pd.read_csv("sales.csv")}).serve(port=5433)
 
 pandas has no SQL engine, so the frames are registered in an in-memory DuckDB database
-(zero-copy, ``DuckDBPyConnection.register``) and everything the DuckDB backend does applies:
+(zero-copy, ``DuckDBPyConnection.register``, on every client's cursor) and everything the DuckDB backend does applies:
 streaming Arrow results, parameters, SQLSTATEs, Describe. Read-only by default (a frame is not
 a table DuckDB can insert into); ``register()`` adds or replaces a frame while serving.
 """
@@ -38,10 +38,21 @@ class PandasBackend(DuckDBBackend):
         for name, frame in self.frames.items():
             self.con.register(name, frame)
 
+    def new_state(self, connection_id: int) -> Any:
+        state = super().new_state(connection_id)
+        for name, frame in list(self.frames.items()):
+            state.cursor.register(name, frame)
+        return state
+
     def register(self, name: str, frame: Any) -> None:
-        """Adds or replaces a frame (the catalog shows it after ``register_catalog``)."""
+        """Adds or replaces a frame for every connection (the catalog shows it after
+        ``register_catalog``)."""
         self.frames[name] = frame
         self.con.register(name, frame)
+        with self._lock:
+            states = list(self._state.values())
+        for state in states:
+            state.cursor.register(name, frame)
 
     def register_catalog(self, server: Any, database: str) -> List[str]:
         """Registers every frame as a table of ``public``, typed as DuckDB reads it."""

@@ -40,6 +40,9 @@ _POLARS_STATES = {
 
 def polars_sqlstate(exc: BaseException) -> Optional[str]:
     """The SQLSTATE for a polars exception, or ``None`` if it is not one."""
+    low = str(exc).lower()
+    if "polars" in (type(exc).__module__ or "") and "relation" in low and "not found" in low:
+        return "42P01"
     for cls in type(exc).__mro__:
         if cls.__name__ in _POLARS_STATES and "polars" in (cls.__module__ or ""):
             return _POLARS_STATES[cls.__name__]
