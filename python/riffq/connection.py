@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Dict, List, Optional, Sequence, Type
 
 from ._riffq import Server
+from .observe import Observer
 
 logger = logging.getLogger("riffq")
 
@@ -128,8 +129,11 @@ class RiffqServer:
         self.connections: Dict[int, BaseConnection] = {}
         self.connection_cls = connection_cls
         self._lock = threading.Lock()
+        self.metrics: Any = None
         self._thread: Optional[threading.Thread] = None
         self._thread_error: Optional[BaseException] = None
+        #: Connection and statement tracking for logs and metrics (see :mod:`riffq.observe`).
+        self.observer = Observer()
         self._server.on_authentication(self.handle_auth)
         self._server.on_connect(self.handle_connect)
         self._server.on_disconnect(self.handle_disconnect)
@@ -218,6 +222,7 @@ class RiffqServer:
         ``handle_connect(self, ip, port, callback)``, keep working."""
         conn = self.get_connection(connection_id)
         conn.ip, conn.port, conn.server_name = ip, port, server_name
+        self.observer.connected(connection_id, ip, port)
         logger.debug("connection %s from %s:%s", connection_id, ip, port)
         if _accepts_keyword(conn.handle_connect, "server_name"):
             conn.handle_connect(ip, port, callback=callback, server_name=server_name)
@@ -227,7 +232,9 @@ class RiffqServer:
     def handle_query(self, sql: str, callback: Callable[..., None],
                      connection_id: Optional[int] = None, **kwargs: Any) -> None:
         """Forwards a query to the connection object."""
-        conn = self.get_connection(connection_id if connection_id is not None else 0)
+        cid = connection_id if connection_id is not None else 0
+        conn = self.get_connection(cid)
+        callback = self.observer.wrap(cid, sql, callback, bool(kwargs.get("do_describe")))
         conn.handle_query(sql, callback=callback, **kwargs)
 
     def handle_cancel(self, connection_id: int) -> None:
@@ -242,7 +249,7 @@ class RiffqServer:
         """Forwards a disconnect notification and releases the connection object."""
         with self._lock:
             conn = self.connections.pop(connection_id, None)
-        logger.debug("connection %s closed", connection_id)
+        self.observer.disconnected(connection_id)
         if conn is None:
             logger.debug("disconnect for unknown connection %s", connection_id)
             return
@@ -253,14 +260,31 @@ class RiffqServer:
 
     # -- running -------------------------------------------------------------------------
     def start(self, tls: bool = False, catalog_emulation: bool = False,
-              server_version: Optional[str] = None, **limits: Any) -> None:
+              server_version: Optional[str] = None, *, metrics_port: Optional[int] = None,
+              slow_query_ms: Optional[float] = None, **limits: Any) -> None:
         """Serves until SIGINT/SIGTERM (when called from the main thread) or :meth:`stop`.
 
-        ``limits`` are the keyword-only options of :meth:`riffq.Server.start`:
-        ``require_tls``, ``max_connections``, ``max_message_size``, ``startup_timeout``.
+        ``metrics_port`` serves Prometheus metrics (``GET /metrics``, see :mod:`riffq.metrics`)
+        from a Python thread while the server runs; ``slow_query_ms`` logs statements slower
+        than that at WARNING on the ``riffq`` logger. ``limits`` are the keyword-only options
+        of :meth:`riffq.Server.start`: ``require_tls``, ``max_connections``,
+        ``max_message_size``, ``startup_timeout``.
         """
-        self._server.start(tls=tls, catalog_emulation=catalog_emulation,
-                           server_version=server_version, **limits)
+        from .metrics import MetricsServer
+
+        self.observer.slow_query_ms = slow_query_ms
+        metrics = None
+        if metrics_port is not None:
+            metrics = MetricsServer(metrics_port, self._server.stats,
+                                    self.observer.connection_states,
+                                    lambda: self.observer.slow_queries).start()
+        self.metrics = metrics
+        try:
+            self._server.start(tls=tls, catalog_emulation=catalog_emulation,
+                               server_version=server_version, **limits)
+        finally:
+            if metrics is not None:
+                metrics.stop()
 
     def start_in_background(self, tls: bool = False, catalog_emulation: bool = False,
                             server_version: Optional[str] = None, timeout: float = 10.0,
@@ -301,8 +325,12 @@ class RiffqServer:
         self._server.notify(channel, payload)
 
     def stats(self) -> Dict[str, Any]:
-        """Counters and latency percentiles of the running server (see :meth:`riffq.Server.stats`)."""
-        return self._server.stats()
+        """Counters and latency percentiles of the running server (see
+        :meth:`riffq.Server.stats`), plus ``connections_by_state`` (``active``: a statement
+        running in the handler; ``idle``)."""
+        out = dict(self._server.stats())
+        out["connections_by_state"] = self.observer.connection_states()
+        return out
 
     @property
     def port(self) -> int:
