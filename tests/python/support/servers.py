@@ -74,14 +74,15 @@ class ServerThread:
 class ExampleProcess:
     """Runs a script from examples/ unchanged, with the listen address as its argument."""
 
-    def __init__(self, script: str, port: int) -> None:
+    def __init__(self, script: str, port: int, args: tuple = ()) -> None:
         root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
         self.path = os.path.join(root, "examples", "python", script)
         self.port = port
+        self.args = [str(a) for a in args]
         self.proc: Optional[subprocess.Popen] = None
 
     def __enter__(self) -> "ExampleProcess":
-        self.proc = subprocess.Popen([sys.executable, self.path, f"127.0.0.1:{self.port}"],
+        self.proc = subprocess.Popen([sys.executable, self.path, f"127.0.0.1:{self.port}", *self.args],
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         wait_port(self.port, proc=self.proc)
         return self
