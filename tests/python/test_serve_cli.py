@@ -218,3 +218,14 @@ def test_slow_query_log(data_dir) -> None:
         psql(p.port, "SELECT 42 AS answer")
         err = p.wait_for_output("slow statement")
         assert "SELECT 42 AS answer" in err
+
+
+def test_readme_demo_command() -> None:
+    # scripts/demo.sh runs `python3 -m riffq serve --user user:secret`; README's query on it.
+    with ServeProcess(free_port(), "--user", "user:secret") as p:
+        out = psql(p.port, r"\d trips", "select city, count(*), avg(distance_km) from trips group by city "
+                   "order by city", user="user", password="secret")
+        assert out.returncode == 0, out.stderr
+        assert " Berlin | 20000 |" in out.stdout
+        assert "numeric(10,2)" in out.stdout and '"trips_pkey" PRIMARY KEY' in out.stdout
+        assert psql(p.port, "select 1", user="user", password="wrong").returncode != 0
