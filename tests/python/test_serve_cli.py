@@ -5,6 +5,7 @@ tables."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import urllib.request
 from typing import Iterator
@@ -226,6 +227,6 @@ def test_readme_demo_command() -> None:
         out = psql(p.port, r"\d trips", "select city, count(*), avg(distance_km) from trips group by city "
                    "order by city", user="user", password="secret")
         assert out.returncode == 0, out.stderr
-        assert " Berlin | 20000 |" in out.stdout
+        assert re.search(r"Berlin\s*\|\s*20000\s*\|", out.stdout)
         assert "numeric(10,2)" in out.stdout and '"trips_pkey" PRIMARY KEY' in out.stdout
         assert psql(p.port, "select 1", user="user", password="wrong").returncode != 0
