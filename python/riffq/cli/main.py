@@ -11,7 +11,7 @@ import argparse
 import getpass
 import logging
 import sys
-from typing import Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 __all__ = ["main", "build_parser"]
 
@@ -35,6 +35,7 @@ examples:
   riffq serve                                  # the built-in sample on 127.0.0.1:5433
   riffq serve data/ shop.duckdb --read-only
   riffq serve data/ --user alice:secret --tls-cert server.crt --tls-key server.key
+  riffq serve --spark sc://spark-host:15002
   psql -h 127.0.0.1 -p 5433 -c '\\dt'           # then, from another terminal
 """
 
@@ -88,6 +89,14 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
     sec.add_argument("--read-only", action="store_true",
                      help="refuse every statement that writes (DuckDB files are attached "
                           "read-only)")
+    spark = p.add_argument_group("Apache Spark (instead of files)")
+    spark.add_argument("--spark", metavar="URL",
+                       help="serve a Spark cluster's tables through Spark Connect "
+                            "(sc://host:15002): SQL goes to spark.sql(), results stream back "
+                            "as Arrow batches, the catalog comes from Spark's catalog")
+    spark.add_argument("--init-sql", action="append", default=[], metavar="SQL",
+                       help="with --spark: a statement run once at start (repeatable), e.g. "
+                            "CREATE TABLE t USING parquet LOCATION '/data/t'")
     run = p.add_argument_group("running")
     run.add_argument("--workers", type=_positive, default=4,
                      help="threads running queries (default 4)")
@@ -142,13 +151,24 @@ def serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=getattr(logging, args.log_level), stream=sys.stderr,
                         format="%(asctime)s riffq: %(message)s", datefmt="%H:%M:%S")
     from ..backends.duckdb import DuckDBBackend
-    from ..runner import BackendServer
     from .loader import load
     from .progress import Progress
     from .sources import PathError, plan_sources
 
     if bool(args.tls_cert) != bool(args.tls_key):
         _error("--tls-cert and --tls-key go together")
+        return 2
+    users = dict(args.user)
+    if args.spark:
+        if args.paths:
+            _error("--spark serves a Spark cluster's tables; give no paths with it")
+            return 2
+        backend = _spark_backend(args)
+        if backend is None:
+            return 1
+        return _run(args, backend, users, "the Spark catalog at " + args.spark)
+    if args.init_sql:
+        _error("--init-sql needs --spark")
         return 2
     try:
         plan = plan_sources(args.paths)
@@ -165,10 +185,31 @@ def serve(args: argparse.Namespace) -> int:
     if not served.tables:
         _error("nothing to serve: no readable Parquet, CSV, JSON, Arrow or DuckDB file")
         return 1
-    users = dict(args.user)
     backend = DuckDBBackend(served.con, read_only=args.read_only, workers=args.workers,
                             search_path=served.search_path)
     backend.register_catalog = served.register_catalog  # type: ignore[method-assign]
+    what = "the built-in sample" if not args.paths else f"{len(served.tables)} table" + \
+        ("" if len(served.tables) == 1 else "s")
+    return _run(args, backend, users, what)
+
+
+def _spark_backend(args: argparse.Namespace) -> Any:
+    try:
+        from ..backends.spark import SparkBackend
+    except ImportError as exc:
+        _error(f"--spark needs pyspark-client: pip install pyspark-client ({exc})")
+        return None
+    try:
+        return SparkBackend(args.spark, init_sql=args.init_sql, workers=args.workers,
+                            read_only=args.read_only)
+    except Exception as exc:  # noqa: BLE001 - any connection problem is one line
+        _error(f"cannot use Spark at {args.spark}: {str(exc).strip().splitlines()[0]}")
+        return None
+
+
+def _run(args: argparse.Namespace, backend: Any, users: Dict[str, str], what: str) -> int:
+    from ..runner import BackendServer
+
     databases = _databases(args, users)
     try:
         server = BackendServer(backend, args.host, args.port, tls_cert=args.tls_cert,
@@ -179,8 +220,9 @@ def serve(args: argparse.Namespace) -> int:
     except OSError as exc:
         _error(str(exc))
         return 1
-    what = "the built-in sample" if not args.paths else f"{len(served.tables)} table" + \
-        ("" if len(served.tables) == 1 else "s")
+    except Exception as exc:  # noqa: BLE001 - e.g. the engine's catalog cannot be read
+        _error(f"cannot read the catalog: {str(exc).strip().splitlines()[0]}")
+        return 1
     host = args.host.strip("[]")
     login = f" -U {next(iter(users))}" if users else ""
     sys.stderr.write(f"riffq: serving {what} on {host}:{args.port} "
