@@ -7,18 +7,16 @@ from __future__ import annotations
 import warnings
 from typing import Iterator
 
+import psycopg
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pysail.spark as pysail
 import pytest
 
-pysail = pytest.importorskip("pysail.spark")
-
-import psycopg  # noqa: E402
-import pyarrow as pa  # noqa: E402
-import pyarrow.parquet as pq  # noqa: E402
-
-from riffq.backends.spark import SparkBackend, spark_type_to_pg, to_spark_sql  # noqa: E402
-from riffq.runner import BackendServer  # noqa: E402
-from support.pg_cluster import free_port  # noqa: E402
-from support.serve_process import ServeProcess, psql  # noqa: E402
+from riffq.backends.spark import SparkBackend, spark_type_to_pg, to_spark_sql
+from riffq.runner import BackendServer
+from support.pg_cluster import free_port
+from support.serve_process import ServeProcess, psql
 
 
 @pytest.fixture(scope="module")
