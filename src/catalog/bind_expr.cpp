@@ -50,15 +50,23 @@ ExprPtr Binder::coerce(ExprPtr e, TypeRef target, bool explicit_cast) {
   return std::make_shared<CastExpr>(e, target, explicit_cast);
 }
 
+// The type an unknown operand takes beside a typed one: the operator's input type, which
+// drops the typmod and is text for varchar (varchar has no operators of its own: texteq).
+TypeRef Binder::operator_operand(TypeRef typed) const {
+  TypeRef t = cat.types.base(typed);
+  if (t.oid == toid::VARCHAR) return TypeRef{toid::TEXT, -1};
+  return TypeRef{t.oid, -1};
+}
+
 void Binder::unify(ExprPtr& a, ExprPtr& b) {
   bool au = a->type.oid == toid::UNKNOWN, bu = b->type.oid == toid::UNKNOWN;
   if (au && bu) {
     a = coerce(a, TypeRef{toid::TEXT, -1});
     b = coerce(b, TypeRef{toid::TEXT, -1});
   } else if (au) {
-    a = coerce(a, cat.types.base(b->type));
+    a = coerce(a, operator_operand(b->type));
   } else if (bu) {
-    b = coerce(b, cat.types.base(a->type));
+    b = coerce(b, operator_operand(a->type));
   } else {
     Storage sa = cat.types.storage(a->type.oid), sb = cat.types.storage(b->type.oid);
     if (sa != sb && !((sa == Storage::INT || sa == Storage::FLOAT) &&

@@ -368,22 +368,9 @@ std::shared_ptr<const PgQuery__ParseResult> parsed_view(const std::string& sql) 
     auto it = cache.find(sql);
     if (it != cache.end()) return it->second;
   }
-  PgQueryProtobufParseResult res = pg_query_parse_protobuf(sql.c_str());
-  if (res.error != nullptr) {
-    PgError e = PgError::error(sqlstate::SYNTAX_ERROR, res.error->message);
-    pg_query_free_protobuf_parse_result(res);
-    throw CatalogError(e);
-  }
-  PgQuery__ParseResult* tree = pg_query__parse_result__unpack(
-      nullptr, res.parse_tree.len, reinterpret_cast<const uint8_t*>(res.parse_tree.data));
-  pg_query_free_protobuf_parse_result(res);
-  if (tree == nullptr || tree->n_stmts != 1) {
-    if (tree) pg_query__parse_result__free_unpacked(tree, nullptr);
+  std::shared_ptr<const PgQuery__ParseResult> p = parse_sql(sql);
+  if (p->n_stmts != 1)
     throw CatalogError(sqlstate::INTERNAL_ERROR, "could not read the view definition");
-  }
-  std::shared_ptr<const PgQuery__ParseResult> p(tree, [](const PgQuery__ParseResult* t) {
-    pg_query__parse_result__free_unpacked(const_cast<PgQuery__ParseResult*>(t), nullptr);
-  });
   std::lock_guard<std::mutex> lock(mu);
   return cache.emplace(sql, p).first->second;
 }
@@ -398,8 +385,7 @@ QueryPtr bind_view_sql(const std::string& sql, const CatalogSnapshot& cat,
   return b.bind_statement(tree->stmts[0]->stmt);
 }
 
-QueryPtr bind_sql(std::string_view sql, const CatalogSnapshot& cat, const SessionInfo& session,
-                  std::vector<TypeRef>& params) {
+std::shared_ptr<const PgQuery__ParseResult> parse_sql(std::string_view sql) {
   std::string text(sql);
   PgQueryProtobufParseResult res = pg_query_parse_protobuf(text.c_str());
   if (res.error != nullptr) {
@@ -413,10 +399,14 @@ QueryPtr bind_sql(std::string_view sql, const CatalogSnapshot& cat, const Sessio
   pg_query_free_protobuf_parse_result(res);
   if (tree == nullptr)
     throw CatalogError(sqlstate::INTERNAL_ERROR, "could not read the parse tree");
-  struct Free {
-    PgQuery__ParseResult* t;
-    ~Free() { pg_query__parse_result__free_unpacked(t, nullptr); }
-  } guard{tree};
+  return std::shared_ptr<const PgQuery__ParseResult>(tree, [](const PgQuery__ParseResult* t) {
+    pg_query__parse_result__free_unpacked(const_cast<PgQuery__ParseResult*>(t), nullptr);
+  });
+}
+
+QueryPtr bind_sql(std::string_view sql, const CatalogSnapshot& cat, const SessionInfo& session,
+                  std::vector<TypeRef>& params) {
+  auto tree = parse_sql(sql);
   if (tree->n_stmts != 1)
     throw CatalogError(sqlstate::SYNTAX_ERROR, "expected exactly one statement");
   Binder b(cat, session, params);

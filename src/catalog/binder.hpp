@@ -64,6 +64,7 @@ class Binder {
   ExprPtr bind_expr(const PgQuery__Node* n, Level& lv);
   ExprPtr coerce(ExprPtr e, TypeRef target, bool explicit_cast = false);
   // Gives two operands a common type (unknown literals take the other side's type).
+  TypeRef operator_operand(TypeRef typed) const;
   void unify(ExprPtr& a, ExprPtr& b);
   TypeRef common_type(std::vector<ExprPtr>& items);
 
@@ -129,6 +130,8 @@ class Binder {
 };
 
 // Parses `sql` (one statement) and binds it.
+// One statement's (or several) parse tree; CatalogError 42601 for a syntax error.
+std::shared_ptr<const PgQuery__ParseResult> parse_sql(std::string_view sql);
 QueryPtr bind_sql(std::string_view sql, const CatalogSnapshot& cat, const SessionInfo& session,
                   std::vector<TypeRef>& params);
 

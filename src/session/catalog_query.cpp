@@ -2,6 +2,7 @@
 // catalog_emulation every statement that reads pg_catalog / information_schema, otherwise only
 // drivers' type look-ups. Rows are computed at once (catalog results are small) and sent as
 // DataRows, in portions when Execute gives a row limit.
+#include <algorithm>
 #include "riffq/catalog/engine.hpp"
 #include "riffq/session/session.hpp"
 #include "riffq/wire/backend_messages.hpp"
@@ -81,6 +82,24 @@ std::vector<types::ColumnDescription> Session::catalog_columns(
     cols.push_back(std::move(d));
   }
   return cols;
+}
+
+void Session::infer_from_registered_tables(Statement& st) const {
+  using sql::StatementKind;
+  if (!config_.catalog || config_.lazy_catalog || !st.info) return;
+  if (st.info->kind != StatementKind::QUERY && st.info->kind != StatementKind::COMMAND) return;
+  if (std::find(st.parameter_types.begin(), st.parameter_types.end(), 0u) ==
+      st.parameter_types.end())
+    return;
+  try {
+    std::vector<catalog::Oid> known(st.parameter_types.begin(), st.parameter_types.end());
+    std::vector<catalog::Oid> inferred =
+        config_.catalog->infer_parameter_types(st.sql, known, catalog_session());
+    for (size_t i = 0; i < st.parameter_types.size() && i < inferred.size(); ++i)
+      if (st.parameter_types[i] == 0) st.parameter_types[i] = inferred[i];
+  } catch (const std::exception&) {
+    // Inference is a refinement: without it the parameters are text, as before.
+  }
 }
 
 std::shared_ptr<const catalog::PreparedCatalogQuery> Session::prepare_catalog(

@@ -67,6 +67,7 @@ void Session::handle_parse(wire::Parse& m) {
     if (t != 0 && cast.is_array) t = types::pg_array_type(t).oid;
     st->parameter_types[i] = t;
   }
+  infer_from_registered_tables(*st);
   if ((st->info->kind == sql::StatementKind::QUERY ||
        st->info->kind == sql::StatementKind::SESSION_SELECT) &&
       is_catalog_statement(st->sql)) {

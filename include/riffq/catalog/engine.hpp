@@ -92,6 +92,11 @@ class CatalogEngine {
   // set_objects. Throws CatalogError for objects that do not build.
   std::shared_ptr<const CatalogSnapshot> snapshot_of(const UserCatalog& objects,
                                                      std::string_view database) const;
+  // Types of the parameters of a statement the handler answers, as PostgreSQL would infer them
+  // from the registered tables (comparisons with their columns, INSERT and UPDATE targets);
+  // `known` are the declared or cast types. 0 where nothing says; never throws for bad SQL.
+  std::vector<Oid> infer_parameter_types(std::string_view sql, const std::vector<Oid>& known,
+                                         const SessionInfo& session) const;
   // The binary (send) form of a value; false when the type has none (aclitem, as PostgreSQL).
   bool binary(const PreparedCatalogQuery& stmt, const Value& v, TypeRef type,
               const SessionInfo& session, std::string& out) const;

@@ -235,6 +235,9 @@ class Session {
   catalog::SessionInfo catalog_session() const;
   static std::vector<types::ColumnDescription> catalog_columns(
       const catalog::PreparedCatalogQuery& q);
+  // Parameters still untyped after casts take the types the registered tables give them
+  // (comparisons with columns, INSERT / UPDATE targets), as PostgreSQL infers them.
+  void infer_from_registered_tables(Statement& st) const;
   // Not const: it consumes the lazy source's snapshot (or error) loaded for this statement.
   std::shared_ptr<const catalog::PreparedCatalogQuery> prepare_catalog(
       const std::string& sql, const std::vector<uint32_t>& declared, PgError& error);
