@@ -1,4 +1,6 @@
 // simple_query.cpp — the simple query protocol: one Query, many statements, one ReadyForQuery.
+#include <optional>
+
 #include "riffq/common/utf8.hpp"
 #include "riffq/session/copy_out.hpp"
 #include "riffq/session/session.hpp"
@@ -72,6 +74,35 @@ void Session::next_simple_statement() {
   begin_handler_call(Op::SIMPLE, std::move(text), false, false, {}, prefetch_spec({}, 0));
 }
 
+namespace {
+
+// The tag PostgreSQL sends for the statements the core recognises that return no rows.
+std::optional<std::string> command_tag(const sql::StatementInfo* info) {
+  if (info == nullptr) return std::nullopt;
+  switch (info->kind) {
+    case sql::StatementKind::BEGIN:
+      return "BEGIN";
+    case sql::StatementKind::COMMIT:
+      return "COMMIT";
+    case sql::StatementKind::ROLLBACK:
+      return "ROLLBACK";
+    case sql::StatementKind::SAVEPOINT:
+      return info->savepoint_op == sql::SavepointOp::DEFINE    ? "SAVEPOINT"
+             : info->savepoint_op == sql::SavepointOp::RELEASE ? "RELEASE"
+                                                               : "ROLLBACK";
+    case sql::StatementKind::SET:
+    case sql::StatementKind::SET_MULTI:
+      return "SET";
+    case sql::StatementKind::RESET:
+    case sql::StatementKind::RESET_ALL:
+      return "RESET";
+    default:
+      return std::nullopt;
+  }
+}
+
+}  // namespace
+
 void Session::simple_handler_reply(HandlerReply& reply) {
   switch (reply.kind) {
     case HandlerReply::Kind::ERROR:
@@ -101,6 +132,15 @@ void Session::simple_handler_reply(HandlerReply& reply) {
         finish_simple_statement_error(error);
         return;
       }
+      // A transaction or SET statement the handler answered with a result (DuckDB's BEGIN
+      // returns a "Success" column): PostgreSQL never returns rows for these, and clients
+      // expect the statement's own tag (psycopg2 fails on anything else).
+      if (!copy_)
+        if (auto tag = command_tag(current_info_ ? &*current_info_ : nullptr)) {
+          HandlerReply as_tag = HandlerReply::make_tag(*tag);
+          simple_handler_reply(as_tag);
+          return;
+        }
       std::string out;
       if (copy_) {
         if (auto e = check_copy_columns(*copy_, *cursor->encoder)) {

@@ -78,10 +78,10 @@ SA_MINIMAL = ("example: SQLAlchemy's connect-time statements (select pg_catalog.
 SA_SAVEPOINT = ("example: psycopg 3's SQLAlchemy dialect runs its connect-time checks inside "
                 "SAVEPOINT \"_pg3_1\", which the seed's DuckDB handler passes to DuckDB (no "
                 "savepoints: Parser Error)")
-SA_PSYCOPG2_DUCKDB = ("not investigated yet: psycopg2 raises 'error with status PGRES_TUPLES_OK "
-                      "and no message from the libpq' during SQLAlchemy's connect-time statements "
-                      "against the seed's DuckDB example (the same dialect passes the matrix "
-                      "against the DuckDB handler)")
+SA_PSYCOPG2_DUCKDB = ("example: SQLAlchemy's psycopg2 dialect ends its connect-time statements "
+                      "with ROLLBACK, which the seed's DuckDB handler runs on a fresh DuckDB cursor "
+                      "(one per statement, so no transaction spans statements): 'TransactionContext "
+                      "Error: cannot rollback - no transaction is active'")
 
 CLIENTS: List[Client] = [
     Client("go-pgx-extended", [GO, "pgx", "extended"], "keyword"),

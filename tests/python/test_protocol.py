@@ -403,3 +403,35 @@ def test_protocol_3_2_request_is_negotiated_down(serve):
     assert wire.kinds(answer) == b"TDCZ"
     with WireClient(st.port) as c:  # a 3.0 request is answered without it
         assert b"v" not in wire.kinds(c.startup())
+
+
+def test_transaction_statements_answered_with_rows_get_their_own_tag() -> None:
+    """DuckDB answers BEGIN with a result (a 'Success' column, no rows); PostgreSQL sends only
+    the BEGIN tag, and psycopg2 refuses anything else ('error with status PGRES_TUPLES_OK')."""
+    import psycopg2
+    import pyarrow as pa
+
+    from support.pg_cluster import free_port
+    from support.servers import ServerThread
+
+    def handler(sql: str, callback, **kwargs) -> None:
+        if sql.strip().lower() in ("begin", "commit", "rollback", "set x = 1"):
+            callback(pa.table({"Success": pa.array([], pa.bool_())}))
+        else:
+            callback(pa.table({"a": [1]}))
+
+    srv = ServerThread(handler, free_port())
+    srv.start()
+    try:
+        conn = psycopg2.connect(srv.dsn())
+        cur = conn.cursor()
+        cur.execute("select 1")  # psycopg2 sends BEGIN first
+        assert cur.fetchall() == [(1,)]
+        assert cur.statusmessage == "SELECT 1"
+        conn.commit()
+        cur.execute("BEGIN")
+        assert cur.statusmessage == "BEGIN"
+        conn.rollback()
+        conn.close()
+    finally:
+        srv.stop()
