@@ -14,6 +14,7 @@
 #include <system_error>
 
 #include "catalog_registration.hpp"
+#include "copy_in_reader.hpp"
 #include "python_backend.hpp"
 #include "riffq/server/server.hpp"
 
@@ -42,6 +43,7 @@ class PyServer {
     callbacks_->on_disconnect = nb::none();
     callbacks_->on_authentication = nb::none();
     callbacks_->on_cancel = nb::none();
+    callbacks_->on_copy_in = nb::none();
     callbacks_->lazy_catalog = nb::none();
   }
 
@@ -50,6 +52,7 @@ class PyServer {
   void on_disconnect(nb::object cb) { callbacks_->on_disconnect = std::move(cb); }
   void on_authentication(nb::object cb) { callbacks_->on_authentication = std::move(cb); }
   void on_cancel(nb::object cb) { callbacks_->on_cancel = std::move(cb); }
+  void on_copy_in(nb::object cb) { callbacks_->on_copy_in = std::move(cb); }
   void handle_shutdown(nb::object cb) { shutdown_cb_ = std::move(cb); }
 
   void set_tls(const std::string& cert, const std::string& key) {
@@ -281,6 +284,7 @@ class PyServer {
 
 void bind_server(nb::module_& m) {
   bind_callbacks(m);
+  bind_copy_in_reader(m);
   nb::class_<PyServer>(m, "Server",
                        "A PostgreSQL wire-protocol server. addr is \"IP:port\", \"[v6]:port\" "
                        "or \"host:port\".")
@@ -296,6 +300,12 @@ void bind_server(nb::module_& m) {
            "Sets the cancel handler: cb(connection_id), called on a worker thread when that "
            "connection's running statement is cancelled (CancelRequest, statement_timeout, or "
            "the client gone mid-statement). The query callback's `cancelled` is then True.")
+      .def("on_copy_in", &PyServer::on_copy_in, "callback"_a,
+           "Sets the COPY … FROM STDIN hook: cb(sql, reader, callback, *, connection_id, schema, "
+           "table, columns, format). reader is a riffq.CopyInReader (Arrow record batches of the "
+           "uploaded rows, typed from the registered table); answer with callback(None) or a "
+           "tag (\"COPY n\" is sent with the rows received) or an error tuple with "
+           "is_error=True. Without it, COPY FROM STDIN is refused with 0A000. Set before start().")
       .def("on_authentication", &PyServer::on_authentication, "callback"_a,
            "Sets the authentication handler and turns on password authentication: "
            "cb(connection_id, user, password, host, *, callback[, database]).")

@@ -7,6 +7,7 @@
 #include <nanobind/stl/string.h>
 
 #include "arrow_import.hpp"
+#include "copy_in_reader.hpp"
 #include "query_args.hpp"
 
 using namespace nanobind::literals;
@@ -57,7 +58,10 @@ void QueryCallback::fail(PgError e) {
 void QueryCallback::call(nb::handle result, bool is_tag, bool is_error) {
   if (used.load()) return;  // first call wins
   session::HandlerReply r;
-  if (is_tag) {
+  if (copy_in && !is_error) {
+    r = session::HandlerReply::make_tag(
+        nb::isinstance<nb::str>(result) ? nb::cast<std::string>(result) : "");
+  } else if (is_tag) {
     r = session::HandlerReply::make_tag(nb::isinstance<nb::str>(result) ? nb::cast<std::string>(result) : "");
   } else if (is_error) {
     PgError e = PgError::error(sqlstate::INTERNAL_ERROR, "unknown error");
@@ -175,6 +179,7 @@ void PythonApplication::query(const server::ClientInfo& client, session::Handler
     cb->dispatcher = std::this_thread::get_id();
     cb->cancelled_flag = call.cancelled;
     cb->notice_fn = call.notice;
+    cb->copy_in = call.copy_in != nullptr;
     call_handler(client, call, cb);
     cb->parked = nullptr;  // later calls (other threads, or after return) reply directly
   }
@@ -186,6 +191,17 @@ void PythonApplication::call_handler(const server::ClientInfo& client,
                                      const std::shared_ptr<QueryCallback>& cb) {
   try {
     nb::object py_cb = nb::cast(cb);
+    if (call.copy_in) {  // COPY … FROM STDIN: the copy-in hook gets the upload's reader
+      const auto& plan = call.copy_in->plan();
+      static const char* formats[] = {"text", "csv", "binary"};
+      nb::object reader = nb::cast(CopyInReader(call.copy_in));
+      nb::object schema = plan.spec.schema.empty() ? nb::none() : nb::cast(plan.spec.schema);
+      callbacks_->on_copy_in(call.sql, reader, py_cb, "connection_id"_a = client.connection_id,
+                             "schema"_a = schema, "table"_a = plan.spec.table,
+                             "columns"_a = reader.attr("columns"),
+                             "format"_a = formats[static_cast<int>(plan.spec.format)]);
+      return;
+    }
     if (call.with_args) {
       nb::list args;
       try {
@@ -255,7 +271,7 @@ void bind_callbacks(nb::module_& m) {
   nb::class_<QueryCallback>(m, "QueryCallback",
                             "Callback passed to query handlers: callback(result, *, is_tag=False, "
                             "is_error=False). The first call wins.")
-      .def("__call__", &QueryCallback::call, "result"_a, nb::kw_only(), "is_tag"_a = false,
+      .def("__call__", &QueryCallback::call, "result"_a.none(), nb::kw_only(), "is_tag"_a = false,
            "is_error"_a = false)
       .def("notice", &QueryCallback::notice, "message"_a, nb::kw_only(), "severity"_a = "NOTICE",
            "sqlstate"_a = "00000", "detail"_a = nb::none(), "hint"_a = nb::none(),

@@ -33,6 +33,7 @@ struct PythonCallbacks {
   nb::object on_disconnect;
   nb::object on_authentication;
   nb::object on_cancel;
+  nb::object on_copy_in;    // COPY … FROM STDIN hook (None: such COPYs get 0A000)
   nb::object lazy_catalog;  // set_lazy_catalog's source (None: eager registrations apply)
   // The last reference may drop on a non-Python thread: take the GIL to release the objects.
   ~PythonCallbacks() {
@@ -43,6 +44,7 @@ struct PythonCallbacks {
     on_disconnect.reset();
     on_authentication.reset();
     on_cancel.reset();
+    on_copy_in.reset();
     lazy_catalog.reset();
   }
 };
@@ -53,7 +55,8 @@ class PythonApplication : public server::Application {
       : callbacks_(std::move(callbacks)),
         password_required_(!callbacks_->on_authentication.is_none()),
         has_lazy_catalog_(callbacks_->lazy_catalog.is_valid() &&
-                          !callbacks_->lazy_catalog.is_none()) {}
+                          !callbacks_->lazy_catalog.is_none()),
+        accepts_copy_in_(callbacks_->on_copy_in.is_valid() && !callbacks_->on_copy_in.is_none()) {}
 
   bool password_required() const override { return password_required_; }
   void admit(const server::ClientInfo& client, const session::AdmissionRequest& request,
@@ -63,6 +66,7 @@ class PythonApplication : public server::Application {
   void statement_cancelled(const server::ClientInfo& client) override;
   void disconnected(const server::ClientInfo& client) override;
   bool has_lazy_catalog() const override { return has_lazy_catalog_; }
+  bool accepts_copy_in() const override { return accepts_copy_in_; }
   // Calls the source's databases / schemas / relations / columns (and config / settings)
   // methods for `database` (lazy_catalog.cpp).
   catalog::UserCatalog lazy_catalog(const std::string& database) override;
@@ -74,6 +78,7 @@ class PythonApplication : public server::Application {
   std::shared_ptr<PythonCallbacks> callbacks_;
   bool password_required_;
   bool has_lazy_catalog_;
+  bool accepts_copy_in_;
 };
 
 // The `callback` object passed to query handlers: callback(result, *, is_tag, is_error).
@@ -88,6 +93,7 @@ struct QueryCallback {
   std::shared_ptr<const std::atomic<bool>> cancelled_flag;  // the statement's cancel flag
   bool cancelled() const { return cancelled_flag && cancelled_flag->load(); }
   std::function<void(PgError)> notice_fn;  // sends a NoticeResponse while the call runs
+  bool copy_in = false;  // a COPY FROM hook's callback: anything but an error means done
   void notice(const std::string& message, const std::string& severity, const std::string& sqlstate,
               std::optional<std::string> detail, std::optional<std::string> hint);
   explicit QueryCallback(server::QueryReplyFn r) : reply(std::move(r)) {}

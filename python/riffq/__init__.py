@@ -8,7 +8,7 @@ DuckDB, polars and pandas are in :mod:`riffq.backends`; ``riffq serve`` puts fil
 wire with no code. Importing the package starts no threads.
 """
 
-from ._riffq import BoolCallback, QueryCallback, Server
+from ._riffq import BoolCallback, CopyInReader, QueryCallback, Server
 from .connection import BaseConnection, RiffqServer
 from . import helpers, testing, values
 from .answers import SQLError
@@ -21,6 +21,7 @@ __all__ = [
     "RiffqServer",
     "QueryCallback",
     "BoolCallback",
+    "CopyInReader",
     "helpers",
     "testing",
     "values",

@@ -20,7 +20,7 @@ from abc import ABCMeta, abstractmethod
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Dict, List, Optional, Sequence, Type
 
-from ._riffq import Server
+from ._riffq import CopyInReader, Server
 from .observe import Observer
 
 logger = logging.getLogger("riffq")
@@ -94,6 +94,26 @@ class BaseConnection(metaclass=ABCMeta):
         reaches the client as an ``XX000`` error.
         """
 
+    def handle_copy_in(self, sql: str, table: str, columns: List[str], reader: "CopyInReader",
+                       callback: Callable[..., None] = _noop, **kwargs: Any) -> None:
+        """Takes the rows of ``COPY table [(columns)] FROM STDIN`` (psql ``\\copy … from``,
+        psycopg ``cursor.copy()``, asyncpg ``copy_records_to_table``, pgjdbc ``CopyManager``).
+
+        ``reader`` is a :class:`riffq.CopyInReader`: Arrow record batches decoded from the
+        upload (text, CSV or binary format) as they are pulled, typed from the table registered
+        with :meth:`RiffqServer.register_table` (text otherwise); hand it to DuckDB, polars or
+        pyarrow. The upload waits while nobody reads, so memory stays bounded. When done, call
+        ``callback(None)`` (the client gets ``COPY n`` with the rows received) or
+        ``callback(("ERROR", sqlstate, message), is_error=True)``. Bad input (``22P02``,
+        ``22P04`` with PostgreSQL's CONTEXT line) and the client's ``CopyFail`` (``57014``) end
+        the reader with an error and reach the client as PostgreSQL reports them.
+
+        ``kwargs`` carries ``schema`` (or None), ``format`` (``"text"``, ``"csv"``,
+        ``"binary"``) and ``connection_id``. Not overriding this method refuses COPY FROM STDIN
+        with ``0A000`` before any data is sent."""
+        callback(("ERROR", "0A000", "COPY FROM STDIN is not supported by this server"),
+                 is_error=True)
+
     def handle_disconnect(self, ip: str, port: int, callback: Callable[..., None] = _noop) -> None:
         """Cleans up after the client disconnected."""
         callback(True)
@@ -139,6 +159,10 @@ class RiffqServer:
         self._server.on_disconnect(self.handle_disconnect)
         self._server.on_cancel(self.handle_cancel)
         self._server.on_query(self.handle_query)
+        # Only a connection class that implements COPY FROM STDIN takes uploads; otherwise the
+        # core refuses them (0A000) before the client sends any data.
+        if connection_cls.handle_copy_in is not BaseConnection.handle_copy_in:
+            self._server.on_copy_in(self.handle_copy_in)
 
     # -- configuration -------------------------------------------------------------------
     def set_tls(self, crt: str, key: str) -> None:
@@ -236,6 +260,14 @@ class RiffqServer:
         conn = self.get_connection(cid)
         callback = self.observer.wrap(cid, sql, callback, bool(kwargs.get("do_describe")))
         conn.handle_query(sql, callback=callback, **kwargs)
+
+    def handle_copy_in(self, sql: str, reader: CopyInReader, callback: Callable[..., None], *,
+                       connection_id: int, table: str, columns: List[str],
+                       **kwargs: Any) -> None:
+        """Forwards a COPY … FROM STDIN to the connection object."""
+        conn = self.get_connection(connection_id)
+        conn.handle_copy_in(sql, table, columns, reader, callback=callback,
+                            connection_id=connection_id, **kwargs)
 
     def handle_cancel(self, connection_id: int) -> None:
         """Forwards a cancelled statement to its connection object."""

@@ -26,7 +26,7 @@ DecodeStatus CopyBinaryDecoder::fail(std::string msg) {
 DecodeStatus CopyBinaryDecoder::feed(const uint8_t* data, size_t len) {
   if (status_ != DecodeStatus::NeedMoreData) {
     if (status_ == DecodeStatus::Finished && len > 0)
-      return fail("data after the binary COPY trailer");
+      return fail("received copy data after EOF marker");
     return status_;
   }
   if (carry_.empty()) {
@@ -39,7 +39,7 @@ DecodeStatus CopyBinaryDecoder::feed(const uint8_t* data, size_t len) {
       carry_.erase(carry_.begin(), carry_.begin() + static_cast<std::ptrdiff_t>(used));
   }
   if (status_ == DecodeStatus::Finished && !carry_.empty())
-    return fail("data after the binary COPY trailer");
+    return fail("received copy data after EOF marker");
   return status_;
 }
 
@@ -49,28 +49,31 @@ size_t CopyBinaryDecoder::decode(const uint8_t* p, const uint8_t* end) {
     if (static_cast<size_t>(end - p) < kHeaderFixed) {
       // Check what has arrived of the signature so garbage fails early.
       const size_t n = std::min(static_cast<size_t>(end - p), sizeof kSignature);
-      if (std::memcmp(p, kSignature, n) != 0) fail("bad binary COPY signature");
+      if (std::memcmp(p, kSignature, n) != 0) fail("COPY file signature not recognized");
       return 0;
     }
     if (std::memcmp(p, kSignature, sizeof kSignature) != 0) {
-      fail("bad binary COPY signature");
+      fail("COPY file signature not recognized");
       return 0;
     }
     const uint32_t flags = read_be32(p + 11);
     if (flags & (1u << 16)) {
-      fail("binary COPY with OIDs is not supported");
+      fail("invalid COPY file header (WITH OIDS)");
+      return 0;
+    }
+    if (flags & 0xfffe0000u) {  // bits 17-31 are critical: unknown ones must be refused
+      fail("unrecognized critical flags in COPY file header");
       return 0;
     }
     const uint32_t ext = read_be32(p + 15);
     if (ext > kMaxHeaderExtension) {
-      fail("binary COPY header extension too long");
+      fail("invalid COPY file header (wrong length)");
       return 0;
     }
     if (static_cast<size_t>(end - p) < kHeaderFixed + ext) return 0;
     p += kHeaderFixed + ext;
     header_done_ = true;
   }
-  const size_t ncols = columns_->size();
   std::string err;
   while (end - p >= 2) {
     const auto nfields = static_cast<int16_t>(read_be16(p));
@@ -78,9 +81,10 @@ size_t CopyBinaryDecoder::decode(const uint8_t* p, const uint8_t* end) {
       status_ = DecodeStatus::Finished;
       return static_cast<size_t>(p + 2 - start);
     }
+    if (columns_->empty() && infer_ && nfields > 0) infer_(static_cast<size_t>(nfields));
+    const size_t ncols = columns_->size();
     if (nfields < 0 || static_cast<size_t>(nfields) != ncols) {
-      fail("binary COPY tuple has " + std::to_string(nfields) + " fields, expected " +
-           std::to_string(ncols));
+      fail("row field count is " + std::to_string(nfields) + ", expected " + std::to_string(ncols));
       return 0;
     }
     // Check that the whole tuple has arrived before decoding any of it.
@@ -94,7 +98,7 @@ size_t CopyBinaryDecoder::decode(const uint8_t* p, const uint8_t* end) {
       const auto flen = static_cast<int32_t>(read_be32(q));
       q += 4;
       if (flen < -1) {
-        fail("negative field length in binary COPY tuple");
+        fail("invalid field size");
         return 0;
       }
       if (flen > 0) {
@@ -112,6 +116,7 @@ size_t CopyBinaryDecoder::decode(const uint8_t* p, const uint8_t* end) {
       q += 4;
       if (!(*columns_)[i].append(q, flen, &err)) {
         fail("column " + std::to_string(i + 1) + ": " + err);
+        error_column_ = static_cast<int>(i);
         return 0;
       }
       if (flen > 0) q += flen;

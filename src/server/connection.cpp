@@ -109,6 +109,7 @@ Connection::Connection(std::shared_ptr<ServerShared> shared, asio::io_context& i
   sc.catalog = shared_->config.catalog;
   sc.catalog_emulation = shared_->config.catalog_emulation;
   sc.lazy_catalog = sc.catalog && sc.catalog_emulation && shared_->app->has_lazy_catalog();
+  sc.copy_in_enabled = shared_->app->accepts_copy_in();
   if (over_limit)
     sc.refuse_startup =
         PgError::fatal(sqlstate::TOO_MANY_CONNECTIONS, "sorry, too many clients already");
@@ -490,9 +491,15 @@ void Connection::call_handler(session::HandlerCall call) {
     auto once = std::make_shared<std::atomic<bool>>(false);
     uint64_t seq = call.sequence;
     auto prefetch = std::make_shared<session::PrefetchSpec>(call.prefetch);
+    const bool copy_in = call.copy_in != nullptr;
     shared->app->query(client, std::move(call),
-                       [weak, shared, once, seq, prefetch, counted](session::HandlerReply reply) {
+                       [weak, shared, once, seq, prefetch, counted,
+                        copy_in](session::HandlerReply reply) {
                          if (once->exchange(true)) return;
+                         // A COPY FROM answers with a tag; rows it returns are dropped here,
+                         // on the replying thread (never release a producer on an I/O thread).
+                         if (copy_in && reply.kind == session::HandlerReply::Kind::ROWS)
+                           reply = session::HandlerReply::make_tag("");
                          prepare_reply(reply);
                          // Encode the first rows here, on the replying thread: small
                          // results then need no stream job at all.
@@ -520,6 +527,19 @@ void Connection::call_handler(session::HandlerCall call) {
                          });
                        });
   });
+}
+
+std::function<void()> Connection::copy_in_waker() {
+  std::weak_ptr<Connection> weak = weak_from_this();
+  auto shared = shared_;
+  return [weak, shared] {
+    shared->post_to(weak, [weak] {
+      if (auto c = weak.lock()) {
+        c->session_->copy_in_room();
+        c->after_event();
+      }
+    });
+  };
 }
 
 void Connection::run_stream(session::StreamJob job) {

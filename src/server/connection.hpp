@@ -74,6 +74,7 @@ class Connection : public session::SessionHost, public std::enable_shared_from_t
   void admit(session::AdmissionRequest request) override;
   void call_handler(session::HandlerCall call) override;
   void load_catalog(std::string database) override;
+  std::function<void()> copy_in_waker() override;
   void run_stream(session::StreamJob job) override;
   void cancel_request(int32_t process_id, int32_t secret_key) override;
   void close() override;

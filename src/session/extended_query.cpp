@@ -1,5 +1,6 @@
 // extended_query.cpp — Parse / Bind / Describe / Execute / Close / Sync.
 #include "riffq/common/utf8.hpp"
+#include "riffq/session/copy_out.hpp"
 #include "riffq/session/session.hpp"
 #include "riffq/types/pg_types.hpp"
 #include "riffq/wire/backend_messages.hpp"
@@ -327,6 +328,20 @@ void Session::handle_execute(wire::Execute& m) {
     extended_error(*refused);
     return;
   }
+  copy_.reset();
+  if (st->info && st->info->kind == sql::StatementKind::COPY_FROM_STDIN) {
+    PgError error;
+    if (!start_copy_in(*st->info->copy, error)) extended_error(error);
+    return;
+  }
+  if (st->info && st->info->kind == sql::StatementKind::COPY_TO_STDOUT) {
+    // The handler answers the inner query; its rows leave as CopyData (CopyOutResponse).
+    copy_ = st->info->copy;
+    PrefetchSpec spec = prefetch_spec(copy_formats(), 0);
+    spec.copy = copy_;
+    begin_handler_call(Op::EXECUTE, copy_->query, false, false, {}, std::move(spec));
+    return;
+  }
   if (st->info && is_session_kind(st->info->kind)) {
     std::string tag;
     PgError error;
@@ -383,6 +398,10 @@ void Session::execute_reply(HandlerReply& reply) {
   }
   auto& portal = it->second;
   std::string out;
+  if (copy_) {
+    copy_execute_reply(reply);
+    return;
+  }
   if (reply.kind == HandlerReply::Kind::TAG) {
     if (with_description) wire::write_empty(out, wire::msg::NO_DATA_MESSAGE);
     bool was_failed = tx_ == wire::TransactionStatus::FAILED;
@@ -423,7 +442,20 @@ void Session::execute_reply(HandlerReply& reply) {
 void Session::execute_stream_done(StreamOutcome& outcome) {
   std::string out;
   if (outcome.error) {
+    copy_.reset();
+    copy_cursor_.reset();
     extended_error(*outcome.error);
+    return;
+  }
+  if (copy_) {  // COPY TO STDOUT in an Execute: trailer, CopyDone, COPY n
+    apply_transaction_effect(current_info_ ? &*current_info_ : nullptr, true);
+    write_copy_out_end(out, *copy_, copy_cursor_ && copy_cursor_->copy_header_pending);
+    wire::write_command_complete(out, "COPY " + std::to_string(outcome.rows));
+    copy_.reset();
+    copy_cursor_.reset();
+    host_.send(std::move(out));
+    if (auto it = portals_.find(current_portal_); it != portals_.end())
+      it->second->completed = true;
     return;
   }
   if (outcome.suspended) {
@@ -433,6 +465,34 @@ void Session::execute_stream_done(StreamOutcome& outcome) {
     wire::write_command_complete(out, "SELECT " + std::to_string(outcome.rows));
   }
   host_.send(std::move(out));
+}
+
+void Session::copy_execute_reply(HandlerReply& reply) {
+  if (reply.kind != HandlerReply::Kind::ROWS) {
+    copy_.reset();
+    extended_error(reply.kind == HandlerReply::Kind::ERROR
+                       ? reply.error
+                       : PgError::error(sqlstate::FEATURE_NOT_SUPPORTED,
+                                        "the query of COPY … TO STDOUT returned no rows"));
+    return;
+  }
+  PgError error;
+  auto cursor = cursor_for(reply, copy_formats(), &error);
+  std::optional<PgError> bad = cursor ? check_copy_columns(*copy_, *cursor->encoder) : error;
+  if (bad) {
+    copy_.reset();
+    extended_error(*bad);
+    return;
+  }
+  if (!cursor->copy) {  // not prefetched: set up here
+    cursor->copy = copy_;
+    cursor->copy_header_pending = copy_->format == sql::CopySpec::Format::BINARY;
+  }
+  copy_cursor_ = cursor;
+  std::string out;
+  write_copy_out_start(out, *copy_, cursor->encoder->columns());
+  host_.send(std::move(out));
+  deliver_rows(Op::EXECUTE, reply, std::move(cursor), 0);
 }
 
 void Session::handle_close(wire::Close& m) {

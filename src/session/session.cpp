@@ -296,7 +296,12 @@ void Session::finish_startup() {
 }
 
 void Session::drive() {
-  while (phase_ == Phase::READY && pending_ == Pending::NONE) {
+  while (phase_ == Phase::READY) {
+    if (copy_in_receiving_) {      // COPY FROM STDIN: only copy messages, even while the
+      if (!copy_in_step()) break;  // application is reading them
+      continue;
+    }
+    if (pending_ != Pending::NONE) break;
     if (simple_) {
       next_simple_statement();
       continue;
@@ -403,8 +408,10 @@ void Session::send_ready() {
 }
 
 void Session::begin_handler_call(Op op, std::string sql, bool do_describe, bool with_args,
-                                 std::vector<QueryArg> args, PrefetchSpec prefetch) {
+                                 std::vector<QueryArg> args, PrefetchSpec prefetch,
+                                 std::shared_ptr<CopyInChannel> copy_in) {
   HandlerCall call;
+  call.copy_in = std::move(copy_in);
   call.connection_id = connection_id_;
   call.sequence = ++sequence_;
   call.sql = std::move(sql);
@@ -499,6 +506,9 @@ void Session::on_handler_reply(HandlerReply reply) {
     case Op::EXECUTE:
       execute_reply(reply);
       break;
+    case Op::COPY_IN:
+      copy_in_reply(reply);
+      break;
   }
   drive();
 }
@@ -516,6 +526,11 @@ void Session::on_stream_done(StreamOutcome outcome) {
 
 void Session::transport_closed() {
   if (cancel_flag_) cancel_flag_->store(true);
+  if (copy_in_) {  // wake the application's reader: the upload will never end
+    copy_in_->fail(PgError::error("08006", "connection to client lost"));
+    copy_in_.reset();
+  }
+  copy_in_receiving_ = false;
   phase_ = Phase::CLOSED;
   pending_ = Pending::NONE;
   queue_.clear();

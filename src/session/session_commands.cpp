@@ -234,6 +234,8 @@ std::optional<std::vector<types::ColumnDescription>> Session::session_command_co
     case StatementKind::DEALLOCATE:
     case StatementKind::LISTEN:
     case StatementKind::UNLISTEN:
+    case StatementKind::COPY_TO_STDOUT:  // COPY returns no rows: Describe answers NoData
+    case StatementKind::COPY_FROM_STDIN:
       return std::vector<types::ColumnDescription>{};
     default:
       return std::nullopt;  // BEGIN/COMMIT/… and everything else: the handler's

@@ -41,6 +41,11 @@ void Session::next_simple_statement() {
     finish_simple_statement_error(*refused);
     return;
   }
+  if (current_info_ && current_info_->kind == sql::StatementKind::COPY_FROM_STDIN) {
+    PgError error;
+    if (!start_copy_in(*current_info_->copy, error)) finish_simple_statement_error(error);
+    return;
+  }
   if (current_info_) {
     std::string tag;
     PgError error;

@@ -1,5 +1,5 @@
-// copy_statement.cpp — COPY … TO STDOUT: the inner query (its original text, so the handler
-// sees what the client wrote) and the format options.
+// copy_statement.cpp — COPY … TO STDOUT (the inner query, in its original text so the handler
+// sees what the client wrote) and COPY … FROM STDIN (table and columns), with their options.
 #include "copy_statement.hpp"
 
 #include "riffq/common/ascii.hpp"
@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <string>
+#include <vector>
 
 namespace riffq::sql::detail {
 namespace {
@@ -76,6 +78,115 @@ bool truthy(const std::string& v) {
   return l == "true" || l == "on" || l == "1" || l == "t" || l == "yes";
 }
 
+// Names of a list option (FORCE_NOT_NULL (a, b)); false when it is not a list of names.
+bool option_names(const PgQuery__Node* arg, std::vector<std::string>& out) {
+  if (arg == nullptr || arg->node_case != PG_QUERY__NODE__NODE_LIST) return false;
+  for (size_t i = 0; i < arg->list->n_items; ++i) {
+    const PgQuery__Node* item = arg->list->items[i];
+    if (item->node_case != PG_QUERY__NODE__NODE_STRING) return false;
+    out.emplace_back(item->string->sval);
+  }
+  return true;
+}
+
+// PostgreSQL's ProcessCopyOptions (commands/copy.c, 15): fills spec from the option list, or
+// returns false with spec.error_code / spec.error set to what PostgreSQL answers.
+bool parse_copy_options(const PgQuery__CopyStmt* c, bool is_from, CopySpec& spec) {
+  auto fail = [&](const char* code, std::string msg) {
+    spec.error_code = code;
+    spec.error = std::move(msg);
+    return false;
+  };
+  std::vector<std::string> seen;
+  bool delimiter_set = false, null_set = false, quote_set = false, escape_set = false;
+  for (size_t i = 0; i < c->n_options; ++i) {
+    if (c->options[i]->node_case != PG_QUERY__NODE__NODE_DEF_ELEM)
+      return fail("42601", "syntax error in COPY options");
+    const PgQuery__DefElem* d = c->options[i]->def_elem;
+    std::string name = d->defname ? d->defname : "", value;
+    bool has_value = option_text(d->arg, value);
+    if (std::find(seen.begin(), seen.end(), name) != seen.end())
+      return fail("42601", "conflicting or redundant options");
+    seen.push_back(name);
+    if (name == "format" && has_value) {
+      if (value == "text")
+        spec.format = CopySpec::Format::TEXT;
+      else if (value == "csv")
+        spec.format = CopySpec::Format::CSV;
+      else if (value == "binary")
+        spec.format = CopySpec::Format::BINARY;
+      else
+        return fail("22023", "COPY format \"" + value + "\" not recognized");
+    } else if (name == "delimiter" && has_value) {
+      if (value.size() != 1)
+        return fail("0A000", "COPY delimiter must be a single one-byte character");
+      spec.delimiter = value[0];
+      delimiter_set = true;
+    } else if (name == "null" && has_value) {
+      spec.null_string = value;
+      null_set = true;
+    } else if (name == "header") {
+      if (has_value && ascii_lower(value) == "match") {
+        if (!is_from) return fail("0A000", "cannot use \"match\" with HEADER in COPY TO");
+        spec.header = spec.header_match = true;
+      } else {
+        spec.header = !has_value || truthy(value);
+      }
+    } else if (name == "quote" && has_value) {
+      if (value.size() != 1) return fail("0A000", "COPY quote must be a single one-byte character");
+      spec.quote = value[0];
+      quote_set = true;
+    } else if (name == "escape" && has_value) {
+      if (value.size() != 1)
+        return fail("0A000", "COPY escape must be a single one-byte character");
+      spec.escape = value[0];
+      escape_set = true;
+    } else if (name == "force_not_null" && is_from) {
+      if (!option_names(d->arg, spec.force_not_null))
+        return fail("22023",
+                    "argument to option \"force_not_null\" must be a list of column names");
+    } else if (name == "force_null" && is_from) {
+      if (!option_names(d->arg, spec.force_null))
+        return fail("22023", "argument to option \"force_null\" must be a list of column names");
+    } else if ((name == "encoding" && has_value) || name == "freeze") {
+      continue;  // always UTF8; FREEZE means nothing here
+    } else {
+      return fail("42601", "option \"" + name + "\" not recognized");
+    }
+  }
+  const bool binary = spec.format == CopySpec::Format::BINARY;
+  const bool csv = spec.format == CopySpec::Format::CSV;
+  if (binary && delimiter_set) return fail("42601", "cannot specify DELIMITER in BINARY mode");
+  if (binary && null_set) return fail("42601", "cannot specify NULL in BINARY mode");
+  if (binary && spec.header) return fail("0A000", "cannot specify HEADER in BINARY mode");
+  if (csv) {
+    if (!delimiter_set) spec.delimiter = ',';
+    if (!null_set) spec.null_string.clear();
+    if (!escape_set) spec.escape = spec.quote;
+  }
+  if (spec.delimiter == '\n' || spec.delimiter == '\r')
+    return fail("22023", "COPY delimiter cannot be newline or carriage return");
+  if (spec.null_string.find_first_of("\r\n") != std::string::npos)
+    return fail("22023", "COPY null representation cannot use newline or carriage return");
+  if (!csv && !binary &&
+      std::string_view("\\.abcdefghijklmnopqrstuvwxyz0123456789").find(spec.delimiter) !=
+          std::string_view::npos)
+    return fail("22023", std::string("COPY delimiter cannot be \"") + spec.delimiter + "\"");
+  if (!csv && quote_set) return fail("0A000", "COPY quote available only in CSV mode");
+  if (csv && spec.delimiter == spec.quote)
+    return fail("22023", "COPY delimiter and quote must be different");
+  if (!csv && escape_set) return fail("0A000", "COPY escape available only in CSV mode");
+  if (!csv && !spec.force_not_null.empty())
+    return fail("0A000", "COPY force not null available only in CSV mode");
+  if (!csv && !spec.force_null.empty())
+    return fail("0A000", "COPY force null available only in CSV mode");
+  if (!binary && spec.null_string.find(spec.delimiter) != std::string::npos)
+    return fail("22023", "COPY delimiter must not appear in the NULL specification");
+  if (csv && spec.null_string.find(spec.quote) != std::string::npos)
+    return fail("22023", "CSV quote character must not appear in the NULL specification");
+  return true;
+}
+
 }  // namespace
 
 bool match_copy_to_stdout(const PgQuery__CopyStmt* c, std::string_view text, StatementInfo& info) {
@@ -100,38 +211,25 @@ bool match_copy_to_stdout(const PgQuery__CopyStmt* c, std::string_view text, Sta
   } else {
     return false;
   }
-  bool delimiter_set = false, null_set = false;
-  for (size_t i = 0; i < c->n_options; ++i) {
-    if (c->options[i]->node_case != PG_QUERY__NODE__NODE_DEF_ELEM) return false;
-    const PgQuery__DefElem* d = c->options[i]->def_elem;
-    std::string name = d->defname ? d->defname : "", value;
-    bool has_value = option_text(d->arg, value);
-    if (name == "format" && has_value) {
-      if (value == "text") spec.format = CopySpec::Format::TEXT;
-      else if (value == "csv") spec.format = CopySpec::Format::CSV;
-      else if (value == "binary") spec.format = CopySpec::Format::BINARY;
-      else return false;
-    } else if (name == "delimiter" && has_value && value.size() == 1) {
-      spec.delimiter = value[0];
-      delimiter_set = true;
-    } else if (name == "null" && has_value) {
-      spec.null_string = value;
-      null_set = true;
-    } else if (name == "header") {
-      spec.header = !has_value || truthy(value);
-    } else if (name == "quote" && has_value && value.size() == 1) {
-      spec.quote = value[0];
-    } else if (name == "escape" && has_value && value.size() == 1) {
-      spec.escape = value[0];
-    } else if (name == "encoding" && has_value) {
-      continue;  // always UTF8
-    } else {
-      return false;  // options we do not implement (force_quote, …): the handler's
-    }
+  // Options we do not implement (force_quote, …) leave the statement to the handler.
+  if (!parse_copy_options(c, false, spec)) return false;
+  info.copy = std::move(spec);
+  return true;
+}
+
+bool match_copy_from_stdin(const PgQuery__CopyStmt* c, StatementInfo& info) {
+  if (!c->is_from || c->is_program || (c->filename && *c->filename) || c->relation == nullptr)
+    return false;
+  CopySpec spec;
+  spec.table = c->relation->relname ? c->relation->relname : "";
+  if (c->relation->schemaname) spec.schema = c->relation->schemaname;
+  for (size_t i = 0; i < c->n_attlist; ++i) {
+    if (c->attlist[i]->node_case != PG_QUERY__NODE__NODE_STRING) return false;
+    spec.columns.emplace_back(c->attlist[i]->string->sval);
   }
-  if (spec.format == CopySpec::Format::CSV) {
-    if (!delimiter_set) spec.delimiter = ',';
-    if (!null_set) spec.null_string.clear();
+  if (parse_copy_options(c, true, spec) && c->where_clause) {
+    spec.error_code = "0A000";
+    spec.error = "COPY FROM … WHERE is not supported";
   }
   info.copy = std::move(spec);
   return true;

@@ -13,4 +13,9 @@ namespace riffq::sql::detail {
 // anything else (COPY FROM, files, programs), which stays the handler's.
 bool match_copy_to_stdout(const PgQuery__CopyStmt* copy, std::string_view text, StatementInfo& info);
 
+// Fills info.copy and returns true for COPY table [(cols)] FROM STDIN. Options PostgreSQL
+// refuses (or riffq does not implement) set copy->error_code / copy->error, as the session
+// must answer them itself: no handler can take part in the copy-in subprotocol.
+bool match_copy_from_stdin(const PgQuery__CopyStmt* copy, StatementInfo& info);
+
 }  // namespace riffq::sql::detail

@@ -156,8 +156,12 @@ void classify(const PgQuery__Node* n, std::string_view text, StatementInfo& info
       info.name = n->deallocate_stmt->name ? n->deallocate_stmt->name : "";
       return;
     case PG_QUERY__NODE__NODE_COPY_STMT:
-      info.kind = detail::match_copy_to_stdout(n->copy_stmt, text, info) ? StatementKind::COPY_TO_STDOUT
-                                                                          : StatementKind::COMMAND;
+      if (detail::match_copy_to_stdout(n->copy_stmt, text, info))
+        info.kind = StatementKind::COPY_TO_STDOUT;
+      else if (detail::match_copy_from_stdin(n->copy_stmt, info))
+        info.kind = StatementKind::COPY_FROM_STDIN;
+      else
+        info.kind = StatementKind::COMMAND;
       return;
     case PG_QUERY__NODE__NODE_LISTEN_STMT:
       info.kind = StatementKind::LISTEN;

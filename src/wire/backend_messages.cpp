@@ -28,6 +28,10 @@ void write_error_fields(MessageWriter& w, const PgError& e) {
     w.put_int8('P');
     w.put_cstring(std::to_string(e.position));
   }
+  if (!e.context.empty()) {
+    w.put_int8('W');
+    w.put_cstring(e.context);
+  }
   w.put_int8(0);
 }
 
@@ -110,6 +114,7 @@ void write_error_response(std::string& out, const PgError& error) {
   e.message = without_nul(e.message);
   e.detail = without_nul(e.detail);
   e.hint = without_nul(e.hint);
+  e.context = without_nul(e.context);
   write_error_fields(w, e);
   w.end();
 }

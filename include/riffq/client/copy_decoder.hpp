@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,12 +22,20 @@ enum class DecodeStatus {
 
 class CopyBinaryDecoder {
  public:
-  explicit CopyBinaryDecoder(std::vector<ColumnBuilder>* columns) : columns_(columns) {}
+  // Called with the field count of the first tuple when *columns is empty, to create the
+  // builders (COPY FROM STDIN into a table whose columns are unknown).
+  using InferColumns = std::function<void(size_t nfields)>;
+
+  explicit CopyBinaryDecoder(std::vector<ColumnBuilder>* columns, InferColumns infer = {})
+      : columns_(columns), infer_(std::move(infer)) {}
 
   // Decodes every complete tuple in the bytes seen so far plus [data, data + len).
   DecodeStatus feed(const uint8_t* data, size_t len);
 
+  // Messages are PostgreSQL's (copyfromparse.c). error_column() is the column whose value did
+  // not decode (its bytes are not a valid binary value: 22P03), -1 for a framing error (22P04).
   const std::string& error() const { return error_; }
+  int error_column() const { return error_column_; }
   // Rows decoded since construction.
   int64_t rows() const { return rows_; }
   // Bytes buffered waiting for the rest of a tuple.
@@ -42,7 +51,9 @@ class CopyBinaryDecoder {
   bool header_done_ = false;
   DecodeStatus status_ = DecodeStatus::NeedMoreData;
   std::string error_;
+  int error_column_ = -1;
   int64_t rows_ = 0;
+  InferColumns infer_;
 };
 
 }  // namespace riffq::client

@@ -26,6 +26,12 @@ inline constexpr const char* SYNTAX_ERROR = "42601";
 inline constexpr const char* UNDEFINED_OBJECT = "42704";
 inline constexpr const char* INVALID_PARAMETER_VALUE = "22023";
 inline constexpr const char* INVALID_TEXT_REPRESENTATION = "22P02";
+inline constexpr const char* INVALID_BINARY_REPRESENTATION = "22P03";
+inline constexpr const char* BAD_COPY_FILE_FORMAT = "22P04";
+inline constexpr const char* STRING_DATA_RIGHT_TRUNCATION = "22001";
+inline constexpr const char* INVALID_DATETIME_FORMAT = "22007";
+inline constexpr const char* UNDEFINED_COLUMN = "42703";
+inline constexpr const char* DUPLICATE_COLUMN = "42701";
 inline constexpr const char* NUMERIC_VALUE_OUT_OF_RANGE = "22003";
 inline constexpr const char* CHARACTER_NOT_IN_REPERTOIRE = "22021";
 inline constexpr const char* DATETIME_FIELD_OVERFLOW = "22008";
@@ -50,6 +56,7 @@ struct PgError {
   std::string message;
   std::string detail;
   std::string hint;
+  std::string context;   // CONTEXT ('W'), e.g. "COPY t, line 3, column x: \"abc\""
   int32_t position = 0;  // 1-based character position in the query, 0 = none
 
   bool is_fatal() const { return severity == Severity::FATAL || severity == Severity::PANIC; }

@@ -32,7 +32,11 @@ class Application {
   virtual bool password_required() const = 0;
   virtual void admit(const ClientInfo& client, const session::AdmissionRequest& request,
                      AdmissionReplyFn reply) = 0;
+  // A statement to run. For COPY … FROM STDIN, call.copy_in is set: the application reads
+  // the upload from it (export_stream) and answers with a tag (or an error) when done.
   virtual void query(const ClientInfo& client, session::HandlerCall call, QueryReplyFn reply) = 0;
+  // Whether query() takes COPY … FROM STDIN; when false the session refuses it (0A000).
+  virtual bool accepts_copy_in() const { return false; }
   // The connection is gone (only for connections the application was asked to admit).
   virtual void disconnected(const ClientInfo& client) = 0;
   // The connection's running statement was cancelled (CancelRequest, statement_timeout, or the

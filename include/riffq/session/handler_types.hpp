@@ -40,6 +40,8 @@ struct PrefetchSpec {
   std::optional<std::vector<types::ColumnDescription>> described;
 };
 
+class CopyInChannel;  // copy_in.hpp
+
 struct HandlerCall {
   uint64_t connection_id = 0;
   uint64_t sequence = 0;  // echoed back in the reply; stale replies are dropped
@@ -54,6 +56,9 @@ struct HandlerCall {
   // Sends a NoticeResponse (severity NOTICE, WARNING, INFO, …) ahead of the result; any thread,
   // until the call is answered. Set by the server; may be empty elsewhere.
   std::function<void(PgError)> notice;
+  // COPY … FROM STDIN: the upload's reader (its plan names the table and columns). The call
+  // goes to the application's copy-in hook instead of its query handler; sql is the COPY.
+  std::shared_ptr<CopyInChannel> copy_in;
 };
 
 struct HandlerReply {

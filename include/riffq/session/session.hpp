@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "riffq/catalog/engine.hpp"
+#include "riffq/session/copy_in.hpp"
 #include "riffq/session/handler_types.hpp"
 #include "riffq/session/md5_auth.hpp"
 #include "riffq/session/result_cursor.hpp"
@@ -61,6 +62,12 @@ struct SessionConfig {
   // A lazy catalog source: before each catalog statement the host loads its objects
   // (SessionHost::load_catalog) and the statement runs over them.
   bool lazy_catalog = false;
+  // The application takes COPY … FROM STDIN (a copy-in hook is set); otherwise such a COPY is
+  // refused with 0A000 before any data is uploaded.
+  bool copy_in_enabled = false;
+  // COPY FROM STDIN: CopyData bytes queued for the application's reader before the session
+  // stops taking input (the upload's memory bound, with max_queued_input).
+  size_t copy_in_queue_bytes = 4u * 1024 * 1024;
 };
 
 struct StreamJob {
@@ -83,6 +90,10 @@ class SessionHost {
   // Loads a lazy catalog source's objects for `database` off the session's thread
   // → Session::on_catalog_loaded. Called only when SessionConfig::lazy_catalog is set.
   virtual void load_catalog(std::string database) { (void)database; }
+  // A function the COPY reader calls (from its thread) when the queue it drains has room
+  // again; it must get Session::copy_in_room() called on the session's thread. Empty: the
+  // caller of the session does that itself (tests).
+  virtual std::function<void()> copy_in_waker() { return {}; }
 };
 
 class Session {
@@ -95,6 +106,8 @@ class Session {
   void on_admission(AdmissionReply reply);
   void on_handler_reply(HandlerReply reply);
   void on_stream_done(StreamOutcome outcome);
+  // COPY FROM STDIN: the application's reader made room in the upload queue; go on reading.
+  void copy_in_room();
   // The lazy catalog source's objects as a snapshot, or why they could not be loaded (XX000).
   void on_catalog_loaded(std::shared_ptr<const catalog::CatalogSnapshot> snapshot,
                          std::optional<PgError> error);
@@ -122,7 +135,9 @@ class Session {
 
   bool wants_input() const { return queued_bytes_ < config_.max_queued_input; }
   // True while waiting for the application or streaming rows.
-  bool busy() const { return pending_ != Pending::NONE || simple_.has_value(); }
+  bool busy() const {
+    return pending_ != Pending::NONE || simple_.has_value() || copy_in_receiving_;
+  }
   bool closed() const { return phase_ == Phase::CLOSED; }
   bool admitted() const { return admitted_; }
   uint64_t connection_id() const { return connection_id_; }
@@ -135,7 +150,7 @@ class Session {
   enum class Phase { STARTUP, AWAIT_PASSWORD, ADMITTING, READY, CLOSED };
   enum class Pending { NONE, ADMISSION, HANDLER, STREAM, CATALOG };
   // What a pending handler call / stream belongs to.
-  enum class Op { SIMPLE, DESCRIBE_STATEMENT, DESCRIBE_PORTAL, DESCRIBE_EXECUTE, EXECUTE };
+  enum class Op { SIMPLE, DESCRIBE_STATEMENT, DESCRIBE_PORTAL, DESCRIBE_EXECUTE, EXECUTE, COPY_IN };
 
   struct Statement {
     std::string sql;
@@ -187,7 +202,8 @@ class Session {
   void flush_parameter_status();
   void fatal(const PgError& e);
   void begin_handler_call(Op op, std::string sql, bool do_describe, bool with_args,
-                          std::vector<QueryArg> args, PrefetchSpec prefetch = {});
+                          std::vector<QueryArg> args, PrefetchSpec prefetch = {},
+                          std::shared_ptr<CopyInChannel> copy_in = nullptr);
   PrefetchSpec prefetch_spec(const std::vector<int16_t>& result_formats, int64_t max_rows) const;
   // The columns (with formats) the client holds for a portal from an earlier Describe, if any.
   std::optional<std::vector<types::ColumnDescription>> told_columns(const Portal& p) const;
@@ -227,8 +243,21 @@ class Session {
   void describe_reply(HandlerReply& reply);
   void execute_reply(HandlerReply& reply);
   void execute_stream_done(StreamOutcome& outcome);
+  // The handler's answer to the query of a COPY … TO STDOUT run by Execute.
+  void copy_execute_reply(HandlerReply& reply);
   // The statement's cached columns with the portal's result formats applied.
   std::vector<types::ColumnDescription> portal_columns(const Portal& p) const;
+
+  // copy_in_flow.cpp: COPY … FROM STDIN (simple and extended protocol)
+  // Starts it: CopyInResponse and the application's call. False (and error) when refused
+  // before the client sends data (bad options, unknown columns, no copy-in hook).
+  bool start_copy_in(const sql::CopySpec& spec, PgError& error);
+  std::vector<CopyInColumn> copy_in_columns(const sql::CopySpec& spec, PgError& error) const;
+  // Handles the next queued message in copy-in mode; false when it must wait for input/room.
+  bool copy_in_step();
+  void copy_in_reply(HandlerReply& reply);
+  // Ends the COPY statement: error (sent now) or its CommandComplete tag.
+  void finish_copy_in(const PgError* error, const std::string& tag);
 
   // catalog_query.cpp: statements the catalog engine answers
   bool is_catalog_statement(const std::string& sql) const;
@@ -312,6 +341,9 @@ class Session {
   std::optional<SimpleQuery> simple_;
   std::optional<sql::CopySpec> copy_;  // the simple-query statement is COPY … TO STDOUT
   ResultCursorPtr copy_cursor_;        // its cursor (for the binary header/trailer at the end)
+  std::shared_ptr<CopyInChannel> copy_in_;          // COPY FROM STDIN: the upload, until its end
+  bool copy_in_receiving_ = false;                  // the client is in copy-in mode (CopyData …)
+  std::optional<std::string> copy_in_tag_;          // the application answered before CopyDone
   std::optional<sql::StatementInfo> current_info_;  // statement being run (tx effects)
   std::map<std::string, std::shared_ptr<Statement>> statements_;
   std::map<std::string, std::shared_ptr<Portal>> portals_;

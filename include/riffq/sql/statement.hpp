@@ -38,26 +38,36 @@ enum class StatementKind {
   BEGIN,
   COMMIT,
   ROLLBACK,
-  SAVEPOINT,     // SAVEPOINT / RELEASE / ROLLBACK TO (savepoint_op; name = savepoint)
-  SET,           // SET name = value / SET name TO DEFAULT (values empty) / SET LOCAL
-  SET_MULTI,     // SET TRANSACTION …, SET SESSION CHARACTERISTICS …
+  SAVEPOINT,  // SAVEPOINT / RELEASE / ROLLBACK TO (savepoint_op; name = savepoint)
+  SET,        // SET name = value / SET name TO DEFAULT (values empty) / SET LOCAL
+  SET_MULTI,  // SET TRANSACTION …, SET SESSION CHARACTERISTICS …
   RESET,
   RESET_ALL,
   SHOW,
   SHOW_ALL,
   DISCARD_ALL,
-  DEALLOCATE,    // name empty = DEALLOCATE ALL
+  DEALLOCATE,  // name empty = DEALLOCATE ALL
   LISTEN,
   UNLISTEN,
-  SESSION_SELECT,  // SELECT of session functions only: version(), current_schema(), …
-  COPY_TO_STDOUT,  // COPY (query) TO STDOUT / COPY table TO STDOUT: rows from the handler
+  SESSION_SELECT,   // SELECT of session functions only: version(), current_schema(), …
+  COPY_TO_STDOUT,   // COPY (query) TO STDOUT / COPY table TO STDOUT: rows from the handler
+  COPY_FROM_STDIN,  // COPY table [(cols)] FROM STDIN: rows to the handler's copy-in hook
 };
 
-// COPY … TO STDOUT, with the query whose rows are copied (sent to the handler) and the options
-// of PostgreSQL's COPY (text: tab and \N; csv: comma, empty NULL, quoting; binary: PGCOPY).
+// COPY … TO STDOUT (the query whose rows are copied, sent to the handler) or COPY … FROM STDIN
+// (the target table and column list), with the options of PostgreSQL's COPY (text: tab and \N;
+// csv: comma, empty NULL, quoting; binary: PGCOPY).
 struct CopySpec {
   enum class Format { TEXT, CSV, BINARY };
-  std::string query;
+  std::string query;                 // TO: the query whose rows are copied
+  std::string schema;                // FROM: the table's schema as written (empty: search_path)
+  std::string table;                 // FROM: the table's name (parser-folded)
+  std::vector<std::string> columns;  // FROM: the column list (empty: all columns)
+  std::vector<std::string> force_not_null;  // FROM, CSV: FORCE_NOT_NULL columns
+  std::vector<std::string> force_null;      // FROM, CSV: FORCE_NULL columns
+  bool header_match = false;                // FROM: HEADER MATCH (names must match)
+  std::string error_code;  // FROM: options PostgreSQL refuses (SQLSTATE; empty: none) …
+  std::string error;       // … and its message
   Format format = Format::TEXT;
   char delimiter = '\t';
   std::string null_string = "\\N";
@@ -98,7 +108,7 @@ struct StatementInfo {
   int max_param = 0;                // highest $n referenced (0 if none / unknown)
   std::vector<ParamCast> param_casts;  // parameter types: explicit casts, then from context
   std::vector<SessionCall> session_calls;  // for SESSION_SELECT
-  std::optional<CopySpec> copy;            // for COPY_TO_STDOUT
+  std::optional<CopySpec> copy;            // for COPY_TO_STDOUT / COPY_FROM_STDIN
   std::string error;                // parser message when UNPARSEABLE
 };
 

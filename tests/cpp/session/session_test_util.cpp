@@ -139,6 +139,24 @@ std::vector<Message> FakeHost::take_messages() {
   return out;
 }
 
+Harness::Harness(SessionConfig cfg) {
+  session = std::make_unique<Session>(cfg, host, 1, 1, 1234);
+  host.session = session.get();
+  host.responder = [](const HandlerCall&) { return HandlerReply::make_tag("OK"); };
+  feed(startup_packet({{"user", "alice"}, {"database", "db"}}));
+  host.take_messages();
+}
+
+std::string copy_data(const std::string& data) {
+  return typed('d', data);
+}
+std::string copy_done() {
+  return typed('c', "");
+}
+std::string copy_fail(const std::string& message) {
+  return typed('f', cstr(message));
+}
+
 Harness::Harness(bool password_required, bool start) {
   SessionConfig cfg;
   cfg.password_required = password_required;

@@ -49,6 +49,7 @@ class FakeHost : public SessionHost {
     return AdmissionReply{true, {}};
   };
   std::vector<HandlerCall> calls;
+  std::vector<HandlerCall> copy_calls;  // COPY FROM STDIN calls: the test reads and answers them
   std::vector<AdmissionRequest> admissions;
   std::string output;
   bool closed = false;
@@ -60,7 +61,12 @@ class FakeHost : public SessionHost {
   void flush() override {}
   void start_tls() override {}
   void admit(AdmissionRequest r) override { admissions_pending_.push_back(std::move(r)); }
-  void call_handler(HandlerCall c) override { calls_pending_.push_back(std::move(c)); }
+  void call_handler(HandlerCall c) override {
+    if (c.copy_in)
+      copy_calls.push_back(std::move(c));
+    else
+      calls_pending_.push_back(std::move(c));
+  }
   void run_stream(StreamJob job) override { jobs_.push_back(std::move(job)); }
   void cancel_request(int32_t, int32_t) override {}
   void close() override { closed = true; }
@@ -81,6 +87,7 @@ struct Harness {
   FakeHost host;
   std::unique_ptr<Session> session;
   explicit Harness(bool password_required = false, bool start = true);
+  explicit Harness(SessionConfig cfg);
   void feed(const std::string& bytes) {
     session->receive(bytes);
     host.settle();
@@ -103,6 +110,9 @@ std::string execute(const std::string& portal, int32_t max_rows = 0);
 std::string sync();
 std::string flush();
 std::string password(const std::string& pw);
+std::string copy_data(const std::string& data);
+std::string copy_done();
+std::string copy_fail(const std::string& message);
 
 // "T" "D" "C" "Z" … of a message list, for compact assertions.
 std::string types_of(const std::vector<Message>& msgs);
