@@ -43,6 +43,21 @@ DecodeStatus CopyBinaryDecoder::feed(const uint8_t* data, size_t len) {
   return status_;
 }
 
+int CopyBinaryDecoder::incomplete_column() const {
+  if (!header_done_ || carry_.size() < 2) return -1;
+  const uint8_t* p = carry_.data() + 2;
+  const uint8_t* end = carry_.data() + carry_.size();
+  int col = 0;
+  while (end - p >= 4) {
+    const auto flen = static_cast<int32_t>(read_be32(p));
+    p += 4;
+    if (flen > 0 && end - p < flen) return col;
+    if (flen > 0) p += flen;
+    ++col;
+  }
+  return col;
+}
+
 size_t CopyBinaryDecoder::decode(const uint8_t* p, const uint8_t* end) {
   const uint8_t* start = p;
   if (!header_done_) {
@@ -117,6 +132,7 @@ size_t CopyBinaryDecoder::decode(const uint8_t* p, const uint8_t* end) {
       if (!(*columns_)[i].append(q, flen, &err)) {
         fail("column " + std::to_string(i + 1) + ": " + err);
         error_column_ = static_cast<int>(i);
+        error_length_ = flen;
         return 0;
       }
       if (flen > 0) q += flen;

@@ -85,6 +85,36 @@ client::ColumnSpec spec_for(const CopyInColumn& c, bool binary, bool* convert) {
   return spec;
 }
 
+// Width of a fixed-size binary value, 0 for variable ones.
+size_t binary_width(client::ColumnKind k) {
+  using K = client::ColumnKind;
+  switch (k) {
+    case K::Bool:
+      return 1;
+    case K::Int16:
+      return 2;
+    case K::Int32:
+    case K::Oid:
+    case K::Float32:
+    case K::Date:
+      return 4;
+    case K::Int64:
+    case K::Float64:
+    case K::Time:
+    case K::Timestamp:
+    case K::TimestampTz:
+    case K::Money:
+      return 8;
+    case K::Interval:
+    case K::Duration:
+    case K::UuidBinary:
+    case K::UuidString:
+      return 16;
+    default:
+      return 0;
+  }
+}
+
 }  // namespace
 
 CopyInDecoder::CopyInDecoder(CopyInPlan plan)
@@ -168,7 +198,6 @@ void CopyInDecoder::export_schema(ArrowSchema* out) const {
 
 bool CopyInDecoder::feed(std::string_view data) {
   if (failed_) return false;
-  if (!data.empty()) fed_ = true;
   if (binary_) {
     if (binary_->feed(reinterpret_cast<const uint8_t*>(data.data()), data.size()) ==
         client::DecodeStatus::Failed)
@@ -182,13 +211,17 @@ bool CopyInDecoder::feed(std::string_view data) {
 bool CopyInDecoder::finish() {
   if (failed_) return false;
   if (binary_) {
-    if (!fed_)
+    if (!binary_->header_done())  // as ReceiveCopyBinaryHeader: before any line, no CONTEXT
       return fail(
-          PgError::error(sqlstate::BAD_COPY_FILE_FORMAT, "COPY file signature not recognized"),
-          "COPY " + plan_.table + ", line 0");
-    if (binary_->pending() > 0)
+          PgError::error(sqlstate::BAD_COPY_FILE_FORMAT, "COPY file signature not recognized"), "");
+    if (binary_->pending() > 0) {
+      const int col = binary_->incomplete_column();
+      std::string where = "COPY " + plan_.table + ", line " + std::to_string(binary_->rows() + 1);
+      if (col >= 0 && static_cast<size_t>(col) < columns_.size())
+        where += ", column " + columns_[static_cast<size_t>(col)].name;
       return fail(PgError::error(sqlstate::BAD_COPY_FILE_FORMAT, "unexpected EOF in COPY data"),
-                  "COPY " + plan_.table + ", line " + std::to_string(binary_->rows() + 1));
+                  where);
+    }
     return true;
   }
   return feed_text({}, true);
@@ -197,11 +230,21 @@ bool CopyInDecoder::finish() {
 bool CopyInDecoder::binary_error() {
   const int64_t line = binary_->rows() + 1;
   const int col = binary_->error_column();
-  if (col >= 0 && static_cast<size_t>(col) < columns_.size())
+  if (!binary_->header_done())  // header errors come before any line: no CONTEXT
+    return fail(PgError::error(sqlstate::BAD_COPY_FILE_FORMAT, binary_->error()), "");
+  if (col >= 0 && static_cast<size_t>(col) < columns_.size()) {
+    const std::string where = "COPY " + plan_.table + ", line " + std::to_string(line) +
+                              ", column " + columns_[static_cast<size_t>(col)].name;
+    // As the receive functions: a short value runs out of message (pq_getmsg*); anything
+    // else malformed or left unread is "incorrect binary data format".
+    const size_t width = binary_width(specs_[static_cast<size_t>(col)].kind);
+    if (width > 0 && static_cast<size_t>(binary_->error_field_length()) < width)
+      return fail(PgError::error(sqlstate::PROTOCOL_VIOLATION, "insufficient data left in message"),
+                  where);
     return fail(
         PgError::error(sqlstate::INVALID_BINARY_REPRESENTATION, "incorrect binary data format"),
-        "COPY " + plan_.table + ", line " + std::to_string(line) + ", column " +
-            columns_[static_cast<size_t>(col)].name);
+        where);
+  }
   return fail(PgError::error(sqlstate::BAD_COPY_FILE_FORMAT, binary_->error()),
               "COPY " + plan_.table + ", line " + std::to_string(line));
 }

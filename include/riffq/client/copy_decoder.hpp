@@ -36,6 +36,10 @@ class CopyBinaryDecoder {
   // not decode (its bytes are not a valid binary value: 22P03), -1 for a framing error (22P04).
   const std::string& error() const { return error_; }
   int error_column() const { return error_column_; }
+  int32_t error_field_length() const { return error_length_; }  // of the value that failed
+  bool header_done() const { return header_done_; }
+  // The column a cut-off tuple stops in (its field count read), or -1 at a tuple boundary.
+  int incomplete_column() const;
   // Rows decoded since construction.
   int64_t rows() const { return rows_; }
   // Bytes buffered waiting for the rest of a tuple.
@@ -52,6 +56,7 @@ class CopyBinaryDecoder {
   DecodeStatus status_ = DecodeStatus::NeedMoreData;
   std::string error_;
   int error_column_ = -1;
+  int32_t error_length_ = 0;
   int64_t rows_ = 0;
   InferColumns infer_;
 };

@@ -101,7 +101,6 @@ class CopyInDecoder {
   int64_t rows_ = 0;
   int64_t batch_start_ = 0;
   bool ended_ = false;  // saw the \. end-of-data line
-  bool fed_ = false;    // any bytes at all (an empty binary upload has no signature)
   PgError error_;
   bool failed_ = false;
 };

@@ -174,16 +174,23 @@ TEST(CopyInDecoder, BinaryErrorsArePostgresWording) {
   EXPECT_FALSE(count.feed(client::test::copy_header() + Bytes().i16(3).b));
   EXPECT_EQ(count.error().message, "row field count is 3, expected 2");
 
-  CopyInDecoder value(plan(sql::CopySpec::Format::BINARY, INT_TEXT));
-  EXPECT_FALSE(value.feed(client::test::copy_header() + Bytes().i16(2).i32(2).i16(1).null().b));
-  EXPECT_EQ(value.error().sqlstate, "22P03");
-  EXPECT_EQ(value.error().message, "incorrect binary data format");
-  EXPECT_EQ(value.error().context, "COPY t, line 1, column a");
+  CopyInDecoder longer(plan(sql::CopySpec::Format::BINARY, INT_TEXT));
+  EXPECT_FALSE(
+      longer.feed(client::test::copy_header() + Bytes().i16(2).i32(6).i32(1).i16(1).null().b));
+  EXPECT_EQ(longer.error().sqlstate, "22P03");
+  EXPECT_EQ(longer.error().message, "incorrect binary data format");
+  EXPECT_EQ(longer.error().context, "COPY t, line 1, column a");
+
+  CopyInDecoder shorter(plan(sql::CopySpec::Format::BINARY, INT_TEXT));
+  EXPECT_FALSE(shorter.feed(client::test::copy_header() + Bytes().i16(2).i32(2).i16(1).null().b));
+  EXPECT_EQ(shorter.error().sqlstate, "08P01");
+  EXPECT_EQ(shorter.error().message, "insufficient data left in message");
 
   CopyInDecoder cut(plan(sql::CopySpec::Format::BINARY, INT_TEXT));
-  ASSERT_TRUE(cut.feed(client::test::copy_header() + Bytes().i16(2).i32(4).b));
+  ASSERT_TRUE(cut.feed(client::test::copy_header() + Bytes().i16(2).i32(4).i32(9).i32(3).b));
   EXPECT_FALSE(cut.finish());
   EXPECT_EQ(cut.error().message, "unexpected EOF in COPY data");
+  EXPECT_EQ(cut.error().context, "COPY t, line 1, column b");
 }
 
 // The channel's C stream: batches are cut by rows, the end of data ends the stream.

@@ -33,6 +33,7 @@ class ServerThread:
 
     def __init__(self, on_query: Callable[..., Any], port: int, on_connect=None,
                  on_disconnect=None, on_authentication=None, on_shutdown=None,
+                 on_copy_in=None, configure: Optional[Callable[[riffq.Server], None]] = None,
                  host: str = "127.0.0.1", **start_kwargs: Any) -> None:
         self.port = port
         self.host = host
@@ -46,6 +47,10 @@ class ServerThread:
             self.server.on_authentication(on_authentication)
         if on_shutdown is not None:
             self.server.handle_shutdown(on_shutdown)
+        if on_copy_in is not None:
+            self.server.on_copy_in(on_copy_in)
+        if configure is not None:  # registrations, before start()
+            configure(self.server)
         self.start_kwargs = start_kwargs
         self.error: Optional[BaseException] = None
         self.thread = threading.Thread(target=self._run, daemon=True)
