@@ -1,5 +1,8 @@
 """riffq core: PostgreSQL wire-protocol server over Arrow producers (C++)"""
 
+from collections.abc import Iterator
+
+from typing_extensions import CapsuleType
 
 
 class QueryCallback:
@@ -7,7 +10,7 @@ class QueryCallback:
     Callback passed to query handlers: callback(result, *, is_tag=False, is_error=False). The first call wins.
     """
 
-    def __call__(self, result: object, *, is_tag: bool = False, is_error: bool = False) -> None: ...
+    def __call__(self, result: object | None, *, is_tag: bool = False, is_error: bool = False) -> None: ...
 
     def notice(self, message: str, *, severity: str = 'NOTICE', sqlstate: str = '00000', detail: str | None = None, hint: str | None = None) -> None:
         """
@@ -26,6 +29,45 @@ class BoolCallback:
     """
 
     def __call__(self, result: object, message: object | None = None, severity: object | None = None, sqlstate: object | None = None) -> None: ...
+
+class CopyInReader:
+    """
+    The rows a client uploads with COPY … FROM STDIN, as Arrow record batches: pass it to anything that reads the Arrow PyCapsule stream interface (pyarrow.RecordBatchReader.from_stream, polars.from_arrow, duckdb's from_arrow or a replacement scan) or use read_all() / iteration (pyarrow). Batches are decoded as they are pulled; the upload waits while nobody reads (memory stays bounded). Columns are typed from the registered table (register_table) and are text otherwise (raw bytes in binary format). Readable once.
+    """
+
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> CapsuleType:
+        """Exports the rows as an ArrowArrayStream PyCapsule (once)."""
+
+    def to_reader(self) -> object:
+        """The rows as a pyarrow.RecordBatchReader."""
+
+    def read_all(self) -> object:
+        """Reads every row into a pyarrow.Table."""
+
+    def __iter__(self) -> Iterator:
+        """Iterates over pyarrow.RecordBatch objects."""
+
+    @property
+    def table(self) -> str:
+        """The COPY's target table name (as the parser folded it)."""
+
+    @property
+    def schema(self) -> str | None:
+        """The table's schema when the COPY named one, else None."""
+
+    @property
+    def columns(self) -> list[str]:
+        """
+        Names of the copied columns (the COPY's column list, else the registered table's columns); empty when neither is known (the first row decides: column1, column2, …).
+        """
+
+    @property
+    def format(self) -> str:
+        """"text", "csv" or "binary"."""
+
+    @property
+    def rows(self) -> int:
+        """Rows decoded so far."""
 
 class Server:
     """
@@ -50,6 +92,11 @@ class Server:
     def on_cancel(self, callback: object) -> None:
         """
         Sets the cancel handler: cb(connection_id), called on a worker thread when that connection's running statement is cancelled (CancelRequest, statement_timeout, or the client gone mid-statement). The query callback's `cancelled` is then True.
+        """
+
+    def on_copy_in(self, callback: object) -> None:
+        """
+        Sets the COPY … FROM STDIN hook: cb(sql, reader, callback, *, connection_id, schema, table, columns, format). reader is a riffq.CopyInReader (Arrow record batches of the uploaded rows, typed from the registered table); answer with callback(None) or a tag ("COPY n" is sent with the rows received) or an error tuple with is_error=True. Without it, COPY FROM STDIN is refused with 0A000. Set before start().
         """
 
     def on_authentication(self, callback: object) -> None:

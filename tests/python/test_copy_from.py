@@ -388,3 +388,44 @@ def hooked_duckdb(serve):
     st.dsn_uri = f"postgresql://u:p@127.0.0.1:{st.port}/db"
     st.duck = con
     return st
+
+
+def test_a_stalled_copy_stalls_only_its_client(serve):
+    import threading
+
+    release = threading.Event()
+    pulled: list[int] = []
+
+    def slow(sql, reader, callback, **kw):
+        release.wait(30)  # the hook does not read yet: the upload must wait, not buffer
+        pulled.append(sum(b.num_rows for b in reader))
+        callback(None)
+
+    st = serve(answer_select, on_copy_in=slow)
+    result: list[str] = []
+    block = b"1\tsome text\n" * 100_000  # 1.2 MB
+    uploader = threading.Thread(
+        target=lambda: result.append(upload(st.dsn(), "copy t from stdin", block * 50)))
+    uploader.start()
+    try:
+        for _ in range(20):  # other clients are served while that upload waits
+            with psycopg.connect(st.dsn(), autocommit=True) as c:
+                assert c.execute("select 1").fetchone() == (1,)
+        assert uploader.is_alive()
+    finally:
+        release.set()
+        uploader.join(60)
+    assert result == ["COPY 5000000"]
+    assert pulled == [5_000_000]
+
+
+def test_upload_memory_is_bounded():
+    """300 MiB uploaded to a server whose hook is slow: its RSS grows by the queue and a batch,
+    not by the upload (bench/server/bench_copy_in.py, run as a child process)."""
+    script = os.path.join(os.path.dirname(__file__), "..", "..", "bench", "server", "bench_copy_in.py")
+    r = subprocess.run([sys.executable, script, "--mb", "300", "--slow-ms", "20", "--json"],
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    (res,) = json.loads(r.stdout.splitlines()[-1])
+    assert res["tag"] == f"COPY {res['rows']}"
+    assert res["rss_peak_mb"] - res["rss_base_mb"] < 150, res
