@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "riffq/catalog/builtin_data.hpp"
 #include "riffq/common/utf8.hpp"
 #include "riffq/session/copy_in.hpp"
 
@@ -23,16 +24,6 @@ std::string printable(std::string_view s) {
   size_t n = MAX_COPY_DATA_DISPLAY;
   while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xc0) == 0x80) --n;
   return std::string(s.substr(0, n)) + "...";
-}
-
-bool is_octal(char c) {
-  return c >= '0' && c <= '7';
-}
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 // Types whose text input is the identity (text, json, …): their fields are kept as they are.
@@ -404,67 +395,29 @@ bool CopyInDecoder::append_value(size_t col, const std::string* value) {
 }
 
 // CopyReadAttributesText: fields end at an unescaped delimiter; NULL is the raw text equal to
-// the NULL string; escapes \b \f \n \r \t \v, octal \ooo and hex \xhh, else the char itself.
+// the NULL string; the rest is de-escaped (\b \f \n \r \t \v, \ooo, \xhh, else the char itself)
+// by the reader of the embedded catalog data, which is COPY text too.
 bool CopyInDecoder::split_text(std::string_view line) {
   fields_.clear();
   const char delim = plan_.spec.delimiter;
   size_t i = 0;
   while (true) {
-    const size_t raw_start = i;
-    std::string value;
+    const size_t start = i;
     bool found_delim = false;
-    size_t raw_end = line.size();
     while (i < line.size()) {
-      char c = line[i++];
-      if (c == delim) {
+      if (line[i] == delim) {
         found_delim = true;
-        raw_end = i - 1;
         break;
       }
-      if (c == '\\') {
-        if (i >= line.size()) break;
-        c = line[i++];
-        if (is_octal(c)) {
-          int v = c - '0';
-          for (int k = 0; k < 2 && i < line.size() && is_octal(line[i]); ++k)
-            v = v * 8 + (line[i++] - '0');
-          c = static_cast<char>(v & 0xff);
-        } else if (c == 'x' && i < line.size() && hex_digit(line[i]) >= 0) {
-          int v = hex_digit(line[i++]);
-          if (i < line.size() && hex_digit(line[i]) >= 0) v = v * 16 + hex_digit(line[i++]);
-          c = static_cast<char>(v);
-        } else {
-          switch (c) {
-            case 'b':
-              c = '\b';
-              break;
-            case 'f':
-              c = '\f';
-              break;
-            case 'n':
-              c = '\n';
-              break;
-            case 'r':
-              c = '\r';
-              break;
-            case 't':
-              c = '\t';
-              break;
-            case 'v':
-              c = '\v';
-              break;
-            default:
-              break;
-          }
-        }
-      }
-      value.push_back(c);
+      i += line[i] == '\\' && i + 1 < line.size() ? 2 : 1;  // an escaped char is data
     }
-    if (line.substr(raw_start, raw_end - raw_start) == plan_.spec.null_string)
+    const std::string_view raw = line.substr(start, i - start);
+    if (raw == plan_.spec.null_string)
       fields_.emplace_back(std::nullopt);
     else
-      fields_.emplace_back(std::move(value));
+      fields_.emplace_back(catalog::copy_text_unescape(raw));
     if (!found_delim) break;
+    ++i;
   }
   return true;
 }

@@ -429,3 +429,34 @@ def test_upload_memory_is_bounded():
     (res,) = json.loads(r.stdout.splitlines()[-1])
     assert res["tag"] == f"COPY {res['rows']}"
     assert res["rss_peak_mb"] - res["rss_base_mb"] < 150, res
+
+
+def test_riffq_server_forwards_to_handle_copy_in():
+    seen: list[tuple] = []
+
+    class Conn(riffq.BaseConnection):
+        def handle_auth(self, user, password, host, database=None, callback=None):
+            callback(True)
+
+        def handle_query(self, sql, callback=None, **kw):
+            answer_select(sql, callback)
+
+        def handle_copy_in(self, sql, table, columns, reader, callback=None, **kwargs):
+            seen.append((self.conn_id, sql, table, columns, kwargs["schema"], kwargs["format"],
+                         reader.read_all().to_pydict()))
+            callback("COPY 42")  # a tag of the hook's own is sent as it is
+
+    server = riffq.RiffqServer("127.0.0.1:0", Conn)
+    register_t(server._server)
+    server.start_in_background()
+    try:
+        dsn = f"host=127.0.0.1 port={server.port} user=u password=p dbname=db"
+        assert upload(dsn, "copy public.t (id, s) from stdin (format binary)", [(7, "x")],
+                      ["int4", "text"]) == "COPY 42"
+    finally:
+        server.stop()
+    (conn_id, sql, table, columns, schema, fmt, data), = seen
+    assert (sql, table, columns, schema, fmt) == (
+        "copy public.t (id, s) from stdin (format binary)", "t", ["id", "s"], "public", "binary")
+    assert data == {"id": [7], "s": ["x"]}
+    assert conn_id >= 1

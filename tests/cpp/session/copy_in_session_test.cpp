@@ -141,6 +141,30 @@ TEST(CopyIn, ApplicationErrorBeforeCopyDoneIsSentAtOnce) {
   EXPECT_TRUE(h.run(copy_data("1\n") + copy_data("2\n") + copy_done()).empty());
 }
 
+TEST(CopyIn, AnswerBeforeCopyDoneDrainsTheRestThenCompletes) {
+  SessionConfig cfg = copy_config();
+  cfg.copy_in_queue_bytes = 16;  // the queue fills at once: only the answer can unblock it
+  Harness h(cfg);
+  h.run(query("copy t from stdin"));
+  h.run(copy_data("1\tx\n2\ty\n3\tz\n") + copy_data("4\tw\n"));
+  answer(h, h.host.copy_calls[0], HandlerReply::make_tag(""));  // never read: nothing more
+  EXPECT_TRUE(h.host.take_messages().empty());                  // still copying
+  auto msgs = h.run(copy_data("5\tv\n") + copy_done());
+  ASSERT_EQ(types_of(msgs), "CZ");
+  EXPECT_EQ(command_tag(msgs[0]), "COPY 0");
+  EXPECT_EQ(types_of(h.run(query("select 1"))), "CZ");
+}
+
+TEST(CopyIn, CancelRequestEndsTheCopy) {
+  Harness h(copy_config());
+  h.run(query("copy t from stdin"));
+  EXPECT_TRUE(h.session->cancel());
+  auto msgs = h.host.take_messages();
+  ASSERT_EQ(types_of(msgs), "EZ");
+  EXPECT_EQ(error_code(msgs[0]), "57014");
+  EXPECT_TRUE(h.run(copy_data("1\n") + copy_done()).empty());  // dropped
+}
+
 TEST(CopyIn, ExtendedProtocolIgnoresSyncDuringCopyThenWaitsForIt) {
   Harness h(copy_config());
   auto msgs = h.run(parse("", "copy t from stdin (format csv)") + bind("", "") + describe('P', "") +
