@@ -69,7 +69,7 @@ std::vector<CopyInColumn> Session::copy_in_columns(const sql::CopySpec& spec,
       auto r = config_.catalog->execute(q, {name}, s);
       for (const auto& row : r.rows) {
         if (row.size() != 3 || !row[0].is_text() || !row[1].is_int() || !row[2].is_int()) continue;
-        table.push_back({row[0].as_text(), static_cast<uint32_t>(row[1].as_int()),
+        table.push_back({std::string(row[0].as_text()), static_cast<uint32_t>(row[1].as_int()),
                          static_cast<int32_t>(row[2].as_int())});
       }
     } catch (const std::exception&) {
