@@ -82,6 +82,8 @@ class BackendServer:
         self.server.on_connect(self._on_connect)
         self.server.on_disconnect(self._on_disconnect)
         self.server.on_cancel(self._on_cancel)
+        if getattr(backend, "accepts_copy_in", False):
+            self.server.on_copy_in(backend.handle_copy_in)
         self.databases = list(dict.fromkeys(databases))
         self.catalog_emulation = catalog_emulation
         self.registered: List[str] = []

@@ -169,3 +169,41 @@ class _Cursor1:
 def test_result_api_of_duckdb_1_and_2() -> None:
     assert arrow_reader(_Cursor2()).read_all().to_pydict() == {"a": [1]}
     assert arrow_reader(_Cursor1()).read_all().to_pydict() == {"a": [2]}
+
+
+def test_copy_from_stdin_inserts_into_duckdb(srv, shop) -> None:
+    with psycopg.connect(dsn(srv), autocommit=True) as c:
+        cur = c.cursor()
+        with cur.copy("COPY items (id, name, price) FROM STDIN") as cp:
+            cp.write_row((10, "cap", "3.10"))
+            cp.write_row((11, "nib", None))
+        assert cur.statusmessage == "COPY 2"
+        with cur.copy("COPY public.items FROM STDIN (FORMAT binary)") as cp:
+            cp.set_types(["int4", "text", "numeric"])
+            cp.write_row((12, "pad", 2))
+        assert cur.statusmessage == "COPY 1"
+        with pytest.raises(psycopg.errors.InvalidTextRepresentation):
+            with cur.copy("COPY items (id, name) FROM STDIN") as cp:
+                cp.write(b"x\ty\n")
+        with pytest.raises(psycopg.errors.NotNullViolation):  # DuckDB's constraint, mapped
+            with cur.copy("COPY items (id) FROM STDIN") as cp:
+                cp.write(b"13\n")
+    got = shop.execute("SELECT id, name, CAST(price AS VARCHAR) FROM items WHERE id >= 10 "
+                       "ORDER BY id").fetchall()
+    assert got == [(10, "cap", "3.10"), (11, "nib", None), (12, "pad", "2.00")]
+
+
+def test_copy_from_stdin_in_a_transaction_rolls_back(srv, shop) -> None:
+    with psycopg.connect(dsn(srv)) as c:
+        with c.cursor().copy("COPY items (id, name) FROM STDIN") as cp:
+            cp.write_row((20, "tmp"))
+        c.rollback()
+    assert shop.execute("SELECT count(*) FROM items WHERE id = 20").fetchone() == (0,)
+
+
+def test_copy_from_stdin_refused_when_read_only(shop) -> None:
+    with BackendServer(DuckDBBackend(shop, read_only=True), port=0, databases=["shop"]) as s:
+        with psycopg.connect(dsn(s), autocommit=True) as c:
+            with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+                with c.cursor().copy("COPY items (id, name) FROM STDIN") as cp:
+                    cp.write_row((30, "no"))

@@ -74,6 +74,18 @@ class ExecutorBackend:
         """Registers the backend's tables under ``database``; returns ``schema.table`` names."""
         return []
 
+    def copy_in(self, reader: Any, connection_id: int, schema: Optional[str], table: str,
+                columns: List[str]) -> Optional[str]:
+        """Stores the rows of ``COPY table [(columns)] FROM STDIN`` (``reader`` is a
+        :class:`riffq.CopyInReader` of Arrow batches); returns a tag or None (``COPY n``).
+        Backends that do not override it leave COPY FROM STDIN refused (``0A000``)."""
+        raise NotImplementedError
+
+    @property
+    def accepts_copy_in(self) -> bool:
+        """Whether this backend implements :meth:`copy_in`."""
+        return type(self).copy_in is not ExecutorBackend.copy_in
+
     # -- the core's entry points -------------------------------------------------------------
     def state(self, connection_id: int) -> Any:
         """The connection's state, created on first use."""
@@ -89,6 +101,20 @@ class ExecutorBackend:
                      **kwargs: Any) -> None:
         """The core's ``on_query`` callback: runs the statement on the executor."""
         self.executor.submit(self._run, sql, callback, connection_id, query_args, do_describe)
+
+    def handle_copy_in(self, sql: str, reader: Any, callback: Callable[..., None], *,
+                       connection_id: int = 0, schema: Optional[str] = None, table: str = "",
+                       columns: Optional[List[str]] = None, **kwargs: Any) -> None:
+        """The core's ``on_copy_in`` callback: runs :meth:`copy_in` on the executor."""
+        def run() -> None:
+            try:
+                tag = self.copy_in(reader, connection_id, schema, table, list(columns or []))
+            except Exception as exc:  # noqa: BLE001 - bad data is reported by the core itself
+                callback(error_tuple(exc), is_error=True)
+                return
+            callback(tag)
+
+        self.executor.submit(run)
 
     def __call__(self, sql: str, callback: Callable[..., None], **kwargs: Any) -> None:
         self.handle_query(sql, callback, **kwargs)

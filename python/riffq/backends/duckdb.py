@@ -222,6 +222,32 @@ class DuckDBBackend(ExecutorBackend):
             del stack[i:]
         return tag, True
 
+    def copy_in(self, reader: Any, connection_id: int, schema: Optional[str], table: str,
+                columns: List[str]) -> Optional[str]:
+        """``COPY table FROM STDIN``: an INSERT … SELECT from the upload's Arrow batches, in the
+        connection's own transaction (DuckDB pulls the batches as it inserts them)."""
+        if self.read_only:
+            raise SQLError("cannot execute COPY FROM in a read-only transaction", "25006")
+        conn: _Conn = self.state(connection_id)
+        inverse = {shown: real for real, shown in self.schema_map.items()}
+        target = _quote(table)
+        if schema:
+            target = f"{_quote(inverse.get(schema, schema))}.{target}"
+        cols = ", ".join(_quote(c) for c in columns)
+        names = f" ({cols})" if cols else ""
+        for savepoint in conn.savepoints:
+            savepoint.dirty = True
+        view = f"__riffq_copy_{connection_id}"
+        conn.cursor.register(view, reader.to_reader())
+        try:
+            conn.cursor.execute(f"INSERT INTO {target}{names} SELECT {cols or '*'} FROM {view}")
+        except Exception as exc:
+            self._failed(conn, exc)
+            raise
+        finally:
+            conn.cursor.unregister(view)
+        return None
+
     # -- catalog -------------------------------------------------------------------------------
     def register_catalog(self, server: Any, database: str) -> List[str]:
         """Registers every table and view of the DuckDB database (with keys, defaults and
@@ -236,6 +262,10 @@ _TAG_WORDS = frozenset({"insert", "update", "delete", "create", "drop", "alter",
                         "attach", "detach", "use", "set", "reset", "load", "install",
                         "checkpoint", "vacuum", "comment", "prepare", "deallocate", "truncate",
                         "import", "export"})
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _has_rows(cursor: Any) -> bool:
