@@ -81,7 +81,7 @@ class FunctionBackend(ExecutorBackend):
     def execute(self, sql: str, connection_id: int, query_args: Optional[List[Any]],
                 do_describe: bool) -> Result:
         state: Dict[str, Any] = self.state(connection_id)
-        key: Tuple[str, str] = (sql, repr(query_args))
+        key: Tuple[str, str] = (sql, repr(list(query_args or [])))
         kept = state.pop("described", None)
         if not do_describe and kept is not None and kept[0] == key:
             return kept[1]

@@ -117,13 +117,22 @@ def test_errors_have_postgres_sqlstates(srv, sql, error) -> None:
 
 
 def test_describe_does_not_execute(srv) -> None:
-    with psycopg.connect(dsn(srv), autocommit=True) as c:
-        cur = c.cursor()
-        cur.execute("SELECT nextval('seq') AS n, %s::INTEGER + 1 AS m", [41], prepare=True)
-        assert [d.type_code for d in cur.description] == [20, 23]
-        assert cur.fetchall() == [(1, 42)]
-        cur.execute("SELECT nextval('seq') AS n, %s::INTEGER + 1 AS m", [1], prepare=True)
-        assert cur.fetchall() == [(2, 2)]
+    import asyncio
+
+    import asyncpg
+
+    async def run():
+        conn = await asyncpg.connect(host="127.0.0.1", port=srv.port, user="postgres", database="shop")
+        try:
+            # Parse + Describe: DuckDB binds the statement (types) without running nextval().
+            stmt = await conn.prepare("SELECT nextval('seq') AS n, $1::INTEGER + 1 AS m")
+            assert [(a.name, a.type.name) for a in stmt.get_attributes()] == [("n", "int8"), ("m", "int4")]
+            assert await stmt.fetch(41) == [(1, 42)]
+            assert await stmt.fetch(1) == [(2, 2)]
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
 
 
 def test_cancel_interrupts_duckdb(srv) -> None:

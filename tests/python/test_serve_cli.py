@@ -185,6 +185,14 @@ def test_python_m_and_console_script_help() -> None:
         assert option in r.stdout
 
 
+def test_console_script_is_installed() -> None:
+    import sysconfig
+
+    script = os.path.join(sysconfig.get_path("scripts"), "riffq")
+    r = subprocess.run([script, "serve", "--help"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and "usage: riffq serve" in r.stdout
+
+
 def test_progress_is_shown_for_many_files(tmp_path) -> None:
     for i in range(12):
         pq.write_table(pa.table({"i": [i]}), tmp_path / f"part{i:02}.parquet")

@@ -197,21 +197,34 @@ def test_unusable_return_value_is_an_error(serve_fn) -> None:
 
 
 def test_extended_protocol_runs_the_function_once(serve_fn) -> None:
+    import asyncio
+
+    import asyncpg
+
     calls: List[str] = []
 
     def fn(sql):
         calls.append(sql)
-        return pa.table({"x": [1]})
+        return pa.table({"x": [len(calls)]})
 
     srv = serve_fn(fn)
-    with psycopg.connect(f"host=127.0.0.1 port={srv.port} user=u dbname=d", autocommit=True) as c:
-        cur = c.cursor()
-        cur.execute("select 1 as x", prepare=False)
-        assert cur.fetchall() == [(1,)]
-        cur = c.cursor(binary=True)
-        cur.execute("select 2 as x")
-        assert cur.fetchall() == [(1,)]
-    assert calls == ["select 1 as x", "select 2 as x"]
+
+    async def run():
+        conn = await asyncpg.connect(host="127.0.0.1", port=srv.port, user="u", database="d")
+        try:
+            # Parse + Describe (the function runs, its answer is kept), then Bind + Execute
+            # (the kept answer is sent): one call, not two.
+            stmt = await conn.prepare("select 1 as x")
+            assert [a.name for a in stmt.get_attributes()] == ["x"]
+            assert len(calls) == 1
+            assert await stmt.fetch() == [(1,)]
+            assert len(calls) == 1
+            assert await stmt.fetch() == [(2,)]  # a second execution runs it again
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+    assert calls == ["select 1 as x"] * 2
 
 
 def test_parameters_reach_a_two_argument_function(serve_fn) -> None:

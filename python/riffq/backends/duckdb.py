@@ -13,8 +13,8 @@ What it does:
   (``to_arrow_reader``, which DuckDB 1.x and 2.x both have; ``fetch_record_batch`` only where
   it is missing);
 - extended-protocol parameters are passed to DuckDB as ``$n``;
-- Describe binds the statement (a DuckDB relation, ``LIMIT 0``) and answers with its result
-  types without running it to completion;
+- Describe binds the statement with ``DESCRIBE`` (parameters included) and answers with its
+  result types without running it;
 - DuckDB errors become PostgreSQL SQLSTATEs (``42P01``, ``42703``, ``42601``, ``22P02``, …);
 - savepoints: DuckDB has none. ``SAVEPOINT`` and ``RELEASE`` are accepted (drivers send them
   around their own look-ups) and ``ROLLBACK TO`` is honoured while nothing was written and no
@@ -164,13 +164,16 @@ class DuckDBBackend(ExecutorBackend):
             # Never run a write to learn its shape; its rows (RETURNING) are typed at Execute.
             return statement_tag(stmt), True
         try:
-            rel = conn.cursor.sql(stmt, params=args or None)
-            if rel is None:
-                return statement_tag(stmt), True
-            try:
-                return arrow_table(rel.limit(0)), False
-            except Exception:  # noqa: BLE001 - SHOW / PRAGMA relations cannot be limited
-                return arrow_table(rel).slice(0, 0), False
+            if word in _QUERY_WORDS:
+                # DESCRIBE binds the statement (with its parameters) without running it; an
+                # empty result of the bound types gives the exact Arrow schema.
+                cols = conn.cursor.execute("DESCRIBE " + stmt, args or None).fetchall()
+                select = ", ".join(f"CAST(NULL AS {c[1]}) AS {_quote(str(c[0]))}" for c in cols)
+                conn.cursor.execute(f"SELECT {select} LIMIT 0")
+                return arrow_table(conn.cursor), False
+            # SHOW, PRAGMA, EXPLAIN, …: read-only, answered by running them.
+            conn.cursor.execute(stmt, args or None)
+            return arrow_table(conn.cursor).slice(0, 0), False
         except Exception as exc:
             self._failed(conn, exc)
             raise
@@ -255,6 +258,14 @@ class DuckDBBackend(ExecutorBackend):
         from ..catalog import register_duckdb
 
         return register_duckdb(server, self.con, database=database, schema_map=self.schema_map)
+
+
+# Statements DESCRIBE can bind (queries); other row statements are run to learn their shape.
+_QUERY_WORDS = frozenset({"select", "with", "values", "table", "from"})
+
+
+def _quote(ident: str) -> str:
+    return '"' + ident.replace('"', '""') + '"'
 
 
 # Statements whose answer is a command tag even though DuckDB returns a result set for them.

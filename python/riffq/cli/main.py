@@ -159,6 +159,12 @@ def serve(args: argparse.Namespace) -> int:
         _error("--tls-cert and --tls-key go together")
         return 2
     users = dict(args.user)
+    if not args.spark:
+        try:
+            import duckdb  # noqa: F401
+        except ImportError:
+            _error("riffq serve reads files through DuckDB: pip install duckdb pyarrow")
+            return 1
     if args.spark:
         if args.paths:
             _error("--spark serves a Spark cluster's tables; give no paths with it")
