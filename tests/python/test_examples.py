@@ -48,6 +48,14 @@ def test_rest_api_example() -> None:
         assert "GET http://127.0.0.1" in psql(p.port, r"\dt+", dbname="riffq").stdout
 
 
+def test_serve_spark_example() -> None:
+    # No URL: the example starts a local Sail server (a Spark Connect server) itself.
+    with ExampleProcess("serve_spark.py", free_port()) as p:
+        rows = _rows(p.port, "SELECT city, count(*) AS n FROM trips GROUP BY city ORDER BY city")
+        assert rows == [("Lima", 10), ("Oslo", 10), ("Tokyo", 10)]
+        assert "trips" in psql(p.port, r"\dt", dbname="riffq").stdout
+
+
 @pytest.fixture(scope="module")
 def pg_customers(pg: PgCluster) -> PgCluster:
     pg.psql("CREATE DATABASE fed")
