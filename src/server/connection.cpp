@@ -8,6 +8,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "riffq/server/tls.hpp"
 #include "riffq/wire/backend_messages.hpp"
 
 namespace riffq::server {
@@ -106,6 +107,8 @@ Connection::Connection(std::shared_ptr<ServerShared> shared, asio::io_context& i
   sc.tls_required = shared_->config.tls_required;
   sc.scram_users = shared_->config.scram_users;
   sc.md5_users = shared_->config.md5_users;
+  sc.hba = shared_->config.hba;
+  sc.client_address = client_.ip;
   sc.catalog = shared_->config.catalog;
   sc.catalog_emulation = shared_->config.catalog_emulation;
   sc.lazy_catalog = sc.catalog && sc.catalog_emulation && shared_->app->has_lazy_catalog();
@@ -150,7 +153,6 @@ asio::awaitable<void> Connection::reader([[maybe_unused]] std::shared_ptr<Connec
     if (first && shared_->tls && n > 0 && static_cast<unsigned char>(buf[0]) == 0x16) {
       first = false;
       if (!co_await handshake(data, true)) break;
-      session_->tls_established();
       continue;
     }
     first = false;
@@ -186,6 +188,8 @@ asio::awaitable<bool> Connection::handshake(std::string_view initial, bool direc
   }
   if (const char* sni = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name))
     client_.server_name = std::string(sni);
+  // The session has no socket: hand it the channel binding data for SCRAM-SHA-256-PLUS.
+  session_->tls_established(tls_server_end_point(ssl));
   wake_writer();
   co_return true;
 }

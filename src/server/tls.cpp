@@ -2,7 +2,10 @@
 #include "riffq/server/tls.hpp"
 
 #include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include <asio/ssl.hpp>
 #include <cstring>
@@ -49,13 +52,31 @@ std::shared_ptr<asio::ssl::context> make_tls_context(const std::string& cert_pat
   SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
   SSL_CTX_set_options(native, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
   if (SSL_CTX_use_certificate_chain_file(native, cert_path.c_str()) != 1)
-    throw std::runtime_error("could not load TLS certificate " + cert_path + ": " + openssl_reason());
+    throw std::runtime_error("could not load TLS certificate " + cert_path + ": " +
+                             openssl_reason());
   if (SSL_CTX_use_PrivateKey_file(native, key_path.c_str(), SSL_FILETYPE_PEM) != 1)
-    throw std::runtime_error("could not load TLS private key " + key_path + ": " + openssl_reason());
+    throw std::runtime_error("could not load TLS private key " + key_path + ": " +
+                             openssl_reason());
   if (SSL_CTX_check_private_key(native) != 1)
     throw std::runtime_error("TLS private key does not match the certificate: " + openssl_reason());
   SSL_CTX_set_alpn_select_cb(native, select_alpn, nullptr);
   return ctx;
+}
+
+std::string tls_server_end_point(SSL* ssl) {
+  X509* cert = SSL_get_certificate(ssl);
+  if (cert == nullptr) return {};
+  int digest_nid = NID_undef;
+  // X509_get_signature_info also understands RSA-PSS signatures (OpenSSL 1.1.1+).
+  if (X509_get_signature_info(cert, &digest_nid, nullptr, nullptr, nullptr) != 1) return {};
+  const EVP_MD* md = digest_nid == NID_md5 || digest_nid == NID_sha1
+                         ? EVP_sha256()
+                         : EVP_get_digestbynid(digest_nid);
+  if (md == nullptr) return {};
+  unsigned char hash[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (X509_digest(cert, md, hash, &len) != 1) return {};
+  return std::string(reinterpret_cast<char*>(hash), len);
 }
 
 }  // namespace riffq::server

@@ -1,4 +1,5 @@
-// session.cpp — framing, startup and authentication, message dispatch and async completions.
+// session.cpp — framing, startup, message dispatch and async completions (authentication
+// itself: auth/session_auth.cpp).
 #include "riffq/session/session.hpp"
 
 #include <variant>
@@ -148,42 +149,7 @@ void Session::handle_startup_packet(wire::StartupPacket packet) {
   settings_.take_changed_reported();
   startup_ = std::move(m);
   if (!out.empty()) host_.send(std::move(out));
-  if (config_.md5_users) {
-    if (auto it = config_.md5_users->find(user_); it != config_.md5_users->end()) {
-      md5_verifier_ = it->second;
-      md5_salt_ = md5_salt();
-      std::string auth;
-      wire::write_authentication(auth, wire::auth::MD5_PASSWORD, md5_salt_);
-      host_.send(std::move(auth));
-      phase_ = Phase::AWAIT_PASSWORD;
-      return;
-    }
-  }
-  if (config_.scram_users) {
-    auto it = config_.scram_users->find(user_);
-    scram_ = std::make_unique<ScramExchange>(
-        user_, it == config_.scram_users->end() ? nullptr : &it->second);
-    std::string auth;
-    wire::write_authentication(auth, wire::auth::SASL, std::string("SCRAM-SHA-256\0\0", 15));
-    host_.send(std::move(auth));
-    phase_ = Phase::AWAIT_PASSWORD;
-    return;
-  }
-  if (config_.password_required) {
-    std::string auth;
-    wire::write_authentication(auth, wire::auth::CLEARTEXT_PASSWORD);
-    host_.send(std::move(auth));
-    phase_ = Phase::AWAIT_PASSWORD;
-    return;
-  }
-  AdmissionRequest req;
-  req.connection_id = connection_id_;
-  req.user = user_;
-  if (db) req.database = *db;
-  if (auto* app = startup_->find("application_name")) req.application_name = *app;
-  phase_ = Phase::ADMITTING;
-  pending_ = Pending::ADMISSION;
-  host_.admit(std::move(req));
+  begin_authentication();
 }
 
 void Session::request_admission(std::optional<std::string> password) {
@@ -196,70 +162,6 @@ void Session::request_admission(std::optional<std::string> password) {
   phase_ = Phase::ADMITTING;
   pending_ = Pending::ADMISSION;
   host_.admit(std::move(req));
-}
-
-// SASLInitialResponse, then SASLResponse (both arrive as 'p' messages).
-void Session::handle_sasl(const wire::PasswordMessage& m) {
-  std::string data, error, reply;
-  if (!scram_first_done_) {
-    wire::MessageReader r(m.body);
-    std::string mechanism(r.get_cstring());
-    int32_t len = r.get_int32();
-    if (len >= 0) data = std::string(r.get_bytes(static_cast<size_t>(len)));
-    if (!r.at_end()) {
-      fatal(PgError::fatal(sqlstate::PROTOCOL_VIOLATION, "malformed SASLInitialResponse message"));
-      return;
-    }
-    if (mechanism != "SCRAM-SHA-256") {
-      fatal(PgError::fatal(sqlstate::PROTOCOL_VIOLATION,
-                           "client selected an invalid SASL authentication mechanism"));
-      return;
-    }
-    if (!scram_->client_first(data, &reply, &error)) {
-      fatal(PgError::fatal(sqlstate::PROTOCOL_VIOLATION, error));
-      return;
-    }
-    scram_first_done_ = true;
-    std::string out;
-    wire::write_authentication(out, wire::auth::SASL_CONTINUE, reply);
-    host_.send(std::move(out));
-    return;
-  }
-  if (!scram_->client_final(m.body, &reply, &error)) {
-    bool wrong_password = error.rfind("password authentication failed", 0) == 0;
-    fatal(PgError::fatal(wrong_password ? sqlstate::INVALID_PASSWORD : sqlstate::PROTOCOL_VIOLATION,
-                         error));
-    return;
-  }
-  scram_.reset();
-  std::string out;
-  wire::write_authentication(out, wire::auth::SASL_FINAL, reply);
-  host_.send(std::move(out));
-  request_admission(std::nullopt);
-}
-
-void Session::handle_password(const wire::PasswordMessage& m) {
-  if (scram_) {
-    handle_sasl(m);
-    return;
-  }
-  size_t nul = m.body.find('\0');
-  if (nul == std::string::npos || nul + 1 != m.body.size()) {
-    fatal(PgError::fatal(sqlstate::PROTOCOL_VIOLATION, "invalid password packet size"));
-    return;
-  }
-  if (md5_verifier_) {
-    bool ok = md5_response_ok(*md5_verifier_, md5_salt_, std::string_view(m.body).substr(0, nul));
-    md5_verifier_.reset();
-    if (!ok) {
-      fatal(PgError::fatal(sqlstate::INVALID_PASSWORD,
-                           "password authentication failed for user \"" + user_ + "\""));
-      return;
-    }
-    request_admission(std::nullopt);
-    return;
-  }
-  request_admission(m.body.substr(0, nul));
 }
 
 void Session::on_admission(AdmissionReply reply) {

@@ -19,6 +19,7 @@
 #include "riffq/catalog/engine.hpp"
 #include "riffq/server/application.hpp"
 #include "riffq/server/server_stats.hpp"
+#include "riffq/session/hba.hpp"
 #include "riffq/session/md5_auth.hpp"
 #include "riffq/session/scram.hpp"
 
@@ -46,6 +47,8 @@ struct ServerConfig {
   std::shared_ptr<const session::ScramUsers> scram_users;
   // MD5 users (off unless set): they get AuthenticationMD5Password, before SCRAM is considered.
   std::shared_ptr<const session::Md5Users> md5_users;
+  // Host-based rules (pg_hba.conf); null: every client authenticates as configured above.
+  std::shared_ptr<const session::HbaRules> hba;
   // The catalog engine shared by the sessions, and whether it answers every catalog statement
   // (catalog_emulation) or only drivers' type look-ups.
   std::shared_ptr<const catalog::CatalogEngine> catalog;

@@ -29,6 +29,7 @@
 #include "riffq/catalog/engine.hpp"
 #include "riffq/session/copy_in.hpp"
 #include "riffq/session/handler_types.hpp"
+#include "riffq/session/hba.hpp"
 #include "riffq/session/md5_auth.hpp"
 #include "riffq/session/result_cursor.hpp"
 #include "riffq/session/scram.hpp"
@@ -54,6 +55,10 @@ struct SessionConfig {
   std::shared_ptr<const ScramUsers> scram_users;
   // Users who authenticate with MD5 (checked before scram_users); off when null.
   std::shared_ptr<const Md5Users> md5_users;
+  // Host-based rules (pg_hba.conf): when set, the first matching rule decides how a client
+  // authenticates (trust, reject, password, md5, scram-sha-256) and no match is FATAL 28000.
+  std::shared_ptr<const HbaRules> hba;
+  std::string client_address;  // the peer's IP address, for the rules
   // The catalog engine (shared by every session); null: no statement is answered from it.
   std::shared_ptr<const catalog::CatalogEngine> catalog;
   // true: every catalog statement runs in the engine and the startup database must exist in
@@ -127,8 +132,13 @@ class Session {
   std::chrono::milliseconds idle_in_transaction_timeout() const;
   // The socket is gone: stop everything in flight and ignore later completions.
   void transport_closed();
-  // The connection is encrypted (direct TLS): a later SSLRequest is answered 'N'.
-  void tls_established() { tls_negotiated_ = true; }
+  // The connection is encrypted (after an SSLRequest, or direct TLS: a later SSLRequest is
+  // answered 'N'). cert_hash: the tls-server-end-point channel binding data (RFC 5929), empty
+  // when the certificate has none; with it SCRAM-SHA-256-PLUS is offered.
+  void tls_established(std::string cert_hash = {}) {
+    tls_negotiated_ = true;
+    cert_hash_ = std::move(cert_hash);
+  }
 
   // Ends the session with a FATAL error (server shutdown, timeouts).
   void terminate(const PgError& error) { fatal(error); }
@@ -192,9 +202,14 @@ class Session {
   void drive();
   bool decode_input();
   void handle_startup_packet(wire::StartupPacket packet);
+  void request_admission(std::optional<std::string> password);
+  // auth/session_auth.cpp: the host-based rule, then the method's exchange
+  void begin_authentication();
+  void start_md5(const std::string& verifier);
+  void start_scram(const ScramVerifier* verifier);  // null: unknown user (mock exchange)
+  void start_cleartext(bool check_stored);
   void handle_password(const wire::PasswordMessage& m);
   void handle_sasl(const wire::PasswordMessage& m);
-  void request_admission(std::optional<std::string> password);
   void finish_startup();
   void dispatch(wire::FrontendMessage& m);
   void send_error(const PgError& e);
@@ -318,7 +333,9 @@ class Session {
   std::optional<PgError> cancel_reason_;  // why the running statement was cancelled
   bool admitted_ = false;
   bool tls_negotiated_ = false;
+  std::string cert_hash_;  // channel binding data of the TLS connection
   std::unique_ptr<ScramExchange> scram_;
+  bool check_stored_password_ = false;       // hba "password": check against stored secrets
   std::optional<std::string> md5_verifier_;  // MD5 login under way: the user's verifier
   std::string md5_salt_;
   bool scram_first_done_ = false;
