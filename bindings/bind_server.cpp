@@ -15,6 +15,7 @@
 
 #include "catalog_registration.hpp"
 #include "copy_in_reader.hpp"
+#include "hba_config.hpp"
 #include "python_backend.hpp"
 #include "riffq/server/server.hpp"
 
@@ -99,6 +100,11 @@ class PyServer {
     md5_users_ = std::move(map);
   }
 
+  void set_hba_rules(nb::handle rules) {
+    hba_ = rules.is_none() ? nullptr : hba_rules_from_python(rules);
+  }
+  void load_hba_file(const std::string& path) { hba_ = hba_rules_from_file(path); }
+
   void register_database(const std::string& db) { catalog_.register_database(db); }
   void register_schema(const std::string& db, const std::string& schema) {
     catalog_.register_schema(db, schema);
@@ -147,6 +153,7 @@ class PyServer {
     }
     cfg.scram_users = scram_users_;
     cfg.md5_users = md5_users_;
+    cfg.hba = hba_;
     cfg.catalog = catalog_.engine();
     cfg.catalog_emulation = catalog_emulation;
     cfg.max_connections = max_connections;
@@ -271,6 +278,7 @@ class PyServer {
   std::string tls_cert_, tls_key_;
   std::shared_ptr<const session::ScramUsers> scram_users_;
   std::shared_ptr<const session::Md5Users> md5_users_;
+  std::shared_ptr<const session::HbaRules> hba_;
   bindings::CatalogRegistry catalog_;
 
   std::mutex mu_;
@@ -318,10 +326,22 @@ void bind_server(nb::module_& m) {
            "users: a password or a stored \"md5…\" verifier (as in pg_authid). Checked before "
            "SCRAM users; on_connect still runs. Wrong passwords get 28P01.")
       .def("set_scram_users", &PyServer::set_scram_users, "users"_a,
-           "Turns on SCRAM-SHA-256 authentication: users maps a user name to a password (hashed "
-           "once, here) or to a stored verifier \"SCRAM-SHA-256$iter:salt$StoredKey:ServerKey\" "
+           "Turns on SCRAM-SHA-256 authentication (SCRAM-SHA-256-PLUS with channel binding over "
+           "TLS): users maps a user name to a password (SASLprep'ed and hashed once, here) or to "
+           "a stored verifier \"SCRAM-SHA-256$iter:salt$StoredKey:ServerKey\" "
            "(as in pg_authid). Takes precedence over on_authentication's cleartext passwords; "
            "on_connect still runs. Unknown users and wrong passwords get 28P01.")
+      .def("set_hba_rules", &PyServer::set_hba_rules, "rules"_a.none(),
+           "Sets host-based rules, as pg_hba.conf: a list of lines (\"hostssl all all "
+           "127.0.0.1/32 scram-sha-256\") or dicts {\"type\", \"database\", \"user\", "
+           "\"address\", \"method\"} (database/user: a name or a list of names). Types local, "
+           "host, hostssl, hostnossl, hostgssenc, hostnogssenc; databases all, sameuser, names; "
+           "users all, names; addresses all, samehost, samenet, CIDR (IPv4/IPv6); methods trust, "
+           "reject, password, md5, scram-sha-256. The first matching rule decides; none matching "
+           "is FATAL 28000. None removes the rules. ValueError \"hba rule N: …\" for a bad rule.")
+      .def("load_hba_file", &PyServer::load_hba_file, "path"_a,
+           "Sets host-based rules from a file in pg_hba.conf syntax (see set_hba_rules); OSError "
+           "if unreadable, ValueError \"PATH: line N: …\" for a bad line.")
       .def("register_database", &PyServer::register_database, "database_name"_a,
            "Registers a database for catalog emulation (with its public schema). With "
            "start(catalog_emulation=True) clients must connect to a registered database, "

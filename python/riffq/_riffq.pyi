@@ -121,7 +121,17 @@ class Server:
 
     def set_scram_users(self, users: dict) -> None:
         """
-        Turns on SCRAM-SHA-256 authentication: users maps a user name to a password (hashed once, here) or to a stored verifier "SCRAM-SHA-256$iter:salt$StoredKey:ServerKey" (as in pg_authid). Takes precedence over on_authentication's cleartext passwords; on_connect still runs. Unknown users and wrong passwords get 28P01.
+        Turns on SCRAM-SHA-256 authentication (SCRAM-SHA-256-PLUS with channel binding over TLS): users maps a user name to a password (SASLprep'ed and hashed once, here) or to a stored verifier "SCRAM-SHA-256$iter:salt$StoredKey:ServerKey" (as in pg_authid). Takes precedence over on_authentication's cleartext passwords; on_connect still runs. Unknown users and wrong passwords get 28P01.
+        """
+
+    def set_hba_rules(self, rules: object | None) -> None:
+        """
+        Sets host-based rules, as pg_hba.conf: a list of lines ("hostssl all all 127.0.0.1/32 scram-sha-256") or dicts {"type", "database", "user", "address", "method"} (database/user: a name or a list of names). Types local, host, hostssl, hostnossl, hostgssenc, hostnogssenc; databases all, sameuser, names; users all, names; addresses all, samehost, samenet, CIDR (IPv4/IPv6); methods trust, reject, password, md5, scram-sha-256. The first matching rule decides; none matching is FATAL 28000. None removes the rules. ValueError "hba rule N: …" for a bad rule.
+        """
+
+    def load_hba_file(self, path: str) -> None:
+        """
+        Sets host-based rules from a file in pg_hba.conf syntax (see set_hba_rules); OSError if unreadable, ValueError "PATH: line N: …" for a bad line.
         """
 
     def register_database(self, database_name: str) -> None:

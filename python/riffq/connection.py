@@ -18,7 +18,7 @@ import logging
 import threading
 from abc import ABCMeta, abstractmethod
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Dict, List, Optional, Sequence, Type
+from typing import Any, Callable, Dict, List, Optional, Sequence, Type, Union
 
 from ._riffq import CopyInReader, Server
 from .observe import Observer
@@ -184,6 +184,18 @@ class RiffqServer:
         """Turns on MD5 password authentication for these users (password or stored ``md5…``
         verifier), for clients too old for SCRAM; ``handle_auth`` is then not called for them."""
         self._server.set_md5_users(users)
+
+    def set_hba_rules(self, rules: Optional[List[Union[str, Dict[str, Any]]]]) -> None:
+        """Sets host-based rules as in ``pg_hba.conf``, first match decides: each item is a
+        line (``"hostssl all all 127.0.0.1/32 scram-sha-256"``) or a dict with ``type``,
+        ``database``, ``user``, ``address`` and ``method`` (``database``/``user`` may be lists).
+        ``None`` removes them. ``ValueError`` names the first bad rule."""
+        self._server.set_hba_rules(rules)
+
+    def load_hba_file(self, path: str) -> None:
+        """Sets host-based rules from a file in ``pg_hba.conf`` syntax; ``OSError`` if it
+        cannot be read, ``ValueError`` naming the line of the first bad rule."""
+        self._server.load_hba_file(path)
 
     def set_lazy_catalog(self, source: Any) -> None:
         """Installs a lazy (callback-driven) catalog source for catalog emulation."""
