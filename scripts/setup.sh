@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Installs everything riffq needs to build, test and run, idempotently: Debian packages
-# (compiler toolchain, Asio, OpenSSL, libpq, libpg_query, GoogleTest, PostgreSQL 15, a JDK and
-# pgjdbc for the JDBC tests) and Python packages (build backend, test clients). Any failed
-# install fails the script.
+# (compiler toolchain, clang + libFuzzer for scripts/fuzz.sh, Asio, OpenSSL, libidn for
+# SASLprep, libpq, libpg_query, GoogleTest, PostgreSQL 15, a JDK and pgjdbc for the JDBC tests)
+# and Python packages (build backend, test clients). Any failed install fails the script.
 set -euo pipefail
 source "$(dirname "$0")/pip_quiet.sh"
 
 APT_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config openssl
-  libasio-dev libssl-dev libpq-dev libpg-query-dev libprotobuf-c-dev
+  libasio-dev libssl-dev libidn-dev libpq-dev libpg-query-dev libprotobuf-c-dev
   libgtest-dev libgmock-dev libhowardhinnant-date-dev nlohmann-json3-dev
   postgresql-15 postgresql-client-15
   default-jdk-headless libpostgresql-jdbc-java
+  clang libclang-rt-14-dev
 )
 
 missing=()

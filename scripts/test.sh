@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs dependencies, builds the C++ core with
-# warnings as errors, runs the GoogleTest suite (plain and under ASan+UBSan), installs the
-# Python package and runs pytest (real PostgreSQL 15, psql, psycopg 2/3, asyncpg).
+# warnings as errors, runs the GoogleTest suite (plain and under ASan+UBSan), runs the fuzzers
+# for a bounded time (scripts/fuzz.sh), installs the Python package and runs pytest (real PostgreSQL 15, psql, psycopg 2/3, asyncpg).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -20,6 +20,11 @@ if [ "${RIFFQ_SKIP_SANITIZERS:-0}" != "1" ]; then
   cmake --build build/asan -j "$JOBS"
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build/asan --output-on-failure -j "$JOBS"
+fi
+
+if [ "${RIFFQ_SKIP_FUZZ:-0}" != "1" ]; then
+  # libFuzzer targets (clang, ASan + UBSan), each for RIFFQ_FUZZ_SECONDS (default 45 s).
+  bash scripts/fuzz.sh
 fi
 
 echo "== Python package + tests"
