@@ -1,5 +1,8 @@
 // bind_expr.cpp — binding expressions: column references, literals, operators, CASE,
 // COALESCE, sublinks, arrays, subscripts, casts; and PostgreSQL's coercion of unknown literals.
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
 #include <set>
 
 #include "binder.hpp"
@@ -130,7 +133,14 @@ ExprPtr Binder::bind_const(const PgQuery__AConst* c) {
         } catch (...) {
         }
       }
-      return std::make_shared<ConstExpr>(Value::floating(std::stod(s)), TypeRef{toid::NUMERIC, -1});
+      // strtod, not std::stod: an exponent past double's range ("2E8888888888", found by
+      // fuzz_catalog) is PostgreSQL's numeric overflow, not an std::out_of_range; one below it
+      // is 0.
+      errno = 0;
+      double d = std::strtod(s.c_str(), nullptr);
+      if (errno == ERANGE && std::isinf(d))
+        throw CatalogError("22003", "value overflows numeric format");
+      return std::make_shared<ConstExpr>(Value::floating(d), TypeRef{toid::NUMERIC, -1});
     }
     case PG_QUERY__A__CONST__VAL_SVAL:
       return std::make_shared<ConstExpr>(Value::text(c->sval->sval), TypeRef{toid::UNKNOWN, -1});
