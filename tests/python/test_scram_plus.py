@@ -165,8 +165,10 @@ def sasl_initial(sock, mechanism: str, first: bytes) -> None:
     sock.sendall(b"p" + struct.pack("!I", len(body) + 4) + body)
 
 
-def scram_login(sock, mechanism: str, gs2: bytes, cbind_data: bytes, password: str):
-    """Runs a whole exchange; returns the message type and body that ended it."""
+def scram_login(sock, mechanism: str, gs2: bytes, cbind_data: bytes, password: str,
+                replay: bytes | None = None, sent: list | None = None):
+    """Runs a whole exchange; returns the message type and body that ended it. replay: send
+    this client-final-message instead of the computed one; sent: receives the one sent."""
     first_bare = b"n=,r=rawclientnonce"
     sasl_initial(sock, mechanism, gs2 + first_bare)
     t, body = recv_message(sock)
@@ -180,7 +182,9 @@ def scram_login(sock, mechanism: str, gs2: bytes, cbind_data: bytes, password: s
     auth = first_bare + b"," + server_first + b"," + without_proof
     sig = hmac.new(hashlib.sha256(client_key).digest(), auth, "sha256").digest()
     proof = bytes(a ^ b for a, b in zip(client_key, sig))
-    final = without_proof + b",p=" + base64.b64encode(proof)
+    final = replay if replay is not None else without_proof + b",p=" + base64.b64encode(proof)
+    if sent is not None:
+        sent.append(final)
     sock.sendall(b"p" + struct.pack("!I", len(final) + 4) + final)
     return recv_message(sock)
 
@@ -254,6 +258,31 @@ def test_plus_selected_without_binding_data_is_08p01(plus_server):
     s.close()
     f = error_fields(body)
     assert t == b"E" and f["C"] == "08P01" and "does not include channel binding data" in f["D"]
+
+
+def test_wrong_proof_is_28p01(plus_server):
+    s, _ = connect(plus_server.port, tls=True)
+    t, body = scram_login(s, "SCRAM-SHA-256-PLUS", b"p=tls-server-end-point,,",
+                          end_point_hash(s, plus_server.digest), "not-the-password")
+    s.close()
+    f = error_fields(body)
+    assert t == b"E" and f["C"] == "28P01"
+    assert f["M"] == 'password authentication failed for user "alice"'
+
+
+def test_replayed_client_final_message_is_refused(plus_server):
+    # An eavesdropper (on a plaintext connection) records a successful login and replays its
+    # client-final-message: the server's nonce is new on every connection.
+    sent: list[bytes] = []
+    s, _ = connect(plus_server.port, tls=False)
+    t, body = scram_login(s, "SCRAM-SHA-256", b"n,,", b"", PASSWORD, sent=sent)
+    s.close()
+    assert t == b"R" and struct.unpack("!I", body[:4])[0] == 12
+    s, _ = connect(plus_server.port, tls=False)
+    t, body = scram_login(s, "SCRAM-SHA-256", b"n,,", b"", "unknown to the attacker", replay=sent[0])
+    s.close()
+    f = error_fields(body)
+    assert t == b"E" and f["C"] == "08P01" and f["D"] == "Nonce does not match."
 
 
 # ---- SASLprep ------------------------------------------------------------------------------
