@@ -5,12 +5,18 @@
 # a leak, undefined behaviour or a timeout fails the script, with the input saved under
 # build/fuzz/artifacts/. Prints the executions each target ran.
 #
+# In CI (CI=true) the run is seeded (RIFFQ_FUZZ_SEED, default 1 there, random elsewhere) so that
+# a red run can be replayed; longer local runs explore further.
+#
 #   bash scripts/fuzz.sh                      all targets
 #   RIFFQ_FUZZ_SECONDS=600 bash scripts/fuzz.sh fuzz_session
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SECONDS_EACH="${RIFFQ_FUZZ_SECONDS:-45}"
+DEFAULT_SEED=0  # libFuzzer: 0 = from the clock
+[ "${CI:-}" = "true" ] && DEFAULT_SEED=1
+SEED="${RIFFQ_FUZZ_SEED:-$DEFAULT_SEED}"
 TARGETS=("$@")
 [ "${#TARGETS[@]}" -eq 0 ] && TARGETS=(fuzz_startup fuzz_session fuzz_sql fuzz_catalog fuzz_copy_binary)
 BUILD=build/fuzz
@@ -29,7 +35,7 @@ for t in "${TARGETS[@]}"; do
   # -timeout: one input running 10 s is a hang; -rss_limit_mb: a blow-up is a finding too.
   if ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     "$BUILD/fuzz/$t" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2560 \
-      -max_len=8192 -print_final_stats=1 -artifact_prefix="$BUILD/artifacts/$t-" \
+      -max_len=8192 -seed="$SEED" -print_final_stats=1 -artifact_prefix="$BUILD/artifacts/$t-" \
       "$corpus" "fuzz/corpus/$t" >"$log" 2>&1; then
     execs="$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')"
     echo "fuzz: $t ran clean: $execs executions in ${SECONDS_EACH}s, corpus $(ls "$corpus" | wc -l) inputs"
