@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs dependencies, builds the C++ core with
 # warnings as errors, runs the GoogleTest suite (plain and under ASan+UBSan), runs the fuzzers
-# for a bounded time (scripts/fuzz.sh), installs the Python package and runs pytest (real PostgreSQL 15, psql, psycopg 2/3, asyncpg).
+# for a bounded time (scripts/fuzz.sh), installs the Python package and runs pytest (real
+# PostgreSQL 15, psql, psycopg 2/3, asyncpg).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
