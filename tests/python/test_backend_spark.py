@@ -4,6 +4,7 @@ and ``\\d``, SQL passed to ``spark.sql()``, results streamed as Spark's Arrow ba
 as SQLSTATEs, parameters, and the transaction rule (no writes inside BEGIN)."""
 from __future__ import annotations
 
+import os
 import warnings
 from typing import Iterator
 
@@ -20,12 +21,19 @@ from support.serve_process import ServeProcess, psql
 
 
 @pytest.fixture(scope="module")
-def sail() -> Iterator[str]:
+def sail(tmp_path_factory) -> Iterator[str]:
+    # Sail keeps tables made by CREATE TABLE … AS in ./spark-warehouse of its process: run it
+    # in a temporary directory, not in the checkout.
+    cwd = os.getcwd()
+    os.chdir(tmp_path_factory.mktemp("sail"))
     server = pysail.SparkConnectServer(ip="127.0.0.1", port=0)
-    server.start(background=True)
-    host, port = server.listening_address
-    yield f"sc://{host}:{port}"
-    server.stop()
+    try:
+        server.start(background=True)
+        host, port = server.listening_address
+        yield f"sc://{host}:{port}"
+    finally:
+        server.stop()
+        os.chdir(cwd)
 
 
 @pytest.fixture(scope="module")

@@ -48,8 +48,10 @@ def test_rest_api_example() -> None:
         assert "GET http://127.0.0.1" in psql(p.port, r"\dt+", dbname="riffq").stdout
 
 
-def test_serve_spark_example() -> None:
-    # No URL: the example starts a local Sail server (a Spark Connect server) itself.
+def test_serve_spark_example(tmp_path, monkeypatch) -> None:
+    # No URL: the example starts a local Sail server (a Spark Connect server) itself, which
+    # keeps its tables in ./spark-warehouse: run it in a temporary directory.
+    monkeypatch.chdir(tmp_path)
     with ExampleProcess("serve_spark.py", free_port()) as p:
         rows = _rows(p.port, "SELECT city, count(*) AS n FROM trips GROUP BY city ORDER BY city")
         assert rows == [("Lima", 10), ("Oslo", 10), ("Tokyo", 10)]
