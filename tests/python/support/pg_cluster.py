@@ -35,7 +35,8 @@ def pg_bindir() -> str | None:
 class PgCluster:
     """One PostgreSQL server in a temporary data directory."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_connections: int = 200) -> None:
+        self.max_connections = max_connections
         self.bindir = pg_bindir()
         if self.bindir is None:
             raise RuntimeError(f"/usr/lib/postgresql/{PG_MAJOR}/bin/initdb not found "
@@ -64,7 +65,7 @@ class PgCluster:
                    "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"])
         opts = (f"-p {self.port} -k {self._tmp} -c listen_addresses=127.0.0.1 "
                 "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-                "-c max_connections=200 -c shared_buffers=128MB")
+                f"-c max_connections={self.max_connections} -c shared_buffers=128MB")
         self._cmd([os.path.join(self.bindir, "pg_ctl"), "-D", self.datadir, "-o", opts,
                    "-l", os.path.join(self._tmp, "log"), "-w", "start"])
         deadline = time.monotonic() + 30

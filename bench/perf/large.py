@@ -1,0 +1,92 @@
+"""Large results: every row of `big` read as text by a header-only reader (libpq does the
+connection and SCRAM, then the reader takes the socket and only looks for the end of the
+result: rows are never materialised) and as binary by psycopg 3 (a binary cursor: libpq
+receives the whole result; no row is decoded in Python). Rows/s, MB/s, server CPU seconds and
+the server's peak RSS during the read."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import struct
+import time
+from typing import Callable, Dict
+
+import psycopg
+
+from pgbench_points import Endpoint
+from procs import TreeSampler
+
+# A binary DataRow of `big`: type byte, length, column count, then per column a length word
+# and the value (int8 8, float8 8, text 20, timestamp 8). Every server sends the same bytes.
+BINARY_ROW_BYTES = 1 + 4 + 2 + 4 * 4 + 8 + 8 + 20 + 8
+READY = re.compile(rb"C\x00\x00\x00.SELECT (\d+)\x00Z\x00\x00\x00\x05[ITE]$", re.S)
+
+
+def connect(ep: Endpoint) -> psycopg.Connection:
+    """A psycopg 3 connection with the password (SCRAM or MD5, whatever the server asks)."""
+    return psycopg.connect(host=ep.host, port=ep.port, user=ep.user, password=ep.password,
+                           dbname=ep.dbname, sslmode="disable", autocommit=True,
+                           connect_timeout=20)
+
+
+def read_text(ep: Endpoint, sql: str) -> Dict[str, float]:
+    """Sends sql as a simple Query on a libpq-authenticated socket and reads the reply in 4 MB
+    chunks until its ReadyForQuery; returns bytes and the row count of the CommandComplete."""
+    with connect(ep) as conn:
+        sock = socket.socket(fileno=os.dup(conn.pgconn.socket))
+        try:
+            sock.setblocking(True)
+            body = sql.encode() + b"\0"
+            sock.sendall(b"Q" + struct.pack("!I", len(body) + 4) + body)
+            buf = bytearray(4 << 20)
+            view = memoryview(buf)
+            tail = b""
+            total = 0
+            while True:
+                n = sock.recv_into(view)
+                if n == 0:
+                    raise ConnectionError("server closed the connection")
+                total += n
+                tail = (tail + bytes(view[max(0, n - 64):n]))[-64:]
+                if tail[-6:-1] == b"Z\x00\x00\x00\x05":
+                    break
+        finally:
+            sock.close()
+    done = READY.search(tail)
+    if done is None:
+        raise RuntimeError(f"the result did not end with SELECT n: {tail[-40:]!r}")
+    return {"bytes": total, "rows": int(done.group(1))}
+
+
+def read_binary(ep: Endpoint, sql: str) -> Dict[str, float]:
+    """psycopg 3 binary cursor (extended protocol, binary results)."""
+    with connect(ep) as conn:
+        cur = conn.execute(sql, binary=True)
+        rows = cur.rowcount
+    return {"bytes": rows * BINARY_ROW_BYTES, "rows": rows}
+
+
+READERS: Dict[str, Callable[[Endpoint, str], Dict[str, float]]] = {
+    "text": read_text, "binary": read_binary}
+
+
+def measure(ep: Endpoint, server_pid: int, fmt: str, rows: int, repeat: int) -> dict:
+    """The best of `repeat` reads of `select * from big` (its `rows` rows) in one format."""
+    best: dict = {}
+    for _ in range(repeat):
+        try:
+            with TreeSampler(server_pid) as s:
+                t0 = time.perf_counter()
+                got = READERS[fmt](ep, "select * from big")
+                dt = time.perf_counter() - t0
+        except Exception as exc:  # a peer without binary results, say: reported, not fatal
+            return {"rows": rows, "error": f"{type(exc).__name__}: {str(exc).strip()[:200]}"}
+        if got["rows"] != rows:
+            return {"rows": rows, "error": f"got {got['rows']} rows, expected {rows}"}
+        if not best or dt < best["seconds"]:
+            best = {"rows": rows, "seconds": dt, "rows_s": rows / dt, "mb_s": got["bytes"] / dt / 1e6,
+                    "result_mb": got["bytes"] / 1e6, "cpu_s": s.cpu_s,
+                    "rss_base_mb": s.base / 1e6, "rss_peak_mb": s.peak / 1e6}
+    return best
