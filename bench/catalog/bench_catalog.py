@@ -39,6 +39,7 @@ sys.path.insert(0, os.path.dirname(HERE))
 from catalog_server import DATABASE, TYPES, table_name  # noqa: E402
 from report import pyplot  # noqa: E402
 from support.pg_cluster import PgCluster, free_port  # noqa: E402
+from support.servers import stop_process  # noqa: E402
 
 CORPUS = os.path.abspath(os.path.join(ROOT, "..", "shared", "corpus", "catalog-queries"))
 
@@ -96,12 +97,7 @@ class RiffqProcess:
         return f"host=127.0.0.1 port={self.port} user=postgres dbname={DATABASE}"
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop_process(self.proc)
 
 
 def create_pg_tables(pg: PgCluster, tables: int, columns: int) -> float:

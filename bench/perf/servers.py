@@ -19,7 +19,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "python"))
 from pgbench_points import Endpoint  # noqa: E402
 from rows import PASSWORD, SMALL_ROWS, USER, postgres_sql  # noqa: E402
 from support.pg_cluster import PgCluster, free_port  # noqa: E402
-from support.servers import wait_port  # noqa: E402
+from support.servers import stop_process, wait_port  # noqa: E402
 
 POSTGRES = "PostgreSQL 15"
 BUENAVISTA = "buenavista"
@@ -37,14 +37,8 @@ class Contender:
     notes: List[str] = field(default_factory=list)
 
     def stop(self) -> None:
-        if self.proc is None:
-            return
-        self.proc.terminate()
-        try:
-            self.proc.wait(15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        if self.proc is not None:
+            stop_process(self.proc)
 
 
 def riffq_label(variant: str, workers: int = 0) -> str:

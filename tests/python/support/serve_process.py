@@ -8,7 +8,7 @@ import tempfile
 import time
 from typing import Any, List, Optional
 
-from support.servers import wait_port
+from support.servers import stop_process, wait_port
 
 
 def riffq_cmd(*args: str) -> List[str]:
@@ -59,14 +59,7 @@ class ServeProcess:
 
     def stop(self) -> int:
         assert self.proc is not None
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        return int(self.proc.returncode)
+        return stop_process(self.proc)
 
     def __exit__(self, *exc: Any) -> None:
         self.stop()

@@ -28,6 +28,19 @@ def wait_port(port: int, timeout: float = 15.0, proc: Optional[subprocess.Popen]
     raise TimeoutError(f"nothing listening on port {port}")
 
 
+def stop_process(proc: subprocess.Popen, timeout: float = 15.0) -> int:
+    """Terminates a server process (SIGTERM: it drains and exits), killing it if it is still
+    alive after timeout seconds; returns its exit code."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return int(proc.returncode)
+
+
 class ServerThread:
     """A riffq.Server with the given callbacks, served from a background thread."""
 
@@ -94,9 +107,4 @@ class ExampleProcess:
 
     def __exit__(self, *exc: Any) -> None:
         assert self.proc is not None
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop_process(self.proc, 10)
