@@ -190,7 +190,8 @@ def chart(res: dict, path: str) -> Optional[str]:
     fig, axes = plt.subplots(2, 2, figsize=(14, 9))
     small = [p for p in res["small"] if p["mode"] == "simple" and "qps" in p]
     base = {(p["statement"], p["clients"]): p["qps"] for p in small if p["server"] == POSTGRES}
-    cats = sorted({(p["statement"], p["server"]) for p in small if p["server"] != POSTGRES})
+    cats = list(dict.fromkeys((p["statement"], p["server"]) for p in small
+                              if p["server"] != POSTGRES))
     clients = sorted({p["clients"] for p in small})
     ax = axes[0][0]
     width = 0.8 / max(1, len(clients))
@@ -211,8 +212,9 @@ def chart(res: dict, path: str) -> Optional[str]:
                       if "rows_s" in p}, "M rows/s", "large results"),
         (axes[1][0], {p["server"]: p["per_s"] for p in res["connects"] if "per_s" in p},
          "connections/s", "connect + authenticate + close"),
-        (axes[1][1], {p["server"]: p["rss_mb"] for p in res["idle"] if "rss_mb" in p},
-         "MB (RSS, summed over the tree)",
+        (axes[1][1], {f"{p['server']}\n{kind.upper()}": p[f"{kind}_mb"] for p in res["idle"]
+                      if "rss_mb" in p for kind in ("rss", "pss")},
+         "MB (summed over the process tree)",
          f"server memory, {res['idle'][0]['connections'] if res['idle'] else 0} idle connections"),
     ]
     for ax, values, ylabel, title in panels:
