@@ -55,6 +55,15 @@ class PyServer {
   void on_cancel(nb::object cb) { callbacks_->on_cancel = std::move(cb); }
   void on_copy_in(nb::object cb) { callbacks_->on_copy_in = std::move(cb); }
   void handle_shutdown(nb::object cb) { shutdown_cb_ = std::move(cb); }
+  const std::string& listen_address() const { return addr_; }
+  void set_listen_address(const std::string& address) {
+    std::lock_guard lock(mu_);
+    if (server_) throw nb::value_error("the listen address cannot change while serving");
+    std::string host;
+    uint16_t port = 0;
+    server::parse_listen_address(address, host, port);  // invalid_argument → ValueError
+    addr_ = address;
+  }
 
   void set_tls(const std::string& cert, const std::string& key) {
     // Validate now so that a bad path or key fails here, as the original does (OSError).
@@ -127,7 +136,8 @@ class PyServer {
 
   void start(bool tls, bool catalog_emulation, std::optional<std::string> server_version,
              bool require_tls, size_t max_connections, uint32_t max_message_size,
-             double startup_timeout, double idle_timeout, double shutdown_grace) {
+             double startup_timeout, double idle_timeout, double shutdown_grace, bool reuse_port,
+             uint32_t worker_index, uint32_t worker_count, std::optional<std::string> cancel_dir) {
     if (callbacks_->on_query.is_none())
       throw nb::value_error("No callback set. Use on_query() before starting the server.");
     if (tls && tls_cert_.empty()) throw nb::value_error("start(tls=True) requires set_tls() first");
@@ -138,6 +148,8 @@ class PyServer {
     if (!(startup_timeout > 0)) throw nb::value_error("startup_timeout must be positive");
     if (!(idle_timeout >= 0)) throw nb::value_error("idle_timeout must be 0 (off) or positive");
     if (!(shutdown_grace >= 0)) throw nb::value_error("shutdown_grace must be 0 or positive");
+    if (worker_count == 0 || worker_index >= worker_count)
+      throw nb::value_error("worker_index must be below worker_count (at least 1)");
     std::string version = server_version.value_or(DEFAULT_SERVER_VERSION);
     if (!valid_server_version(version))
       throw nb::value_error("server_version must begin with a numeric MAJOR.MINOR, e.g. \"15.8\"");
@@ -164,6 +176,10 @@ class PyServer {
         std::chrono::duration<double>(idle_timeout));
     cfg.shutdown_grace = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::duration<double>(shutdown_grace));
+    cfg.reuse_port = reuse_port;
+    cfg.worker_index = worker_index;
+    cfg.worker_count = worker_count;
+    cfg.cancel_dir = cancel_dir.value_or("");
     bool main_thread =
         PyGILState_Check() && nb::module_::import_("threading")
                                   .attr("current_thread")()
@@ -369,6 +385,8 @@ void bind_server(nb::module_& m) {
            "server_version"_a = nb::none(), nb::kw_only(), "require_tls"_a = false,
            "max_connections"_a = 1000, "max_message_size"_a = 64u * 1024 * 1024,
            "startup_timeout"_a = 60.0, "idle_timeout"_a = 0.0, "shutdown_grace"_a = 3.0,
+           "reuse_port"_a = false, "worker_index"_a = 0, "worker_count"_a = 1,
+           "cancel_dir"_a = nb::none(),
            "Serves until SIGINT/SIGTERM (main thread) or stop(); releases the GIL. Raises OSError "
            "if the address cannot be bound. Keyword-only limits: require_tls refuses plaintext "
            "sessions; max_connections (beyond it clients get 53300); max_message_size caps "
@@ -376,7 +394,11 @@ void bind_server(nb::module_& m) {
            "not finish startup and authentication; idle_timeout (seconds, 0 = off) closes sessions "
            "idle outside a transaction with FATAL 57P05; shutdown_grace (seconds) is how long "
            "stop() / SIGTERM lets running statements finish (idle sessions get 57P01 at once; "
-           "statements still running then end with 57P01 at a message boundary).")
+           "statements still running then end with 57P01 at a message boundary). Multi-process "
+           "serving (riffq.RiffqServer.start(workers=N) sets these): reuse_port shares the port "
+           "with other processes (SO_REUSEPORT); worker_index / worker_count number this "
+           "process in the group (backend pids carry the index) and cancel_dir is the directory "
+           "of the Unix sockets that relay CancelRequests to the process owning the session.")
       .def("stop", &PyServer::stop, "Stops a running server (thread-safe); start() then returns.")
       .def("wait_until_serving", &PyServer::wait_until_serving, "timeout"_a = 10.0,
            "Blocks until start() is accepting connections; False on timeout.")
@@ -388,7 +410,11 @@ void bind_server(nb::module_& m) {
            "errors, rows, bytes_sent, and statement latency percentiles latency_p50_ms / "
            "latency_p95_ms / latency_p99_ms (log2 buckets, within a factor of 1.4). Empty "
            "counts when not running.")
-      .def_prop_ro("port", &PyServer::port, "The bound port while serving, else 0.");
+      .def_prop_ro("port", &PyServer::port, "The bound port while serving, else 0.")
+      .def_prop_rw(
+          "listen_address", [](PyServer& s) { return s.listen_address(); },
+          [](PyServer& s, const std::string& a) { s.set_listen_address(a); },
+          "The address start() binds (host:port); settable while the server is not running.");
 }
 
 }  // namespace riffq::bindings

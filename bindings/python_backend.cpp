@@ -17,8 +17,8 @@ namespace riffq::bindings {
 void log_exception(const char* where, nb::python_error& e) {
   try {
     nb::object info = nb::make_tuple(e.type(), e.value(), e.traceback());
-    nb::module_::import_("logging").attr("getLogger")("riffq").attr("error")(
-        where, "exc_info"_a = info);
+    nb::module_::import_("logging").attr("getLogger")("riffq").attr("error")(where,
+                                                                             "exc_info"_a = info);
   } catch (...) {
   }
 }
@@ -62,12 +62,14 @@ void QueryCallback::call(nb::handle result, bool is_tag, bool is_error) {
     r = session::HandlerReply::make_tag(
         nb::isinstance<nb::str>(result) ? nb::cast<std::string>(result) : "");
   } else if (is_tag) {
-    r = session::HandlerReply::make_tag(nb::isinstance<nb::str>(result) ? nb::cast<std::string>(result) : "");
+    r = session::HandlerReply::make_tag(
+        nb::isinstance<nb::str>(result) ? nb::cast<std::string>(result) : "");
   } else if (is_error) {
     PgError e = PgError::error(sqlstate::INTERNAL_ERROR, "unknown error");
     if (nb::isinstance<nb::tuple>(result) && nb::len(result) == 3) {
       nb::tuple t = nb::borrow<nb::tuple>(result);
-      if (nb::isinstance<nb::str>(t[0]) && nb::isinstance<nb::str>(t[1]) && nb::isinstance<nb::str>(t[2])) {
+      if (nb::isinstance<nb::str>(t[0]) && nb::isinstance<nb::str>(t[1]) &&
+          nb::isinstance<nb::str>(t[2])) {
         e.severity = parse_severity(nb::cast<std::string>(t[0]));
         e.sqlstate = nb::cast<std::string>(t[1]);
         e.message = nb::cast<std::string>(t[2]);
@@ -229,6 +231,31 @@ void PythonApplication::call_handler(const server::ClientInfo& client,
   }
 }
 
+namespace {
+thread_local PyGILState_STATE worker_gil_state;
+bool python_finalizing() {
+#if PY_VERSION_HEX >= 0x030D0000
+  return Py_IsFinalizing();
+#else
+  return _Py_IsFinalizing();
+#endif
+}
+thread_local PyThreadState* worker_thread_state = nullptr;
+}  // namespace
+
+void PythonApplication::worker_thread_started() {
+  if (python_finalizing()) return;
+  worker_gil_state = PyGILState_Ensure();
+  worker_thread_state = PyEval_SaveThread();
+}
+
+void PythonApplication::worker_thread_exiting() {
+  if (worker_thread_state == nullptr || python_finalizing()) return;
+  PyEval_RestoreThread(worker_thread_state);
+  worker_thread_state = nullptr;
+  PyGILState_Release(worker_gil_state);
+}
+
 void PythonApplication::disconnected(const server::ClientInfo& client) {
   nb::gil_scoped_acquire gil;
   if (callbacks_->on_disconnect.is_none()) return;
@@ -245,8 +272,9 @@ void QueryCallback::notice(const std::string& message, const std::string& severi
                            std::optional<std::string> hint) {
   Severity s = parse_severity(severity);
   if (s == Severity::ERROR || s == Severity::FATAL || s == Severity::PANIC)
-    throw nb::value_error("a notice's severity is NOTICE, WARNING, INFO, LOG or DEBUG; "
-                          "report errors through the callback");
+    throw nb::value_error(
+        "a notice's severity is NOTICE, WARNING, INFO, LOG or DEBUG; "
+        "report errors through the callback");
   if (sqlstate.size() != 5) throw nb::value_error("sqlstate must have 5 characters");
   if (used.load() || !notice_fn) return;  // answered already: too late for a notice
   PgError n = PgError::error(sqlstate, message);

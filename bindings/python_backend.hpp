@@ -67,6 +67,10 @@ class PythonApplication : public server::Application {
   void disconnected(const server::ClientInfo& client) override;
   bool has_lazy_catalog() const override { return has_lazy_catalog_; }
   bool accepts_copy_in() const override { return accepts_copy_in_; }
+  // A worker thread keeps one Python thread state for its life: acquiring the GIL per call
+  // then costs no thread-state creation (an mmap, a gettid and allocations per query).
+  void worker_thread_started() override;
+  void worker_thread_exiting() override;
   // Calls the source's databases / schemas / relations / columns (and config / settings)
   // methods for `database` (lazy_catalog.cpp).
   catalog::UserCatalog lazy_catalog(const std::string& database) override;

@@ -151,9 +151,9 @@ class Server:
 
     def set_lazy_catalog(self, source: object) -> None: ...
 
-    def start(self, tls: bool = False, catalog_emulation: bool = False, server_version: str | None = None, *, require_tls: bool = False, max_connections: int = 1000, max_message_size: int = 67108864, startup_timeout: float = 60.0, idle_timeout: float = 0.0, shutdown_grace: float = 3.0) -> None:
+    def start(self, tls: bool = False, catalog_emulation: bool = False, server_version: str | None = None, *, require_tls: bool = False, max_connections: int = 1000, max_message_size: int = 67108864, startup_timeout: float = 60.0, idle_timeout: float = 0.0, shutdown_grace: float = 3.0, reuse_port: bool = False, worker_index: int = 0, worker_count: int = 1, cancel_dir: str | None = None) -> None:
         """
-        Serves until SIGINT/SIGTERM (main thread) or stop(); releases the GIL. Raises OSError if the address cannot be bound. Keyword-only limits: require_tls refuses plaintext sessions; max_connections (beyond it clients get 53300); max_message_size caps Query/Parse/Bind/CopyData messages; startup_timeout (seconds) drops clients that do not finish startup and authentication; idle_timeout (seconds, 0 = off) closes sessions idle outside a transaction with FATAL 57P05; shutdown_grace (seconds) is how long stop() / SIGTERM lets running statements finish (idle sessions get 57P01 at once; statements still running then end with 57P01 at a message boundary).
+        Serves until SIGINT/SIGTERM (main thread) or stop(); releases the GIL. Raises OSError if the address cannot be bound. Keyword-only limits: require_tls refuses plaintext sessions; max_connections (beyond it clients get 53300); max_message_size caps Query/Parse/Bind/CopyData messages; startup_timeout (seconds) drops clients that do not finish startup and authentication; idle_timeout (seconds, 0 = off) closes sessions idle outside a transaction with FATAL 57P05; shutdown_grace (seconds) is how long stop() / SIGTERM lets running statements finish (idle sessions get 57P01 at once; statements still running then end with 57P01 at a message boundary). Multi-process serving (riffq.RiffqServer.start(workers=N) sets these): reuse_port shares the port with other processes (SO_REUSEPORT); worker_index / worker_count number this process in the group (backend pids carry the index) and cancel_dir is the directory of the Unix sockets that relay CancelRequests to the process owning the session.
         """
 
     def stop(self) -> None:
@@ -175,3 +175,12 @@ class Server:
     @property
     def port(self) -> int:
         """The bound port while serving, else 0."""
+
+    @property
+    def listen_address(self) -> str:
+        """
+        The address start() binds (host:port); settable while the server is not running.
+        """
+
+    @listen_address.setter
+    def listen_address(self, arg: str, /) -> None: ...

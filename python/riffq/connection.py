@@ -134,6 +134,19 @@ def _accepts_keyword(fn: Callable[..., Any], name: str) -> bool:
     return name in params or any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
 
 
+class _RunningGroup:
+    """A started :class:`riffq.workers.WorkerGroup` and the socket reserving its port."""
+
+    def __init__(self, group: Any, reservation: Any) -> None:
+        self.group = group
+        self.reservation = reservation
+
+    def run(self) -> None:
+        from .workers import run_group
+
+        run_group(self.group, self.reservation)
+
+
 class RiffqServer:
     """High-level server that manages connection objects and forwards events to them.
 
@@ -152,6 +165,7 @@ class RiffqServer:
         self.metrics: Any = None
         self._thread: Optional[threading.Thread] = None
         self._thread_error: Optional[BaseException] = None
+        self._group: Optional[_RunningGroup] = None
         #: Connection and statement tracking for logs and metrics (see :mod:`riffq.observe`).
         self.observer = Observer()
         self._server.on_authentication(self.handle_auth)
@@ -305,15 +319,34 @@ class RiffqServer:
     # -- running -------------------------------------------------------------------------
     def start(self, tls: bool = False, catalog_emulation: bool = False,
               server_version: Optional[str] = None, *, metrics_port: Optional[int] = None,
-              slow_query_ms: Optional[float] = None, **limits: Any) -> None:
+              slow_query_ms: Optional[float] = None, workers: int = 1,
+              worker_init: Optional[Callable[[int], None]] = None, **limits: Any) -> None:
         """Serves until SIGINT/SIGTERM (when called from the main thread) or :meth:`stop`.
 
         ``metrics_port`` serves Prometheus metrics (``GET /metrics``, see :mod:`riffq.metrics`)
         from a Python thread while the server runs; ``slow_query_ms`` logs statements slower
         than that at WARNING on the ``riffq`` logger. ``limits`` are the keyword-only options
         of :meth:`riffq.Server.start`: ``require_tls``, ``max_connections``,
-        ``max_message_size``, ``startup_timeout``.
+        ``max_message_size``, ``startup_timeout``, ``idle_timeout``, ``shutdown_grace``.
+
+        ``workers=N`` (N > 1) serves from N forked processes sharing the port (see
+        :mod:`riffq.workers`): Python handlers then run in parallel on N cores. Each process has
+        its own connection objects; ``worker_init(index)`` runs in each one before it serves
+        (open per-process resources there). ``max_connections`` applies per process; metrics
+        are not available with workers (``ValueError``).
         """
+        if workers > 1:
+            self._start_workers(workers, worker_init, tls, catalog_emulation, server_version,
+                                metrics_port, slow_query_ms, limits).run()
+            return
+        if worker_init is not None:
+            worker_init(0)
+        self._start_one(tls, catalog_emulation, server_version, metrics_port, slow_query_ms,
+                        limits)
+
+    def _start_one(self, tls: bool, catalog_emulation: bool, server_version: Optional[str],
+                   metrics_port: Optional[int], slow_query_ms: Optional[float],
+                   limits: Dict[str, Any]) -> None:
         from .metrics import MetricsServer
 
         self.observer.slow_query_ms = slow_query_ms
@@ -330,11 +363,52 @@ class RiffqServer:
             if metrics is not None:
                 metrics.stop()
 
+    def _start_workers(self, workers: int, worker_init: Optional[Callable[[int], None]],
+                       tls: bool, catalog_emulation: bool, server_version: Optional[str],
+                       metrics_port: Optional[int], slow_query_ms: Optional[float],
+                       limits: Dict[str, Any]) -> "_RunningGroup":
+        from . import workers as wk
+
+        if metrics_port is not None:
+            raise ValueError("metrics_port is not available with workers > 1 (each process "
+                             "has its own counters)")
+        host, port = wk.split_listen_address(self._server.listen_address)
+        reservation = wk.reserve_port(host, port)
+        self._server.listen_address = wk.join_listen_address(host, reservation.getsockname()[1])
+
+        def serve(index: int, count: int, cancel_dir: str) -> None:
+            # The parent's pool threads do not exist in the fork: this process gets its own.
+            self.executor = ThreadPoolExecutor(max_workers=4)
+            self._start_one(tls, catalog_emulation, server_version, None, slow_query_ms,
+                            dict(limits, reuse_port=True, worker_index=index,
+                                 worker_count=count, cancel_dir=cancel_dir))
+
+        group = wk.WorkerGroup(workers, serve, self._server.wait_until_serving, worker_init)
+        try:
+            group.start()
+        except BaseException:
+            reservation.close()
+            raise
+        self._group = _RunningGroup(group, reservation)
+        return self._group
+
     def start_in_background(self, tls: bool = False, catalog_emulation: bool = False,
                             server_version: Optional[str] = None, timeout: float = 10.0,
                             **limits: Any) -> "RiffqServer":
         """Starts serving on a background thread and returns once connections are accepted.
-        Raises the start error (e.g. ``OSError`` for a busy port)."""
+        Raises the start error (e.g. ``OSError`` for a busy port). ``workers=N`` forks N
+        processes as :meth:`start` does and returns once all of them accept connections."""
+        workers = int(limits.pop("workers", 1))
+        if workers > 1:
+            worker_init = limits.pop("worker_init", None)
+            running = self._start_workers(workers, worker_init, tls, catalog_emulation,
+                                          server_version, limits.pop("metrics_port", None),
+                                          limits.pop("slow_query_ms", None), limits)
+            self._thread = threading.Thread(target=running.run, name="riffq-workers",
+                                            daemon=True)
+            self._thread.start()
+            return self
+
         def run() -> None:
             try:
                 self.start(tls=tls, catalog_emulation=catalog_emulation,
@@ -356,12 +430,19 @@ class RiffqServer:
         return self
 
     def stop(self, timeout: Optional[float] = 10.0) -> None:
-        """Stops the server and waits for a background thread started by
-        :meth:`start_in_background`."""
+        """Stops the server (every worker process, with ``workers``) and waits for a
+        background thread started by :meth:`start_in_background`."""
+        if self._group is not None:
+            self._group.group.stop()
         self._server.stop()
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
+
+    @property
+    def worker_pids(self) -> List[int]:
+        """Process ids of the running worker processes (empty without ``workers``)."""
+        return sorted(self._group.group.pids) if self._group is not None else []
 
     def notify(self, channel: str, payload: str = "") -> None:
         """Delivers a notification to every session that ran ``LISTEN channel`` (psql prints
@@ -379,6 +460,8 @@ class RiffqServer:
     @property
     def port(self) -> int:
         """The bound port while serving (useful with port 0), else 0."""
+        if self._group is not None and self._group.reservation.fileno() != -1:
+            return int(self._group.reservation.getsockname()[1])
         return self._server.port
 
     def __enter__(self) -> "RiffqServer":

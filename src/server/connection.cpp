@@ -5,9 +5,12 @@
 #include <openssl/rand.h>
 #include <asio/experimental/as_tuple.hpp>
 
+#include <array>
 #include <memory>
+#include <span>
 #include <stdexcept>
 
+#include "cancel_relay.hpp"
 #include "riffq/server/tls.hpp"
 #include "riffq/wire/backend_messages.hpp"
 
@@ -80,6 +83,7 @@ Connection::Connection(std::shared_ptr<ServerShared> shared, asio::io_context& i
       socket_(std::move(socket)),
       strand_(asio::make_strand(io)),
       key_(id),
+      pid_(shared_->backend_pid(id)),
       secret_key_(random_key()),
       writer_wake_(strand_),
       input_wake_(strand_),
@@ -99,6 +103,7 @@ Connection::Connection(std::shared_ptr<ServerShared> shared, asio::io_context& i
     client_.port = ep.port();
   }
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  socket_.non_blocking(true, ec);  // flush_now's write_some must never block the I/O thread
   session::SessionConfig sc;
   sc.server_version = shared_->config.server_version;
   sc.password_required = shared_->app->password_required();
@@ -116,8 +121,7 @@ Connection::Connection(std::shared_ptr<ServerShared> shared, asio::io_context& i
   if (over_limit)
     sc.refuse_startup =
         PgError::fatal(sqlstate::TOO_MANY_CONNECTIONS, "sorry, too many clients already");
-  session_ = std::make_unique<session::Session>(sc, *this, id,
-                                                static_cast<int32_t>(id & 0x7fffffff), secret_key_);
+  session_ = std::make_unique<session::Session>(sc, *this, id, pid_, secret_key_);
 }
 
 Connection::~Connection() = default;
@@ -214,8 +218,10 @@ asio::awaitable<void> Connection::writer([[maybe_unused]] std::shared_ptr<Connec
       buffers.emplace_back(asio::buffer(b));
       total += b.size();
     }
+    writing_ = true;
     auto [ec, n] = tls_ ? co_await asio::async_write(*tls_, buffers, use_tuple)
                         : co_await asio::async_write(socket_, buffers, use_tuple);
+    writing_ = false;
     shared_->stats.bytes(n);
     batch.clear();
     if (tls_requested_ && !tls_ && !ec) {
@@ -273,7 +279,43 @@ void Connection::send(std::string&& bytes) {
     out_bytes_ += bytes.size();
     out_q_.push_back(std::move(bytes));
   }
-  wake_writer();
+  // The session sends several messages per event: flush them together once it is done.
+  if (flush_scheduled_) return;
+  flush_scheduled_ = true;
+  asio::post(strand_, [self = shared_from_this()] {
+    self->flush_scheduled_ = false;
+    self->flush_now();
+  });
+}
+
+void Connection::flush_now() {
+  if (tls_ || tls_requested_ || handshaking_ || writing_ || close_requested_ || closed_) {
+    wake_writer();
+    return;
+  }
+  constexpr size_t MAX_BUFFERS = 64;
+  std::array<asio::const_buffer, MAX_BUFFERS> buffers;
+  size_t count = 0, written = 0;
+  {
+    std::lock_guard lock(out_mu_);
+    if (out_q_.empty()) return;
+    for (; count < out_q_.size() && count < MAX_BUFFERS; ++count)
+      buffers[count] = asio::buffer(out_q_[count]);
+    asio::error_code ec;
+    written = socket_.write_some(std::span(buffers.data(), count), ec);
+    if (ec && ec != asio::error::would_block && ec != asio::error::try_again) written = 0;
+    // Drop what left; a message cut short keeps its tail for the writer.
+    size_t left = written, whole = 0;
+    while (whole < out_q_.size() && left >= out_q_[whole].size()) left -= out_q_[whole++].size();
+    out_q_.erase(out_q_.begin(), out_q_.begin() + static_cast<ptrdiff_t>(whole));
+    if (left > 0) out_q_.front().erase(0, left);
+    out_bytes_ -= std::min(out_bytes_, written);
+    if (!out_q_.empty()) wake_writer();  // the rest (or the error) is the writer's
+  }
+  if (written > 0) {
+    shared_->stats.bytes(written);
+    out_cv_.notify_all();
+  }
 }
 
 void Connection::wake_writer() {
@@ -319,6 +361,8 @@ void Connection::on_closed() {
   {
     std::lock_guard lock(shared_->mu);
     shared_->connections.erase(key_);
+    auto it = shared_->by_pid.find(pid_);
+    if (it != shared_->by_pid.end() && it->second.lock().get() == this) shared_->by_pid.erase(it);
   }
   shared_->active.fetch_sub(1);
   if (app_knows_) {
@@ -496,40 +540,39 @@ void Connection::call_handler(session::HandlerCall call) {
     uint64_t seq = call.sequence;
     auto prefetch = std::make_shared<session::PrefetchSpec>(call.prefetch);
     const bool copy_in = call.copy_in != nullptr;
-    shared->app->query(client, std::move(call),
-                       [weak, shared, once, seq, prefetch, counted,
-                        copy_in](session::HandlerReply reply) {
-                         if (once->exchange(true)) return;
-                         // A COPY FROM answers with a tag; rows it returns are dropped here,
-                         // on the replying thread (never release a producer on an I/O thread).
-                         if (copy_in && reply.kind == session::HandlerReply::Kind::ROWS)
-                           reply = session::HandlerReply::make_tag("");
-                         prepare_reply(reply);
-                         // Encode the first rows here, on the replying thread: small
-                         // results then need no stream job at all.
-                         session::prefetch_rows(reply, *prefetch);
-                         // Last: both may have replaced the reply with an error, which must
-                         // still answer this call (else it is dropped as stale).
-                         reply.sequence = seq;
-                         // Statements that end here (no stream job) are counted now.
-                         bool done = reply.kind != session::HandlerReply::Kind::ROWS ||
-                                     (reply.cursor && !reply.prefetch_outcome.paused);
-                         bool failed = reply.kind == session::HandlerReply::Kind::ERROR ||
-                                       (reply.cursor && reply.prefetch_outcome.error.has_value());
-                         uint64_t rows =
-                             reply.cursor ? static_cast<uint64_t>(reply.prefetch_outcome.rows) : 0;
-                         auto holder = std::make_shared<session::HandlerReply>(std::move(reply));
-                         shared->post_to(weak, [weak, holder, counted, done, failed, rows]() {
-                           if (auto c = weak.lock()) {
-                             if (counted && done)
-                               c->statement_finished(failed, rows);
-                             else if (counted)
-                               c->shared_->stats.rows(rows);
-                             c->session_->on_handler_reply(std::move(*holder));
-                             c->after_event();
-                           }
-                         });
-                       });
+    shared->app->query(
+        client, std::move(call),
+        [weak, shared, once, seq, prefetch, counted, copy_in](session::HandlerReply reply) {
+          if (once->exchange(true)) return;
+          // A COPY FROM answers with a tag; rows it returns are dropped here,
+          // on the replying thread (never release a producer on an I/O thread).
+          if (copy_in && reply.kind == session::HandlerReply::Kind::ROWS)
+            reply = session::HandlerReply::make_tag("");
+          prepare_reply(reply);
+          // Encode the first rows here, on the replying thread: small
+          // results then need no stream job at all.
+          session::prefetch_rows(reply, *prefetch);
+          // Last: both may have replaced the reply with an error, which must
+          // still answer this call (else it is dropped as stale).
+          reply.sequence = seq;
+          // Statements that end here (no stream job) are counted now.
+          bool done = reply.kind != session::HandlerReply::Kind::ROWS ||
+                      (reply.cursor && !reply.prefetch_outcome.paused);
+          bool failed = reply.kind == session::HandlerReply::Kind::ERROR ||
+                        (reply.cursor && reply.prefetch_outcome.error.has_value());
+          uint64_t rows = reply.cursor ? static_cast<uint64_t>(reply.prefetch_outcome.rows) : 0;
+          auto holder = std::make_shared<session::HandlerReply>(std::move(reply));
+          shared->post_to(weak, [weak, holder, counted, done, failed, rows]() {
+            if (auto c = weak.lock()) {
+              if (counted && done)
+                c->statement_finished(failed, rows);
+              else if (counted)
+                c->shared_->stats.rows(rows);
+              c->session_->on_handler_reply(std::move(*holder));
+              c->after_event();
+            }
+          });
+        });
   });
 }
 
@@ -564,13 +607,30 @@ void Connection::run_stream(session::StreamJob job) {
 }
 
 void Connection::cancel_request(int32_t process_id, int32_t secret_key) {
+  shared_->cancel(process_id, secret_key);
+}
+
+int32_t ServerShared::backend_pid(uint64_t id) const {
+  const uint64_t n = std::max<uint32_t>(1, config.worker_count);
+  const uint64_t span = 0x7fffffffULL / n;
+  return static_cast<int32_t>((id % span) * n + config.worker_index);
+}
+
+void ServerShared::cancel(int32_t process_id, int32_t secret_key) {
+  const uint32_t n = std::max<uint32_t>(1, config.worker_count);
+  const auto owner = static_cast<uint32_t>(process_id) % n;
+  if (owner != config.worker_index) {
+    std::lock_guard lock(mu);
+    if (open && relay) relay->forward(owner, process_id, secret_key);
+    return;
+  }
   std::weak_ptr<Connection> target;
   {
-    std::lock_guard lock(shared_->mu);
-    auto it = shared_->connections.find(static_cast<uint64_t>(static_cast<uint32_t>(process_id)));
-    if (it != shared_->connections.end()) target = it->second;
+    std::lock_guard lock(mu);
+    auto it = by_pid.find(process_id);
+    if (it != by_pid.end()) target = it->second;
   }
-  shared_->post_to(target, [target, secret_key] {
+  post_to(target, [target, secret_key] {
     if (auto c = target.lock()) c->cancel_from_request(secret_key);
   });
 }

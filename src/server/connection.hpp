@@ -20,6 +20,7 @@
 
 namespace riffq::server {
 
+class CancelRelay;
 class Connection;
 
 // State shared by the server and every connection; outlives the io_context so that replies
@@ -32,7 +33,9 @@ struct ServerShared {
 
   std::mutex mu;     // guards open and connections
   bool open = true;  // false once the io_context is going away: posts are dropped
-  std::map<uint64_t, std::weak_ptr<Connection>> connections;  // by key (= backend pid)
+  std::map<uint64_t, std::weak_ptr<Connection>> connections;  // by key (accept order)
+  std::map<int32_t, std::weak_ptr<Connection>> by_pid;        // CancelRequest look-ups
+  std::unique_ptr<CancelRelay> relay;                         // multi-process only; on the first io
   std::atomic<uint64_t> next_id{1};         // every accepted socket: registry key, backend pid
   std::atomic<uint64_t> next_client_id{1};  // connections that finished startup: the app's id
   std::atomic<size_t> active{0};
@@ -41,6 +44,11 @@ struct ServerShared {
   // Posts fn to the connection's strand unless the server is shutting down.
   template <typename F>
   void post_to(const std::weak_ptr<Connection>& weak, F&& fn);
+  // The BackendKeyData pid of the id-th accepted socket: in a multi-process server it carries
+  // the worker's index (pid % worker_count), so any process can tell the owner of a session.
+  int32_t backend_pid(uint64_t id) const;
+  // A CancelRequest: cancels the session here, or relays it to the process that owns it.
+  void cancel(int32_t process_id, int32_t secret_key);
 };
 
 class Connection : public session::SessionHost, public std::enable_shared_from_this<Connection> {
@@ -48,8 +56,8 @@ class Connection : public session::SessionHost, public std::enable_shared_from_t
   using Strand = asio::strand<asio::io_context::executor_type>;
 
   // over_limit: the server is full; the session refuses the startup packet with 53300.
-  Connection(std::shared_ptr<ServerShared> shared, asio::io_context& io, asio::ip::tcp::socket socket,
-             uint64_t id, bool over_limit);
+  Connection(std::shared_ptr<ServerShared> shared, asio::io_context& io,
+             asio::ip::tcp::socket socket, uint64_t id, bool over_limit);
   ~Connection() override;
 
   void start();
@@ -66,6 +74,7 @@ class Connection : public session::SessionHost, public std::enable_shared_from_t
   void abandon();
   void cancel_from_request(int32_t secret_key);
   Strand& strand() { return strand_; }
+  int32_t pid() const { return pid_; }
 
   // SessionHost
   void send(std::string&& bytes) override;
@@ -99,11 +108,16 @@ class Connection : public session::SessionHost, public std::enable_shared_from_t
   // (Re)starts or stops the idle-in-transaction wait after every event.
   void watch_idle_in_transaction();
   void wake_writer();
+  // Writes what the session queued straight from the strand when the writer is idle (plain
+  // TCP): a reply then leaves without waking the writer coroutine. What the socket does not
+  // take at once is left to the writer.
+  void flush_now();
 
   std::shared_ptr<ServerShared> shared_;
   asio::ip::tcp::socket socket_;
   Strand strand_;
-  uint64_t key_;      // in shared_->connections; probes take one too
+  uint64_t key_;       // in shared_->connections; probes take one too
+  int32_t pid_;        // BackendKeyData process id
   ClientInfo client_;  // connection_id stays 0 until startup completes (admit)
   int32_t secret_key_;
   std::unique_ptr<session::Session> session_;
@@ -113,8 +127,8 @@ class Connection : public session::SessionHost, public std::enable_shared_from_t
   asio::steady_timer startup_timer_;
   asio::steady_timer flushed_wake_;
   asio::steady_timer idle_timer_;
-  asio::steady_timer statement_timer_;  // statement_timeout of the running statement
-  uint64_t statement_seq_ = 0;          // which statement the armed timer belongs to
+  asio::steady_timer statement_timer_;   // statement_timeout of the running statement
+  uint64_t statement_seq_ = 0;           // which statement the armed timer belongs to
   asio::steady_timer idle_in_tx_timer_;  // idle_in_transaction_session_timeout
   uint64_t idle_in_tx_seq_ = 0;
   bool idle_in_tx_armed_ = false;
@@ -123,6 +137,8 @@ class Connection : public session::SessionHost, public std::enable_shared_from_t
   bool tls_requested_ = false;  // session answered 'S': switch once the 'S' is written
   bool plain_flushed_ = false;
   bool handshaking_ = false;
+  bool writing_ = false;          // the writer has an async_write in flight
+  bool flush_scheduled_ = false;  // a flush_now is posted on the strand
 
   std::mutex out_mu_;  // guards the fields below; workers write rows from other threads
   std::condition_variable out_cv_;

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "cancel_relay.hpp"
 #include "connection.hpp"
 #include "riffq/server/tls.hpp"
 #include "riffq/wire/backend_messages.hpp"
@@ -40,8 +41,12 @@ void parse_listen_address(const std::string& address, std::string& host, uint16_
 
 struct Server::Impl {
   std::shared_ptr<ServerShared> shared;
-  // Destruction order matters: the worker pool is joined before the io_context goes away.
-  std::unique_ptr<asio::io_context> io;
+  // One io_context per I/O thread (ios[0] also accepts and watches for shutdown): a
+  // connection's handlers then run on the thread that polls its socket, and replies posted by
+  // workers wake that thread only, never a second thread taking turns on a shared queue.
+  // Destruction order matters: the worker pool is joined before the io_contexts go away.
+  std::vector<std::unique_ptr<asio::io_context>> ios;
+  size_t next_io = 0;
   std::unique_ptr<WorkerPool> pool;
   std::optional<asio::ip::tcp::acceptor> acceptor;
   std::optional<asio::steady_timer> stop_timer;
@@ -60,7 +65,8 @@ struct Server::Impl {
 
 asio::awaitable<void> Server::Impl::accept_loop() {
   while (acceptor && acceptor->is_open()) {
-    auto [ec, socket] = co_await acceptor->async_accept(use_tuple);
+    asio::io_context& home = *ios[next_io++ % ios.size()];
+    auto [ec, socket] = co_await acceptor->async_accept(home, use_tuple);
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor->is_open()) break;
       continue;  // e.g. EMFILE: keep serving the others
@@ -68,10 +74,11 @@ asio::awaitable<void> Server::Impl::accept_loop() {
     uint64_t id = shared->next_id.fetch_add(1);
     bool over_limit = shared->active.load() >= shared->config.max_connections;
     shared->active.fetch_add(1);
-    auto conn = std::make_shared<Connection>(shared, *io, std::move(socket), id, over_limit);
+    auto conn = std::make_shared<Connection>(shared, home, std::move(socket), id, over_limit);
     {
       std::lock_guard lock(shared->mu);
       shared->connections[id] = conn;
+      shared->by_pid[conn->pid()] = conn;
     }
     conn->start();
   }
@@ -129,7 +136,7 @@ asio::awaitable<void> Server::Impl::shutdown_watch() {
       break;
     }
   }
-  io->stop();
+  for (auto& io : ios) io->stop();
 }
 
 Server::Server(ServerConfig config, std::shared_ptr<Application> app)
@@ -150,8 +157,10 @@ void Server::bind() {
   std::string host;
   uint16_t port = 0;
   parse_listen_address(cfg.listen_address, host, port);
-  impl_->io = std::make_unique<asio::io_context>();
-  asio::ip::tcp::resolver resolver(*impl_->io);
+  impl_->ios.clear();
+  for (size_t i = 0; i < std::max<size_t>(1, cfg.io_threads); ++i)
+    impl_->ios.push_back(std::make_unique<asio::io_context>(1));
+  asio::ip::tcp::resolver resolver(*impl_->ios[0]);
   asio::error_code ec;
   auto results = resolver.resolve(
       host, std::to_string(port),
@@ -159,19 +168,32 @@ void Server::bind() {
   if (ec) throw std::system_error(ec, "cannot resolve listen address " + cfg.listen_address);
   asio::error_code last = asio::error::host_not_found;
   for (const auto& entry : results) {
-    asio::ip::tcp::acceptor acc(*impl_->io);
+    asio::ip::tcp::acceptor acc(*impl_->ios[0]);
     asio::error_code e;
     acc.open(entry.endpoint().protocol(), e);
     if (!e) acc.set_option(asio::ip::tcp::acceptor::reuse_address(true), e);
+    if (!e && cfg.reuse_port)  // worker processes share the port; the kernel spreads clients
+      acc.set_option(asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>(true), e);
     if (!e) acc.bind(entry.endpoint(), e);
     if (!e) acc.listen(1024, e);
     if (!e) {
       impl_->acceptor.emplace(std::move(acc));
+      start_cancel_relay();
       return;
     }
     last = e;
   }
   throw std::system_error(last, "could not bind " + cfg.listen_address);
+}
+
+void Server::start_cancel_relay() {
+  auto& cfg = impl_->shared->config;
+  if (cfg.worker_count <= 1 || cfg.cancel_dir.empty()) return;
+  std::weak_ptr<ServerShared> weak = impl_->shared;
+  impl_->shared->relay = std::make_unique<CancelRelay>(
+      *impl_->ios[0], cfg.cancel_dir, cfg.worker_index, [weak](int32_t pid, int32_t secret) {
+        if (auto shared = weak.lock()) shared->cancel(pid, secret);
+      });
 }
 
 uint16_t Server::port() const {
@@ -183,8 +205,12 @@ uint16_t Server::port() const {
 
 void Server::run() {
   if (!impl_->acceptor) bind();
-  auto& io = *impl_->io;
-  impl_->pool = std::make_unique<WorkerPool>();
+  auto& io = *impl_->ios[0];
+  auto app = impl_->shared->app;
+  impl_->pool = std::make_unique<WorkerPool>(
+      1024, std::chrono::seconds(30),
+      WorkerPool::ThreadHooks{[app] { app->worker_thread_started(); },
+                              [app] { app->worker_thread_exiting(); }});
   impl_->shared->pool = impl_->pool.get();
   impl_->stop_timer.emplace(io);
   asio::co_spawn(io, impl_->accept_loop(), asio::detached);
@@ -196,9 +222,12 @@ void Server::run() {
       if (!ec) stop();
     });
   }
-  size_t n = std::max<size_t>(1, impl_->shared->config.io_threads);
   std::vector<std::thread> threads;
-  for (size_t i = 1; i < n; ++i) threads.emplace_back([&io] { io.run(); });
+  for (size_t i = 1; i < impl_->ios.size(); ++i)
+    threads.emplace_back([ctx = impl_->ios[i].get()] {
+      auto guard = asio::make_work_guard(*ctx);  // idle until a connection arrives
+      ctx->run();
+    });
   io.run();
   for (auto& t : threads) t.join();
   if (signals) {
@@ -217,9 +246,13 @@ void Server::run() {
   for (auto& c : remaining) c->abandon();
   remaining.clear();
   impl_->pool->shutdown();
+  {
+    std::lock_guard lock(impl_->shared->mu);
+    impl_->shared->relay.reset();
+  }
   impl_->acceptor.reset();
   impl_->stop_timer.reset();
-  impl_->io.reset();
+  impl_->ios.clear();
 }
 
 void Server::stop() {

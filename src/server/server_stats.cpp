@@ -21,7 +21,8 @@ StatsSnapshot ServerStats::snapshot(uint64_t connections_active) const {
   s.bytes_sent = bytes_.load(std::memory_order_relaxed);
   std::array<uint64_t, BUCKETS> counts{};
   uint64_t total = 0;
-  for (size_t b = 0; b < BUCKETS; ++b) total += counts[b] = latency_[b].load(std::memory_order_relaxed);
+  for (size_t b = 0; b < BUCKETS; ++b)
+    total += counts[b] = latency_[b].load(std::memory_order_relaxed);
   // A percentile is reported as the geometric middle of its bucket (within a factor of √2).
   auto percentile = [&](double p) {
     if (total == 0) return 0.0;

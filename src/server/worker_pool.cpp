@@ -7,10 +7,12 @@
 
 namespace riffq::server {
 
-WorkerPool::WorkerPool(size_t max_threads, std::chrono::seconds idle_timeout)
-    : max_threads_(max_threads), idle_timeout_(idle_timeout) {}
+WorkerPool::WorkerPool(size_t max_threads, std::chrono::seconds idle_timeout, ThreadHooks hooks)
+    : max_threads_(max_threads), idle_timeout_(idle_timeout), hooks_(std::move(hooks)) {}
 
-WorkerPool::~WorkerPool() { shutdown(); }
+WorkerPool::~WorkerPool() {
+  shutdown();
+}
 
 void WorkerPool::post(std::function<void()> task) {
   std::unique_lock lock(mu_);
@@ -41,6 +43,7 @@ void WorkerPool::post(std::function<void()> task) {
 }
 
 void WorkerPool::worker_main() {
+  if (hooks_.started) hooks_.started();
   std::unique_lock lock(mu_);
   while (true) {
     if (tasks_.empty()) {
@@ -67,6 +70,8 @@ void WorkerPool::worker_main() {
   }
   --live_;
   if (!stopping_) exited_.push_back(std::this_thread::get_id());
+  lock.unlock();
+  if (hooks_.exiting) hooks_.exiting();
 }
 
 void WorkerPool::shutdown() {

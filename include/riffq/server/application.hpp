@@ -47,6 +47,9 @@ class Application {
   // statement, on a worker thread. lazy_catalog throws catalog::CatalogError (XX000) when the
   // source fails.
   virtual bool has_lazy_catalog() const { return false; }
+  // Each worker thread calls these once, when it starts and before it exits.
+  virtual void worker_thread_started() {}
+  virtual void worker_thread_exiting() {}
   virtual catalog::UserCatalog lazy_catalog(const std::string& database) {
     (void)database;
     return {};

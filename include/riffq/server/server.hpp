@@ -53,6 +53,13 @@ struct ServerConfig {
   // (catalog_emulation) or only drivers' type look-ups.
   std::shared_ptr<const catalog::CatalogEngine> catalog;
   bool catalog_emulation = false;
+  // Multi-process serving: worker_count processes listen on one port with SO_REUSEPORT. A
+  // backend pid names its owner (pid % worker_count), and a CancelRequest that lands on
+  // another process is relayed to the owner through cancel_dir/worker-<index>.sock.
+  bool reuse_port = false;
+  uint32_t worker_index = 0;
+  uint32_t worker_count = 1;
+  std::string cancel_dir;  // empty: no relay (single process)
 };
 
 class Server {
@@ -75,6 +82,7 @@ class Server {
   struct Impl;
 
  private:
+  void start_cancel_relay();  // multi-process: listen for relayed CancelRequests
   std::unique_ptr<Impl> impl_;
 };
 

@@ -18,8 +18,16 @@ namespace riffq::server {
 
 class WorkerPool {
  public:
+  // Run on each pool thread when it starts and before it exits (e.g. to keep one Python
+  // thread state per thread instead of creating one per task).
+  struct ThreadHooks {
+    std::function<void()> started;
+    std::function<void()> exiting;
+  };
+
   explicit WorkerPool(size_t max_threads = 1024,
-                      std::chrono::seconds idle_timeout = std::chrono::seconds(30));
+                      std::chrono::seconds idle_timeout = std::chrono::seconds(30),
+                      ThreadHooks hooks = {});
   ~WorkerPool();  // finishes queued tasks, joins every thread
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
@@ -34,6 +42,7 @@ class WorkerPool {
 
   const size_t max_threads_;
   const std::chrono::seconds idle_timeout_;
+  const ThreadHooks hooks_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::function<void()>> tasks_;
