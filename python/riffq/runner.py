@@ -128,13 +128,16 @@ class BackendServer:
             self.metrics.stop()
             self.metrics = None
 
-    def start(self) -> None:
+    def start(self, **process_options: Any) -> None:
         """Serves until SIGINT/SIGTERM (from the main thread) or :meth:`stop`. ``OSError`` if
-        the address is busy."""
+        the address is busy. ``process_options`` are the multi-process options of
+        :meth:`riffq.Server.start` (``reuse_port``, ``worker_index``, …; see
+        :mod:`riffq.workers`)."""
         self._start_metrics()
         try:
             self.server.start(tls=self._tls, catalog_emulation=self.catalog_emulation,
-                              server_version=self._server_version, **self._start_kwargs)
+                              server_version=self._server_version,
+                              **dict(self._start_kwargs, **process_options))
         finally:
             self._stop_metrics()
 

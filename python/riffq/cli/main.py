@@ -11,7 +11,8 @@ import argparse
 import getpass
 import logging
 import sys
-from typing import Any, Dict, List, Optional, Sequence
+import time
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
 __all__ = ["main", "build_parser"]
 
@@ -98,8 +99,12 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
                        help="with --spark: a statement run once at start (repeatable), e.g. "
                             "CREATE TABLE t USING parquet LOCATION '/data/t'")
     run = p.add_argument_group("running")
-    run.add_argument("--workers", type=_positive, default=4,
-                     help="threads running queries (default 4)")
+    run.add_argument("--threads", type=_positive, default=4,
+                     help="threads running queries in each process (default 4)")
+    run.add_argument("--workers", "--processes", type=_positive, default=1, metavar="N",
+                     help="processes sharing the port (default 1): queries of different "
+                          "clients then run on N cores; DuckDB database files are opened "
+                          "read-only when N > 1")
     run.add_argument("--database", "-d", action="append", default=[], metavar="NAME",
                      help="database name clients connect to (repeatable; default: riffq, "
                           "postgres, and your user name and each --user's name, as psql "
@@ -169,10 +174,13 @@ def serve(args: argparse.Namespace) -> int:
         if args.paths:
             _error("--spark serves a Spark cluster's tables; give no paths with it")
             return 2
+        what = "the Spark catalog at " + args.spark
+        if args.workers > 1:  # a Spark Connect (gRPC) client must be made after the fork
+            return _run(args, None, users, what, lambda: _spark_backend(args))
         backend = _spark_backend(args)
         if backend is None:
             return 1
-        return _run(args, backend, users, "the Spark catalog at " + args.spark)
+        return _run(args, backend, users, what)
     if args.init_sql:
         _error("--init-sql needs --spark")
         return 2
@@ -191,12 +199,22 @@ def serve(args: argparse.Namespace) -> int:
     if not served.tables:
         _error("nothing to serve: no readable Parquet, CSV, JSON, Arrow or DuckDB file")
         return 1
-    backend = DuckDBBackend(served.con, read_only=args.read_only, workers=args.workers,
-                            search_path=served.search_path)
-    backend.register_catalog = served.register_catalog  # type: ignore[method-assign]
     what = "the built-in sample" if not args.paths else f"{len(served.tables)} table" + \
         ("" if len(served.tables) == 1 else "s")
-    return _run(args, backend, users, what)
+
+    def make_backend(s: Any) -> Any:
+        backend = DuckDBBackend(s.con, read_only=args.read_only, workers=args.threads,
+                                search_path=s.search_path)
+        backend.register_catalog = s.register_catalog  # type: ignore[method-assign]
+        return backend
+
+    if args.workers > 1:
+        # Checked once here; each worker process then opens its own DuckDB (a DuckDB
+        # connection does not survive a fork; one file is opened read-write by one process).
+        served.con.close()
+        return _run(args, None, users, what, lambda: make_backend(
+            load(plan, read_only=True, sample=not args.paths, report=lambda *_: None)))
+    return _run(args, make_backend(served), users, what)
 
 
 def _spark_backend(args: argparse.Namespace) -> Any:
@@ -206,40 +224,94 @@ def _spark_backend(args: argparse.Namespace) -> Any:
         _error(f"--spark needs pyspark-client: pip install pyspark-client ({exc})")
         return None
     try:
-        return SparkBackend(args.spark, init_sql=args.init_sql, workers=args.workers,
+        return SparkBackend(args.spark, init_sql=args.init_sql, workers=args.threads,
                             read_only=args.read_only)
     except Exception as exc:  # noqa: BLE001 - any connection problem is one line
         _error(f"cannot use Spark at {args.spark}: {str(exc).strip().splitlines()[0]}")
         return None
 
 
-def _run(args: argparse.Namespace, backend: Any, users: Dict[str, str], what: str) -> int:
+def _run(args: argparse.Namespace, backend: Any, users: Dict[str, str], what: str,
+         make_backend: Optional[Callable[[], Any]] = None) -> int:
+    """Serves ``backend`` (one process) or, with ``--workers N``, a backend made by
+    ``make_backend`` in each of N processes."""
     from ..runner import BackendServer
 
     databases = _databases(args, users)
+
+    def make_server(b: Any, port: int) -> Any:
+        return BackendServer(b, args.host, port, tls_cert=args.tls_cert, tls_key=args.tls_key,
+                             require_tls=args.require_tls, users=users, databases=databases,
+                             metrics_port=args.metrics_port, slow_query_ms=args.slow_query_ms,
+                             max_connections=args.max_connections)
+
     try:
-        server = BackendServer(backend, args.host, args.port, tls_cert=args.tls_cert,
-                               tls_key=args.tls_key, require_tls=args.require_tls, users=users,
-                               databases=databases, metrics_port=args.metrics_port,
-                               slow_query_ms=args.slow_query_ms,
-                               max_connections=args.max_connections)
+        if args.workers > 1:
+            if args.metrics_port is not None:
+                _error("--metrics-port is not available with --workers (each process has its "
+                       "own counters)")
+                return 2
+            assert make_backend is not None
+            return _run_workers(args, databases, users, what, make_backend, make_server)
+        server = make_server(backend, args.port)
     except OSError as exc:
+        _error(str(exc))
+        return 1
+    except RuntimeError as exc:
         _error(str(exc))
         return 1
     except Exception as exc:  # noqa: BLE001 - e.g. the engine's catalog cannot be read
         _error(f"cannot read the catalog: {str(exc).strip().splitlines()[0]}")
         return 1
-    host = args.host.strip("[]")
-    login = f" -U {next(iter(users))}" if users else ""
-    sys.stderr.write(f"riffq: serving {what} on {host}:{args.port} "
-                     f"(databases: {', '.join(databases)})\n"
-                     f"riffq: connect with: psql -h {host} -p {args.port}{login} -c '\\dt'\n")
-    sys.stderr.flush()
+    _banner(args, users, databases, what)
     try:
         server.start()
     except OSError as exc:
         _error(str(exc))
         return 1
+    return 0
+
+
+def _banner(args: argparse.Namespace, users: Dict[str, str], databases: List[str], what: str,
+            extra: str = "") -> None:
+    host = args.host.strip("[]")
+    login = f" -U {next(iter(users))}" if users else ""
+    sys.stderr.write(f"riffq: serving {what} on {host}:{args.port}{extra} "
+                     f"(databases: {', '.join(databases)})\n"
+                     f"riffq: connect with: psql -h {host} -p {args.port}{login} -c '\\dt'\n")
+    sys.stderr.flush()
+
+
+def _run_workers(args: argparse.Namespace, databases: List[str], users: Dict[str, str],
+                 what: str, make_backend: Callable[[], Any],
+                 make_server: Callable[[Any, int], Any]) -> int:
+    from ..workers import WorkerGroup, reserve_port, run_group
+
+    reservation = reserve_port(args.host.strip("[]"), args.port)
+    port = reservation.getsockname()[1]
+    running: Dict[str, Any] = {}
+
+    def serve_one(index: int, count: int, cancel_dir: str) -> None:
+        running["server"] = make_server(make_backend(), port)
+        running["server"].start(reuse_port=True, worker_index=index, worker_count=count,
+                                cancel_dir=cancel_dir)
+
+    def ready(timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while "server" not in running:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.02)
+        return bool(running["server"].server.wait_until_serving(deadline - time.monotonic()))
+
+    group = WorkerGroup(args.workers, serve_one, ready)
+    try:
+        group.start(timeout=120.0)
+    except BaseException:
+        reservation.close()
+        raise
+    _banner(args, users, databases, what, f" with {args.workers} worker processes")
+    run_group(group, reservation)
     return 0
 
 
