@@ -1,4 +1,6 @@
 // simple_query.cpp — the simple query protocol: one Query, many statements, one ReadyForQuery.
+#include <algorithm>
+#include <iterator>
 #include <optional>
 
 #include "riffq/common/utf8.hpp"
@@ -26,6 +28,35 @@ void Session::start_simple_query(std::string sql) {
   q.sql = std::move(sql);
   simple_ = std::move(q);
 }
+
+namespace {
+
+// PostgreSQL's parse analysis of these statements has no parameters to resolve `$n` against in
+// the simple protocol: 42P02 (PREPARE … AS and function bodies legitimately hold `$n`).
+bool refuses_parameters(const std::string& keyword) {
+  static const char* const kinds[] = {"select", "values", "table", "with",    "insert",
+                                      "update", "delete", "merge", "explain", "declare"};
+  return std::find(std::begin(kinds), std::end(kinds), keyword) != std::end(kinds);
+}
+
+// 42P02 "there is no parameter $n" for the first `$n` of a statement sent with the simple
+// protocol, positioned in the whole Query string (base: the statement's byte offset in it) as
+// PostgreSQL counts: in characters, from 1.
+std::optional<PgError> unbound_parameter(const std::string& text, const std::string& query,
+                                         size_t base) {
+  if (text.find('$') == std::string::npos || !refuses_parameters(sql::first_keyword(text)))
+    return std::nullopt;
+  std::vector<sql::ParamToken> refs = sql::param_tokens(text);
+  if (refs.empty() || sql::analyze_statement(text).kind == sql::StatementKind::UNPARSEABLE)
+    return std::nullopt;  // not PostgreSQL SQL (another dialect): the handler's to judge
+  PgError e = PgError::error("42P02", "there is no parameter $" + std::to_string(refs[0].number));
+  const size_t end = std::min(query.size(), base + refs[0].offset);
+  e.position = 1 + int32_t(std::count_if(query.begin(), query.begin() + long(end),
+                                         [](char c) { return (uint8_t(c) & 0xC0) != 0x80; }));
+  return e;
+}
+
+}  // namespace
 
 void Session::next_simple_statement() {
   SimpleQuery& q = *simple_;
@@ -61,6 +92,10 @@ void Session::next_simple_statement() {
       ++q.index;
       return;
     }
+  }
+  if (auto e = unbound_parameter(text, q.sql, q.statements.size() == 1 ? 0 : r.offset)) {
+    finish_simple_statement_error(*e);
+    return;
   }
   copy_.reset();
   // Session selects the core could not answer (pg_is_in_recovery() inside a CASE, …) may still

@@ -8,9 +8,9 @@
 
 #include "copy_statement.hpp"
 #include "parameter_casts.hpp"
-#include "session_functions.hpp"
 #include "riffq/common/ascii.hpp"
 #include "riffq/sql/statement.hpp"
+#include "session_functions.hpp"
 
 namespace riffq::sql {
 namespace {
@@ -41,22 +41,8 @@ bool const_text(const PgQuery__Node* n, std::string& out) {
 }
 
 int max_param_ref(const std::string& text) {
-  PgQueryScanResult scan = pg_query_scan(text.c_str());
   int max_param = 0;
-  if (scan.error == nullptr) {
-    PgQuery__ScanResult* r = pg_query__scan_result__unpack(
-        nullptr, scan.pbuf.len, reinterpret_cast<const uint8_t*>(scan.pbuf.data));
-    if (r != nullptr) {
-      for (size_t i = 0; i < r->n_tokens; ++i) {
-        const PgQuery__ScanToken* t = r->tokens[i];
-        if (t->token != PG_QUERY__TOKEN__PARAM || t->start + 1 >= t->end) continue;
-        int n = std::atoi(text.c_str() + t->start + 1);
-        max_param = std::max(max_param, n);
-      }
-      pg_query__scan_result__free_unpacked(r, nullptr);
-    }
-  }
-  pg_query_free_scan_result(scan);
+  for (const ParamToken& t : param_tokens(text)) max_param = std::max(max_param, t.number);
   return max_param;
 }
 
@@ -64,7 +50,8 @@ void classify(const PgQuery__Node* n, std::string_view text, StatementInfo& info
   switch (n->node_case) {
     case PG_QUERY__NODE__NODE_SELECT_STMT:
       info.kind = n->select_stmt->into_clause ? StatementKind::COMMAND : StatementKind::QUERY;
-      if (detail::match_session_select(n->select_stmt, info)) info.kind = StatementKind::SESSION_SELECT;
+      if (detail::match_session_select(n->select_stmt, info))
+        info.kind = StatementKind::SESSION_SELECT;
       return;
     case PG_QUERY__NODE__NODE_EXPLAIN_STMT:
     case PG_QUERY__NODE__NODE_FETCH_STMT:
@@ -96,11 +83,10 @@ void classify(const PgQuery__Node* n, std::string_view text, StatementInfo& info
         case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK_TO: {
           const auto k = n->transaction_stmt->kind;
           info.kind = StatementKind::SAVEPOINT;
-          info.savepoint_op = k == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_SAVEPOINT
-                                  ? SavepointOp::DEFINE
-                              : k == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_RELEASE
-                                  ? SavepointOp::RELEASE
-                                  : SavepointOp::ROLLBACK_TO;
+          info.savepoint_op =
+              k == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_SAVEPOINT ? SavepointOp::DEFINE
+              : k == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_RELEASE ? SavepointOp::RELEASE
+                                                                         : SavepointOp::ROLLBACK_TO;
           const char* name = n->transaction_stmt->savepoint_name;
           info.name = name ? name : "";  // the parser has already folded unquoted names
           return;
@@ -128,7 +114,7 @@ void classify(const PgQuery__Node* n, std::string_view text, StatementInfo& info
         case PG_QUERY__VARIABLE_SET_KIND__VAR_SET_DEFAULT:
         case PG_QUERY__VARIABLE_SET_KIND__VAR_RESET:
           info.kind = s->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET ? StatementKind::RESET
-                                                                         : StatementKind::SET;
+                                                                        : StatementKind::SET;
           info.set_default = true;
           return;
         case PG_QUERY__VARIABLE_SET_KIND__VAR_RESET_ALL:
@@ -178,6 +164,26 @@ void classify(const PgQuery__Node* n, std::string_view text, StatementInfo& info
 }
 
 }  // namespace
+
+std::vector<ParamToken> param_tokens(std::string_view sql) {
+  std::vector<ParamToken> out;
+  std::string text(sql);  // the scanner wants a NUL-terminated string
+  PgQueryScanResult scan = pg_query_scan(text.c_str());
+  if (scan.error == nullptr) {
+    PgQuery__ScanResult* r = pg_query__scan_result__unpack(
+        nullptr, scan.pbuf.len, reinterpret_cast<const uint8_t*>(scan.pbuf.data));
+    if (r != nullptr) {
+      for (size_t i = 0; i < r->n_tokens; ++i) {
+        const PgQuery__ScanToken* t = r->tokens[i];
+        if (t->token != PG_QUERY__TOKEN__PARAM || t->start + 1 >= t->end) continue;
+        out.push_back({std::atoi(text.c_str() + t->start + 1), size_t(t->start)});
+      }
+      pg_query__scan_result__free_unpacked(r, nullptr);
+    }
+  }
+  pg_query_free_scan_result(scan);
+  return out;
+}
 
 StatementInfo analyze_statement(std::string_view sql) {
   StatementInfo info;

@@ -6,6 +6,7 @@
 //   split_statements(sql)     byte ranges of each statement (scanner-based; never fails)
 //   first_keyword(sql)        lower-cased first keyword, skipping whitespace, comments, '('
 //   analyze_statement(sql)    StatementInfo from the parse tree (UNPARSEABLE if it is not PG SQL)
+//   param_tokens(sql)         the $n references, in text order
 #pragma once
 
 #include <cstdint>
@@ -104,15 +105,23 @@ struct StatementInfo {
   std::string name;                 // setting / prepared statement / savepoint / channel name
   std::vector<std::string> values;  // SET values, as strings
   bool is_local = false;
-  bool set_default = false;         // SET x TO DEFAULT
-  int max_param = 0;                // highest $n referenced (0 if none / unknown)
-  std::vector<ParamCast> param_casts;  // parameter types: explicit casts, then from context
+  bool set_default = false;                // SET x TO DEFAULT
+  int max_param = 0;                       // highest $n referenced (0 if none / unknown)
+  std::vector<ParamCast> param_casts;      // parameter types: explicit casts, then from context
   std::vector<SessionCall> session_calls;  // for SESSION_SELECT
   std::optional<CopySpec> copy;            // for COPY_TO_STDOUT / COPY_FROM_STDIN
-  std::string error;                // parser message when UNPARSEABLE
+  std::string error;                       // parser message when UNPARSEABLE
 };
 
 StatementInfo analyze_statement(std::string_view sql);
+
+// The `$n` parameter references of sql in text order (scanner tokens: never inside literals or
+// comments); empty when the text cannot be scanned.
+struct ParamToken {
+  int number = 0;
+  size_t offset = 0;  // byte offset of the '$'
+};
+std::vector<ParamToken> param_tokens(std::string_view sql);
 
 // A cheap lexical filter: false when sql cannot be a SESSION_SELECT (no parse needed).
 bool may_be_session_select(std::string_view sql);
