@@ -26,12 +26,16 @@ from support.client_matrix import (
     MATRIX_CASES,
     JAVA_CASES,
     MINIMAL_CASES,
+    ORM_CASES,
+    TO_SQL_CASES,
     MatrixDuckDBHandler,
     ROOT,
     Case,
     Client,
     Target,
+    python_job,
     run_client,
+    run_python_batch,
 )
 from support.pg_cluster import free_port
 from support.servers import ExampleProcess, ServerThread
@@ -72,16 +76,32 @@ VARCHAR_PARAM = ("DuckDB/Arrow: `select $1` has the parameter's type; pgjdbc dec
                  "utf8 and so riffq says text")
 
 PY_INFINITY = "psycopg cannot represent infinite dates (DataError from PostgreSQL too)"
-SA_MINIMAL = ("example: SQLAlchemy's connect-time statements (select pg_catalog.version(), show "
-              "standard_conforming_strings, …) are not among the minimal server's two queries: "
-              "42601 'unsupported demo query'")
+SA_MINIMAL = ("example: SQLAlchemy never uses autocommit, so the driver sends BEGIN before "
+              "the first statement; SPEC §5 passes BEGIN to the handler, and the minimal "
+              "server's handler answers it 42601 'unsupported demo query'")
 SA_SAVEPOINT = ("example: psycopg 3's SQLAlchemy dialect runs its connect-time checks inside "
                 "SAVEPOINT \"_pg3_1\", which the seed's DuckDB handler passes to DuckDB (no "
                 "savepoints: Parser Error)")
-SA_PSYCOPG2_DUCKDB = ("example: SQLAlchemy's psycopg2 dialect ends its connect-time statements "
-                      "with ROLLBACK, which the seed's DuckDB handler runs on a fresh DuckDB cursor "
-                      "(one per statement, so no transaction spans statements): 'TransactionContext "
-                      "Error: cannot rollback - no transaction is active'")
+SA_ROLLBACK_DUCKDB = ("example: SQLAlchemy ends its connect-time statements with ROLLBACK, which "
+                      "the seed's DuckDB handler runs on a fresh DuckDB cursor (one per statement, "
+                      "so the BEGIN before was on another cursor): 'TransactionContext Error: "
+                      "cannot rollback - no transaction is active'")
+ADBC_CATALOG = ("riffq (catalog): ADBC reads `SELECT attrelid, attname, atttypid FROM "
+                "pg_catalog.pg_attribute ORDER BY attrelid, attnum` when it connects (to decode "
+                "composite types); with catalog emulation off (the seed's RiffqServer) the core "
+                "answers only pg_type-based type introspection (SPEC §5), so this reaches the "
+                "handler, which refuses it")
+INTERVAL_DAYS = ("riffq: an interval parameter is decoded to a timedelta (SPEC §4.2), which folds "
+                 "hours into days: ADBC binds 3 days 04:05:06.5 as 0 days 73:05:06.5, PostgreSQL "
+                 "echoes that, riffq's handler returns 3 days 04:05:06.5")
+
+CLIENT_ERRORS = "the client library cannot read this type (the same error from PostgreSQL)"
+INFINITY = {"date-infinity": CLIENT_ERRORS, "timestamp-infinity": CLIENT_ERRORS}
+CX_TYPES = {**INFINITY, **{c: CLIENT_ERRORS for c in ("interval", "date[]", "int4[][]", "record")}}
+SA_SEED_FAILS = {"seed-minimal": SA_MINIMAL, "seed-duckdb": SA_ROLLBACK_DUCKDB}
+PSYCOPG_SEED_FAILS = {"seed-minimal": SA_MINIMAL, "seed-duckdb": SA_SAVEPOINT}
+
+NO_PARAMS = {c.id: "takes no parameters" for c in MATRIX_CASES if c.params}
 
 CLIENTS: List[Client] = [
     Client("go-pgx-extended", [GO, "pgx", "extended"], "keyword"),
@@ -103,18 +123,41 @@ CLIENTS: List[Client] = [
     Client("py-pg8000", PY + ["pg8000", "-"], "pgurl", env={"PGTZ": "UTC"}),
     Client("py-sqlalchemy-psycopg", PY + ["sqlalchemy", "psycopg"], "pgurl", env={"PGTZ": "UTC"},
            not_applicable={"date-infinity": PY_INFINITY, "timestamp-infinity": PY_INFINITY},
-           xfail={"seed-minimal": SA_MINIMAL, "seed-duckdb": SA_SAVEPOINT}),
+           xfail=PSYCOPG_SEED_FAILS),
     Client("py-sqlalchemy-psycopg2", PY + ["sqlalchemy", "psycopg2"], "pgurl", env={"PGTZ": "UTC"},
-           xfail={"param-bytea": INLINE_BYTEA, "seed-minimal": SA_MINIMAL,
-                  "seed-duckdb": SA_PSYCOPG2_DUCKDB}),
+           xfail={"param-bytea": INLINE_BYTEA, **SA_SEED_FAILS}),
     Client("rust-tokio-postgres-prepared", [RUST, "tokio-postgres", "prepared"], "keyword",
            xfail={"param-json": JSON_TEXT}),
     Client("rust-tokio-postgres-simple", [RUST, "tokio-postgres", "simple"], "keyword",
-           not_applicable={c.id: "simple_query takes no parameters" for c in MATRIX_CASES
-                           if c.params}),
+           not_applicable=NO_PARAMS),
     Client("rust-sqlx-query_as", [RUST, "sqlx", "query_as"], "url",
            not_applicable={"int4[][]": "sqlx decodes only one-dimensional arrays (the same "
                                        "client error from PostgreSQL)"}),
+    Client("py-sqlalchemy-asyncpg", PY + ["sqlalchemy", "asyncpg"], "pgurl", env={"PGTZ": "UTC"},
+           xfail=SA_SEED_FAILS),
+    Client("py-sqlalchemy-pg8000", PY + ["sqlalchemy", "pg8000"], "pgurl", env={"PGTZ": "UTC"},
+           xfail=SA_SEED_FAILS),
+    # Data frames over psycopg 3 (SQLAlchemy engine or a plain connection), ConnectorX and ADBC.
+    Client("py-pandas-read_sql", PY + ["pandas", "sqlalchemy"], "pgurl", env={"PGTZ": "UTC"},
+           not_applicable={"date-infinity": PY_INFINITY, "timestamp-infinity": PY_INFINITY},
+           xfail=PSYCOPG_SEED_FAILS),
+    Client("py-polars-sqlalchemy", PY + ["polars", "sqlalchemy"], "pgurl", env={"PGTZ": "UTC"},
+           not_applicable={"date-infinity": PY_INFINITY, "timestamp-infinity": PY_INFINITY},
+           xfail=PSYCOPG_SEED_FAILS),
+    Client("py-polars-psycopg", PY + ["polars", "psycopg"], "pgurl", env={"PGTZ": "UTC"},
+           not_applicable={"date-infinity": PY_INFINITY, "timestamp-infinity": PY_INFINITY}),
+    Client("py-polars-uri-connectorx", PY + ["polars", "connectorx"], "pgurl",
+           not_applicable={**NO_PARAMS, **CX_TYPES}),
+    Client("py-polars-uri-adbc", PY + ["polars", "adbc"], "pgurl",
+           not_applicable={**NO_PARAMS, **INFINITY, "interval": CLIENT_ERRORS,
+                           "record": CLIENT_ERRORS},
+           xfail={"seed-minimal": ADBC_CATALOG}),
+    Client("py-adbc", PY + ["adbc", "-"], "pgurl",
+           not_applicable={**INFINITY, "record": CLIENT_ERRORS},
+           xfail={"param-interval": INTERVAL_DAYS, "param-mixed-null": NULL_FOLD,
+                  "seed-minimal": ADBC_CATALOG}),
+    Client("py-connectorx", PY + ["connectorx", "-"], "pgurl",
+           not_applicable={**NO_PARAMS, **CX_TYPES}),
     *[Client(f"java-pgjdbc{tag}-{mode}", java(jar, mode), "jdbc",
              xfail={"param-mixed-null": NULL_FOLD,
                     **({"param-bytea": INLINE_BYTEA, "param-int4[]": INLINE_ARRAY,
@@ -166,7 +209,9 @@ def riffq_duckdb() -> Iterator[ServerThread]:
 
 
 class Results:
-    """Each client program runs once per server over all cases; tests read their case."""
+    """Each client program runs once per server over all cases; tests read their case. The
+    Python clients run together, in one process per server (support/client_matrix.py:
+    run_python_batch), as planned by python_plan."""
 
     def __init__(self) -> None:
         self.cache: Dict[Tuple[str, str], Dict[str, Any]] = {}
@@ -174,6 +219,8 @@ class Results:
 
     def get(self, client: Client, where: str, target: Target, cases: List[Case]) -> Dict[str, Any]:
         key = (client.name, where)
+        if key not in self.cache and key not in self.failures and python_job(client):
+            self._run_python(where, target)
         if key in self.failures:
             raise self.failures[key]
         if key not in self.cache:
@@ -184,10 +231,48 @@ class Results:
                 raise
         return self.cache[key]
 
+    def _run_python(self, where: str, target: Target) -> None:
+        # Every case set for this server in one process (PostgreSQL serves four of them).
+        wheres = [w for w in PY_WHERES if target_kind(w) == target_kind(where)]
+        jobs = [(Client(f"{c.name}@{w}", c.argv, c.dsn_kind), cases)
+                for w in wheres for c, cases in python_plan(w)]
+        try:
+            got = run_python_batch(jobs, target)
+        except BaseException as exc:
+            got = {c.name: exc for c, _ in jobs}
+        for job, res in got.items():
+            name, w = job.rsplit("@", 1)
+            if isinstance(res, BaseException):
+                self.failures[(name, w)] = res
+            else:
+                self.cache[(name, w)] = res
+
+
+# The servers the Python clients run against (the `where` keys of Results.get): one process
+# per server runs every case set meant for it.
+PY_WHERES = ["pg", "pg-minimal", "pg-duckdb-example", "pg-write", "riffq", "riffq-write",
+             "minimal", "duckdb-example"]
+
+
+def target_kind(where: str) -> str:
+    """Which server a `where` key names: PostgreSQL, the DuckDB riffq, or an example."""
+    if where.startswith("pg"):
+        return "pg"
+    return "riffq" if where.startswith("riffq") else where
+
 
 @pytest.fixture(scope="module")
 def results(client_programs) -> Results:
     return Results()
+
+
+def python_plan(where: str) -> List[Tuple[Client, List[Case]]]:
+    """The Python clients and their cases for one server (the `where` keys of the tests)."""
+    if where.endswith("write"):
+        return [(c, cases) for c, cases in WRITE_CLIENTS]
+    cases = {"minimal": MINIMAL_CASES, "duckdb-example": DUCKDB_EXAMPLE_CASES}.get(
+        where.removeprefix("pg-"), MATRIX_CASES)
+    return [(c, cases_for(c, cases)) for c in CLIENTS if python_job(c)]
 
 
 def pg_target(pg) -> Target:
@@ -226,6 +311,29 @@ def test_pgjdbc_protocol(client: Client, case: Case, pg, riffq_duckdb, results: 
     expected = results.get(client, "pg-java", pg_target(pg), JAVA_CASES)[case.id]
     assert "error" not in expected, f"test bug: PostgreSQL rejects the case: {expected['error']}"
     got = results.get(client, "riffq-java", riffq_target(riffq_duckdb), JAVA_CASES)[case.id]
+    assert got == expected
+
+
+WRITE_CLIENTS = [
+    *[(Client(f"py-orm-{d}", PY + ["orm", d], "pgurl", env={"PGTZ": "UTC"}), ORM_CASES)
+      for d in ("psycopg", "psycopg2", "asyncpg", "pg8000")],
+    *[(Client(f"py-pandas-{m}", PY + ["pandas", m], "pgurl", env={"PGTZ": "UTC"}), TO_SQL_CASES)
+      for m in ("to_sql-none", "to_sql-multi")],
+]
+
+
+@pytest.mark.parametrize("client,cases,case", [
+    pytest.param(cl, cases, ca, id=f"{cl.name}-{ca.id}",
+                 marks=[pytest.mark.xfail(strict=True, reason=cl.xfail[ca.id])]
+                 if ca.id in cl.xfail else [])
+    for cl, cases in WRITE_CLIENTS for ca in cases])
+def test_python_writes(client: Client, cases: List[Case], case: Case, pg, riffq_duckdb,
+                       results: Results) -> None:
+    """SQLAlchemy ORM sessions and pandas to_sql write through riffq into DuckDB and read back
+    what PostgreSQL gives the same program."""
+    expected = results.get(client, "pg-write", pg_target(pg), cases)[case.id]
+    assert "error" not in expected, f"test bug: PostgreSQL rejects the case: {expected['error']}"
+    got = results.get(client, "riffq-write", riffq_target(riffq_duckdb), cases)[case.id]
     assert got == expected
 
 

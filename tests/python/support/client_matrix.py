@@ -162,6 +162,19 @@ JAVA_CASES = [
 ]
 
 
+# Python writes (tests/clients/python/matrix.py): the SQLAlchemy ORM over a mapped class made by
+# create_all (insert + commit, filter with parameters, get, update/delete, rollback), and pandas
+# DataFrame.to_sql read back with read_sql. The sql says what the program does (ORM) or reads.
+ORM_CASES = [Case(cid, what, (), "write") for cid, what in (
+    ("orm-insert", "session.add_all(3 items); commit; select all"),
+    ("orm-filter", "select(Item).where(score > -1.0, name != 'bob')"),
+    ("orm-get", "session.get(Item, 2)"),
+    ("orm-update", "attribute change, update(), delete(); commit; select all"),
+    ("orm-rollback", "attribute change; flush; rollback; select"),
+)]
+TO_SQL_CASES = [Case("to_sql", "select * from cm_pandas order by i", (), "write")]
+
+
 @dataclass
 class Target:
     host: str
@@ -204,6 +217,42 @@ class Client:
 
 class ClientFailed(AssertionError):
     pass
+
+
+PY_MATRIX = os.path.join(ROOT, "tests", "clients", "python", "matrix.py")
+
+
+def python_job(client: Client) -> Optional[Tuple[str, str]]:
+    """(lib, mode) when the client is tests/clients/python/matrix.py, else None."""
+    return (client.argv[2], client.argv[3]) if client.argv[1:2] == [PY_MATRIX] else None
+
+
+def run_python_batch(jobs: Sequence[Tuple[Client, Sequence[Case]]], target: Target,
+                     timeout: float = 600) -> Dict[str, Any]:
+    """Runs the Python clients in one process against one target (importing pandas, polars,
+    SQLAlchemy … once instead of once per client): per client name its {case id: result}, or a
+    ClientFailed when that client could not run or connect."""
+    batch = [{"name": c.name, "lib": python_job(c)[0], "mode": python_job(c)[1],
+              "cases": [k.as_json() for k in cases]} for c, cases in jobs]
+    env = dict(os.environ, PGTZ="UTC")
+    proc = subprocess.run(jobs[0][0].argv[:2] + ["batch", "-", target.url("postgresql")],
+                          input=json.dumps(batch), capture_output=True, text=True,
+                          timeout=timeout, env=env)
+    if proc.returncode != 0:
+        raise ClientFailed(f"the Python clients exited {proc.returncode} against port "
+                           f"{target.port}:\n{proc.stderr[-4000:]}")
+    results = json.loads(proc.stdout)
+    out: Dict[str, Any] = {}
+    for client, cases in jobs:
+        name, got = client.name, results.get(client.name, {"failed": "no result"})
+        missing = [c.id for c in cases if c.id not in got]
+        if "failed" in got:
+            out[name] = ClientFailed(f"{name} failed against port {target.port}: {got['failed']}")
+        elif missing:
+            out[name] = ClientFailed(f"{name} gave no result for {missing}")
+        else:
+            out[name] = got
+    return out
 
 
 def run_client(client: Client, target: Target, cases: Sequence[Case],
@@ -289,8 +338,14 @@ class MatrixDuckDBHandler(DuckDBHandler):
             i, typ, arr = int(m.group(1)) - 1, m.group(2).lower(), m.group(3)
             values[i] = [] if arr else _PLACEHOLDER.get(typ, None)
         stripped = sql.strip().rstrip(";")
+        # A cursor of its own: a failed probe inside the client's transaction would abort it
+        # (DuckDB has no savepoints), and the client's next statement would fail.
+        probe = self.con.cursor()
         try:
-            self.cursor(connection_id).execute(f"SELECT * FROM ({stripped}) AS q LIMIT 0", values)
+            probe.execute(f"SET search_path = '{self.search_path}'")
+            probe.execute(f"SELECT * FROM ({stripped}) AS q LIMIT 0", values)
             return values
         except Exception:  # noqa: BLE001 - e.g. LIMIT '' : fall back to NULLs
             return None
+        finally:
+            probe.close()
