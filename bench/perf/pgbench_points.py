@@ -57,6 +57,15 @@ def read_latencies(log_dir: str) -> List[int]:
     return out
 
 
+def failure(res: subprocess.CompletedProcess) -> str:
+    """The line of pgbench's output that says why it failed (a client's abort names the
+    server's error), else its last line."""
+    lines = [line.strip() for line in (res.stderr + res.stdout).splitlines() if line.strip()]
+    why = next((line for line in lines if "aborted" in line or "ERROR" in line
+                or "FATAL" in line), lines[-1] if lines else f"exit {res.returncode}")
+    return why.replace("pgbench: error: ", "")[:240]
+
+
 def run_point(endpoint: Endpoint, statement: str, clients: int, mode: str,
               seconds: Optional[float] = None, transactions: Optional[int] = None) -> dict:
     """One pgbench run: -T seconds, or -t transactions per client. Returns qps, p50_ms,
@@ -65,14 +74,17 @@ def run_point(endpoint: Endpoint, statement: str, clients: int, mode: str,
         script = os.path.join(tmp, "script.sql")
         with open(script, "w") as f:
             f.write(SCRIPTS[statement] + "\n")
-        length = ["-t", str(transactions)] if transactions else ["-T", str(int(seconds or 1))]
+        # pgbench's -T clock includes connecting its clients (SCRAM, and a fork per backend
+        # on PostgreSQL): 64 clients on a busy machine took over a second, leaving 0 transactions.
+        duration = int(seconds or 1) + clients // 32
+        length = ["-t", str(transactions)] if transactions else ["-T", str(duration)]
         cmd = [PGBENCH, "-n", "-h", endpoint.host, "-p", str(endpoint.port), "-U", endpoint.user,
                "-f", script, "-c", str(clients), "-j", str(min(clients, 2)), "-M", mode,
                "--log", "--log-prefix", os.path.join(tmp, "pgbench_log"), *length,
                endpoint.dbname]
         env = dict(os.environ, PGPASSWORD=endpoint.password, PGSSLMODE="disable",
                    PGCONNECT_TIMEOUT="20")
-        limit = (seconds or 0) + 120
+        limit = duration + 120
         try:
             res = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=limit,
                                  cwd=tmp)
@@ -80,8 +92,7 @@ def run_point(endpoint: Endpoint, statement: str, clients: int, mode: str,
             return {"error": f"pgbench did not finish in {limit:.0f} s"}
         tps = re.search(r"tps = ([\d.]+)", res.stdout)
         if res.returncode != 0 or not tps:
-            tail = (res.stderr.strip() or res.stdout.strip()).splitlines()
-            return {"error": " / ".join(tail[-2:])[:240] if tail else f"exit {res.returncode}"}
+            return {"error": failure(res)}
         lat = read_latencies(tmp)
     return {"qps": float(tps.group(1)), "transactions": len(lat),
             "p50_ms": percentile(lat, 50) / 1000.0, "p99_ms": percentile(lat, 99) / 1000.0}
