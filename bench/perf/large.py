@@ -78,15 +78,15 @@ def measure(ep: Endpoint, server_pid: int, fmt: str, rows: int, repeat: int) -> 
             # Connected before sampling: PostgreSQL's backend for it is then in the tree for
             # the whole read (its CPU seconds, its memory in the base).
             with connect(ep) as conn, TreeSampler(server_pid) as s:
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 got = READERS[fmt](conn, "select * from big")
-                dt = time.perf_counter() - t0
+                dt, client_cpu = time.perf_counter() - t0, time.process_time() - c0
         except Exception as exc:  # a peer without binary results, say: reported, not fatal
             return {"rows": rows, "error": f"{type(exc).__name__}: {str(exc).strip()[:200]}"}
         if got["rows"] != rows:
             return {"rows": rows, "error": f"got {got['rows']} rows, expected {rows}"}
         if not best or dt < best["seconds"]:
             best = {"rows": rows, "seconds": dt, "rows_s": rows / dt, "mb_s": got["bytes"] / dt / 1e6,
-                    "result_mb": got["bytes"] / 1e6, "cpu_s": s.cpu_s,
+                    "result_mb": got["bytes"] / 1e6, "cpu_s": s.cpu_s, "client_cpu_s": client_cpu,
                     "rss_base_mb": s.base / 1e6, "rss_peak_mb": s.peak / 1e6}
     return best

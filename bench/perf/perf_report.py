@@ -69,7 +69,9 @@ def small_table(points: List[dict], modes: List[str]) -> List[str]:
         if k not in keys:
             keys.append(k)
     lines = ["## Small queries (pgbench)", "",
-             "Each cell: q/s (ratio to PostgreSQL's q/s in the same mode) · p50 / p99 latency ms.",
+             "Each cell: q/s (ratio to PostgreSQL's q/s in the same mode) · p50 / p99 latency ms "
+             "(from pgbench's per-transaction log; pgbench stamps times once per pass over its "
+             "clients, so with 32 clients per thread a p50 can read 0.00).",
              "", "| statement | server | clients | " + " | ".join(modes) + " | target | verdict |",
              "|---|---|---:|" + "---:|" * len(modes) + "---|---|"]
     order = {st: i for i, st in enumerate(dict.fromkeys(k[0] for k in keys))}
@@ -102,16 +104,17 @@ def small_table(points: List[dict], modes: List[str]) -> List[str]:
 def large_table(points: List[dict]) -> List[str]:
     lines = ["## Large results (`select * from big`: int8, float8, 20-char text, timestamp)", "",
              "Text: a header-only reader (libpq connects, rows are not materialised); binary: "
-             "psycopg 3 binary cursor. Server CPU and RSS are summed over its process tree; "
-             "RSS is flat when the peak grows by at most max(16 MB, 10 % of the result).", "",
-             "| format | server | rows | rows/s | MB/s | ×PG rows/s | server CPU s | "
+             "psycopg 3 binary cursor. Server CPU and RSS are summed over its process tree "
+             "(client CPU: the reading process, to see which side is the limit); RSS is flat "
+             "when the peak grows by at most max(16 MB, 10 % of the result).", "",
+             "| format | server | rows | rows/s | MB/s | ×PG rows/s | server CPU s | client CPU s | "
              "server RSS MB base → peak | target | verdict |",
-             "|---|---|---:|---:|---:|---:|---:|---:|---|---|"]
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|"]
     base = {p["format"]: p for p in points if p["server"] == POSTGRES and "error" not in p}
     for p in points:
         if "error" in p:
             lines.append(f"| {p['format']} | {p['server']} | {p['rows']:,} | error: "
-                         f"{p['error'][:100]} | | | | | | |")
+                         f"{p['error'][:100]} | | | | | | | |")
             continue
         r = ratio(p["rows_s"], base.get(p["format"], {}).get("rows_s"))
         t = v = ""
@@ -122,7 +125,7 @@ def large_table(points: List[dict]) -> List[str]:
             v = verdict(r, LARGE_TARGET) + (f"; RSS {'flat' if flat else 'grew'} (+{growth:.1f} MB)")
         lines.append(f"| {p['format']} | {p['server']} | {p['rows']:,} | {p['rows_s'] / 1e6:.2f} M | "
                      f"{p['mb_s']:.0f} | {'' if r is None or p['server'] == POSTGRES else f'{r:.2f}×'} | "
-                     f"{p['cpu_s']:.2f} | {p['rss_base_mb']:.0f} → {p['rss_peak_mb']:.0f} | {t} | {v} |")
+                     f"{p['cpu_s']:.2f} | {p['client_cpu_s']:.2f} | {p['rss_base_mb']:.0f} → {p['rss_peak_mb']:.0f} | {t} | {v} |")
     return lines
 
 
