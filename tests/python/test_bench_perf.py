@@ -22,7 +22,7 @@ def test_tiny_run_measures_every_kind(tmp_path) -> None:
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     res = json.loads((out / "perf.json").read_text())
 
-    small = {(p["statement"], p["server"]): p for p in res["small"]}
+    small = {(p["statement"], p["server"]): p for p in res["small"] if p["clients"] == 1}
     expected = {
         "select 1": ["PostgreSQL 15", "riffq · tag", "riffq · reader", "riffq · arrow_batch"],
         "100-row select": ["PostgreSQL 15", "riffq · reader", "riffq · arrow_batch"],
@@ -37,8 +37,10 @@ def test_tiny_run_measures_every_kind(tmp_path) -> None:
             assert 0 <= point["p50_ms"] <= point["p99_ms"]
     assert not any(p["server"] == "buenavista" for p in res["small"])
     assert "buenavista: not run (--no-peers)" in res["meta"]["notes"]
-    if res["meta"]["workers"]:
-        assert "error" not in small[("select 1", "riffq · reader, workers=2")]
+    if res["meta"]["workers"]:  # 2 clients: the workers' point, beside PostgreSQL's
+        two = {p["server"]: p for p in res["small"] if p["clients"] == 2}
+        assert set(two) == {"PostgreSQL 15", "riffq · reader, workers=2"}
+        assert all("error" not in p and p["transactions"] == 40 for p in two.values()), two
     else:
         assert any("workers=2: n/a" in n for n in res["meta"]["notes"])
 
