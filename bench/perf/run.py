@@ -110,6 +110,7 @@ def main() -> None:
     prof = PROFILES[profile]
     notes: List[str] = []
     t_start = time.time()
+    commit = git_commit()  # of the tree at the start (the package measured is what is installed)
 
     bv_python = None
     if args.no_peers:
@@ -180,7 +181,7 @@ def main() -> None:
     res["meta"] = {
         "profile": profile, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(t_start)),
         "seconds": round(time.time() - t_start), "machine": machine(),
-        "command": "python bench/perf/run.py " + " ".join(sys.argv[1:]), "commit": git_commit(),
+        "command": "python bench/perf/run.py " + " ".join(sys.argv[1:]), "commit": commit,
         "riffq": getattr(riffq, "__version__", "?"), "modes": list(prof["modes"]),
         "workers": workers, "notes": notes, "profile_settings": prof,
     }
