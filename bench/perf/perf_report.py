@@ -47,6 +47,11 @@ def verdict(worst: Optional[float], target: float, what: str = "") -> str:
     return f"missed by {100 * (1 - worst / target):.0f} % ({worst:.2f}×{where})"
 
 
+def times(r: Optional[float], server: str) -> str:
+    """A ratio cell: empty for PostgreSQL itself and where there is nothing to compare."""
+    return "" if r is None or server == POSTGRES else f"{r:.2f}×"
+
+
 def kq(qps: float) -> str:
     return f"{qps / 1000:.1f} k" if qps >= 1000 else f"{qps:.0f}"
 
@@ -122,10 +127,11 @@ def large_table(points: List[dict]) -> List[str]:
             growth = p["rss_peak_mb"] - p["rss_base_mb"]
             flat = growth <= max(16.0, 0.1 * p["result_mb"])
             t = f"≥ {LARGE_TARGET:.0f}×, RSS flat"
-            v = verdict(r, LARGE_TARGET) + (f"; RSS {'flat' if flat else 'grew'} (+{growth:.1f} MB)")
-        lines.append(f"| {p['format']} | {p['server']} | {p['rows']:,} | {p['rows_s'] / 1e6:.2f} M | "
-                     f"{p['mb_s']:.0f} | {'' if r is None or p['server'] == POSTGRES else f'{r:.2f}×'} | "
-                     f"{p['cpu_s']:.2f} | {p['client_cpu_s']:.2f} | {p['rss_base_mb']:.0f} → {p['rss_peak_mb']:.0f} | {t} | {v} |")
+            v = verdict(r, LARGE_TARGET) + f"; RSS {'flat' if flat else 'grew'} (+{growth:.1f} MB)"
+        lines.append(f"| {p['format']} | {p['server']} | {p['rows']:,} | "
+                     f"{p['rows_s'] / 1e6:.2f} M | {p['mb_s']:.0f} | {times(r, p['server'])} | "
+                     f"{p['cpu_s']:.2f} | {p['client_cpu_s']:.2f} | "
+                     f"{p['rss_base_mb']:.0f} → {p['rss_peak_mb']:.0f} | {t} | {v} |")
     return lines
 
 
@@ -141,8 +147,7 @@ def connection_table(rates: List[dict], idle: List[dict]) -> List[str]:
             continue
         x = ratio(r["per_s"], base)
         riffq = r["server"].startswith("riffq")
-        lines.append(f"| {test} | {r['server']} | {r['per_s']:.0f} /s | "
-                     f"{'' if x is None or r['server'] == POSTGRES else f'{x:.2f}×'} | "
+        lines.append(f"| {test} | {r['server']} | {r['per_s']:.0f} /s | {times(x, r['server'])} | "
                      f"{'≥ 1.0×' if riffq else ''} | {verdict(x, SCRAM_TARGET) if riffq else ''} |")
     for r in idle:
         test = f"{r['connections']} idle connections: server RSS (PSS) MB"
