@@ -22,6 +22,7 @@ SMALL_TARGETS: List[Tuple[str, str, Optional[Tuple[int, ...]], float]] = [
     ("select 1", "riffq · reader", (1,), 0.7),
     ("select 1", "riffq · arrow_batch", (1,), 0.5),
     ("SHOW TimeZone", "riffq · core", None, 1.0),
+    ("SET", "riffq · core", None, 1.0),
     ("catalog lookup", "riffq · core", None, 1.0),
     ("select 1", "riffq · reader, workers=", (8, 64), 0.8),
 ]

@@ -19,6 +19,7 @@ SCRIPTS: Dict[str, str] = {
     "select 1": "select 1;",
     "100-row select": "select * from t100;",
     "SHOW TimeZone": "SHOW TimeZone;",
+    "SET": "SET application_name = 'bench';",
     "catalog lookup": "SELECT typname FROM pg_catalog.pg_type WHERE oid = 23;",
 }
 MODES = ("simple", "extended", "prepared")

@@ -52,6 +52,7 @@ PLAN = {
     "select 1": ["tag", "reader", "arrow_batch"],
     "100-row select": ["reader", "arrow_batch"],
     "SHOW TimeZone": ["core"],
+    "SET": ["core"],
     "catalog lookup": ["core"],
 }
 

@@ -27,6 +27,7 @@ def test_tiny_run_measures_every_kind(tmp_path) -> None:
         "select 1": ["PostgreSQL 15", "riffq · tag", "riffq · reader", "riffq · arrow_batch"],
         "100-row select": ["PostgreSQL 15", "riffq · reader", "riffq · arrow_batch"],
         "SHOW TimeZone": ["PostgreSQL 15", "riffq · core"],
+        "SET": ["PostgreSQL 15", "riffq · core"],
         "catalog lookup": ["PostgreSQL 15", "riffq · core"],
     }
     for statement, names in expected.items():
