@@ -274,7 +274,10 @@ int numeric_to_decimal(const uint8_t* p, int32_t len, int scale, __int128* out) 
 // ---- ColumnBuilder ----------------------------------------------------------------------
 
 ColumnBuilder::ColumnBuilder(const ColumnSpec& spec)
-    : kind_(spec.kind), precision_(spec.precision), scale_(spec.scale) {
+    : kind_(spec.kind),
+      precision_(spec.precision),
+      scale_(spec.scale),
+      exact_depth_(spec.exact_depth) {
   if (kind_ == ColumnKind::List) {
     depth_ = spec.list_depth < 1 ? 1 : spec.list_depth;
     if (depth_ > 1) {
@@ -569,6 +572,10 @@ bool ColumnBuilder::append_array(const uint8_t* p, int32_t len, std::string* err
   // missing ones are treated as length 1; an empty array is an empty outer list.
   int64_t eff[kMaxDims + 1];
   const int depth = depth_;
+  if (exact_depth_ && ndim > 0 && ndim != depth) {
+    *error = kArrayDepthError + std::to_string(ndim) + " dimensions";
+    return false;
+  }
   if (total == 0) {
     append_list_entries(1, 0);
     return true;

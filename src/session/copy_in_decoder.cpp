@@ -64,6 +64,7 @@ client::ColumnSpec spec_for(const CopyInColumn& c, bool binary, bool* convert) {
     }
     spec.kind = client::ColumnKind::List;
     spec.list_depth = 1;
+    spec.exact_depth = true;  // never fold a 2-D array into a list silently: refused below
     spec.element = std::move(leaf);
     return spec;
   }
@@ -108,9 +109,26 @@ size_t binary_width(client::ColumnKind k) {
 
 }  // namespace
 
+// 0A000 for a multi-dimensional array: a list column holds one dimension, and folding the
+// others away would change the value (the catalog records no declared dimensions).
+PgError CopyInDecoder::array_depth_error(size_t col, const std::string& why) const {
+  PgError e = PgError::error(sqlstate::FEATURE_NOT_SUPPORTED,
+                             "COPY FROM STDIN cannot keep an " + why + " in column \"" +
+                                 columns_[col].name + "\": arrays arrive as one-dimensional lists");
+  e.hint = "Send one-dimensional arrays (unnest or flatten the others first).";
+  return e;
+}
+
 CopyInDecoder::CopyInDecoder(CopyInPlan plan)
     : plan_(std::move(plan)), input_(plan_.date_order, plan_.time_zone) {
   if (!plan_.columns.empty()) set_columns(plan_.columns);
+  for (size_t r = 0; r < plan_.relation.size(); ++r) {
+    if (!plan_.relation[r].not_null) continue;
+    int col = -1;
+    for (size_t i = 0; i < plan_.columns.size(); ++i)
+      if (plan_.columns[i].name == plan_.relation[r].name) col = static_cast<int>(i);
+    not_null_.emplace_back(r, col);
+  }
   if (plan_.spec.format == Format::BINARY) {
     binary_ = std::make_unique<client::CopyBinaryDecoder>(&builders_, [this](size_t n) {
       std::vector<CopyInColumn> cols(n);
@@ -190,9 +208,13 @@ void CopyInDecoder::export_schema(ArrowSchema* out) const {
 bool CopyInDecoder::feed(std::string_view data) {
   if (failed_) return false;
   if (binary_) {
-    if (binary_->feed(reinterpret_cast<const uint8_t*>(data.data()), data.size()) ==
-        client::DecodeStatus::Failed)
-      return binary_error();
+    const int64_t before = binary_->rows();
+    const bool ok = binary_->feed(reinterpret_cast<const uint8_t*>(data.data()), data.size()) !=
+                    client::DecodeStatus::Failed;
+    // The complete rows come first, as PostgreSQL inserts (and checks) each before the next.
+    for (int64_t r = before; r < binary_->rows() && !not_null_.empty(); ++r)
+      if (!check_not_null(r - batch_start_, r + 1)) return false;
+    if (!ok) return binary_error();
     rows_ = binary_->rows();
     return !failed_;
   }
@@ -226,6 +248,9 @@ bool CopyInDecoder::binary_error() {
   if (col >= 0 && static_cast<size_t>(col) < columns_.size()) {
     const std::string where = "COPY " + plan_.table + ", line " + std::to_string(line) +
                               ", column " + columns_[static_cast<size_t>(col)].name;
+    const std::string& why = binary_->error();
+    if (size_t at = why.find(client::kArrayDepthError); at != std::string::npos)
+      return fail(array_depth_error(static_cast<size_t>(col), why.substr(at)), where);
     // As the receive functions: a short value runs out of message (pq_getmsg*); anything
     // else malformed or left unread is "incorrect binary data format".
     const size_t width = binary_width(specs_[static_cast<size_t>(col)].kind);
@@ -330,7 +355,39 @@ bool CopyInDecoder::text_line(std::string_view line) {
       fields_[i].reset();
     if (!append_value(i, fields_[i] ? &*fields_[i] : nullptr)) return false;
   }
+  if (!not_null_.empty() && !check_not_null(rows_ - batch_start_, line_no_)) return false;
   ++rows_;
+  return true;
+}
+
+bool CopyInDecoder::check_not_null(int64_t row, int64_t line) {
+  for (const auto& [rel, col] : not_null_) {
+    if (col >= 0 && !builders_[static_cast<size_t>(col)].is_null(row)) continue;
+    PgError e = PgError::error("23502", "null value in column \"" + plan_.relation[rel].name +
+                                            "\" of relation \"" + plan_.table +
+                                            "\" violates not-null constraint");
+    if (!binary_) {  // ExecBuildSlotValueDescription: output text, 64 bytes at most per value
+      std::string detail;
+      for (const auto& c : plan_.relation) {
+        if (!detail.empty()) detail += ", ";
+        const std::string* v = nullptr;
+        for (size_t i = 0; i < columns_.size(); ++i)
+          if (columns_[i].name == c.name && fields_[i]) v = &*fields_[i];
+        if (v == nullptr) {
+          detail += "null";
+        } else if (v->size() <= 64) {
+          detail += *v;
+        } else {
+          size_t n = 64;
+          while (n > 0 && (static_cast<uint8_t>((*v)[n]) & 0xC0) == 0x80) --n;  // whole chars
+          detail += v->substr(0, n) + "...";
+        }
+      }
+      e.detail = "Failing row contains (" + detail + ").";
+    }
+    return fail(std::move(e), binary_ ? "COPY " + plan_.table + ", line " + std::to_string(line)
+                                      : line_context());
+  }
   return true;
 }
 
@@ -391,6 +448,8 @@ bool CopyInDecoder::append_value(size_t col, const std::string* value) {
                  static_cast<int32_t>(scratch_.size()), &why))
       return true;
   }
+  if (why.rfind(client::kArrayDepthError, 0) == 0)
+    return fail(array_depth_error(col, why), context());
   return fail(PgError::error(sqlstate::INVALID_TEXT_REPRESENTATION, why), context());
 }
 

@@ -52,37 +52,50 @@ char message_type(const wire::FrontendMessage& m) {
 
 }  // namespace
 
-std::vector<CopyInColumn> Session::copy_in_columns(const sql::CopySpec& spec,
-                                                   PgError& error) const {
-  // The registered table's columns, read from the catalog engine as pg_attribute holds them.
-  std::vector<CopyInColumn> table;
-  if (config_.catalog && !config_.lazy_catalog) {
+bool Session::copy_in_columns(const sql::CopySpec& spec, CopyInPlan& plan, PgError& error) {
+  // The registered table's columns, read from the catalog engine as pg_attribute holds them
+  // (a lazy source's objects come with the snapshot loaded for this statement).
+  std::vector<CopyInColumn>& table = plan.relation;
+  if (lazy_error_) {
+    error = *lazy_error_;
+    lazy_error_.reset();
+    return false;
+  }
+  auto snapshot = std::move(lazy_snapshot_);  // each statement loads the source again
+  lazy_snapshot_.reset();
+  if (config_.catalog) {
     std::string name = quote_ident(spec.table);
     if (!spec.schema.empty()) name = quote_ident(spec.schema) + "." + name;
     try {
       catalog::SessionInfo s = catalog_session();
-      auto q = config_.catalog->prepare(
-          "SELECT a.attname::text, a.atttypid::int8, a.atttypmod::int8 FROM "
-          "pg_catalog.pg_attribute a WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 "
-          "AND NOT a.attisdropped ORDER BY a.attnum",
-          {25}, s);
+      static const char* sql =
+          "SELECT a.attname::text, a.atttypid::int8, a.atttypmod::int8, "
+          "a.attnotnull AND NOT a.atthasdef FROM pg_catalog.pg_attribute a "
+          "WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped "
+          "ORDER BY a.attnum";
+      auto q = snapshot ? config_.catalog->prepare(sql, {25}, s, snapshot)
+                        : config_.catalog->prepare(sql, {25}, s);
       auto r = config_.catalog->execute(q, {name}, s);
       for (const auto& row : r.rows) {
-        if (row.size() != 3 || !row[0].is_text() || !row[1].is_int() || !row[2].is_int()) continue;
+        if (row.size() != 4 || !row[0].is_text() || !row[1].is_int() || !row[2].is_int()) continue;
         table.push_back({std::string(row[0].as_text()), static_cast<uint32_t>(row[1].as_int()),
-                         static_cast<int32_t>(row[2].as_int())});
+                         static_cast<int32_t>(row[2].as_int()),
+                         row[3].is_bool() && row[3].as_bool()});
       }
     } catch (const std::exception&) {
       table.clear();  // not in the catalog: the columns are typed as text
     }
   }
-  if (spec.columns.empty()) return table;
-  std::vector<CopyInColumn> cols;
+  if (spec.columns.empty()) {
+    plan.columns = table;
+    return true;
+  }
+  std::vector<CopyInColumn>& cols = plan.columns;
   for (const auto& name : spec.columns) {
     if (std::any_of(cols.begin(), cols.end(), [&](const auto& c) { return c.name == name; })) {
       error = PgError::error(sqlstate::DUPLICATE_COLUMN,
                              "column \"" + name + "\" specified more than once");
-      return {};
+      return false;
     }
     auto it =
         std::find_if(table.begin(), table.end(), [&](const auto& c) { return c.name == name; });
@@ -93,27 +106,28 @@ std::vector<CopyInColumn> Session::copy_in_columns(const sql::CopySpec& spec,
     } else {
       error = PgError::error(sqlstate::UNDEFINED_COLUMN, "column \"" + name + "\" of relation \"" +
                                                              spec.table + "\" does not exist");
-      return {};
+      return false;
     }
   }
-  return cols;
+  return true;
 }
 
 bool Session::start_copy_in(const sql::CopySpec& spec, PgError& error) {
   if (!spec.error_code.empty()) {
     error = PgError::error(spec.error_code, spec.error);
-    return false;
-  }
-  if (!config_.copy_in_enabled) {
+  } else if (!config_.copy_in_enabled) {
     error = PgError::error(sqlstate::FEATURE_NOT_SUPPORTED,
                            "COPY FROM STDIN is not supported by this server");
     error.hint = "The server's handler does not implement a copy-in hook.";
+  }
+  if (!error.message.empty()) {  // refused before the columns are read: drop a loaded catalog
+    lazy_snapshot_.reset();
+    lazy_error_.reset();
     return false;
   }
   error = PgError{};
   CopyInPlan plan;
-  plan.columns = copy_in_columns(spec, error);
-  if (!error.message.empty()) return false;
+  if (!copy_in_columns(spec, plan, error)) return false;
   plan.spec = spec;
   plan.table = spec.table;
   const types::EncodeOptions opts = settings_.encode_options();

@@ -26,6 +26,7 @@ class GrowBuffer {
   ~GrowBuffer();
 
   uint8_t* data() { return data_; }
+  const uint8_t* data() const { return data_; }
   size_t size() const { return size_; }
   // Appends n uninitialised bytes and returns a pointer to them.
   uint8_t* extend(size_t n) {
@@ -63,6 +64,8 @@ class ColumnBuilder {
   void append_null();
 
   int64_t length() const { return length_; }
+  // Whether value i of the current batch is NULL.
+  bool is_null(int64_t i) const { return (validity_.data()[i >> 3] & (1u << (i & 7))) == 0; }
   // Bytes held by this column's buffers (to cut batches by size).
   size_t byte_size() const;
   // Moves the batch into *out (release set) and starts an empty batch.
@@ -78,6 +81,7 @@ class ColumnBuilder {
   int precision_ = 0;
   int scale_ = 0;
   int depth_ = 0;                         // List levels below and including this one
+  bool exact_depth_ = false;              // List: see ColumnSpec::exact_depth
   std::unique_ptr<ColumnBuilder> child_;  // List: next level
   int64_t length_ = 0;
   int64_t null_count_ = 0;
@@ -87,6 +91,10 @@ class ColumnBuilder {
   GrowBuffer offsets_;  // int32 offsets (variable and list)
   int64_t var_bytes_ = 0;
 };
+
+// The start of append()'s error for an array whose dimensionality a List column with
+// exact_depth refuses ("array of 2 dimensions").
+inline constexpr const char* kArrayDepthError = "array of ";
 
 // Arrow export helpers: a struct ("+s") schema with one child per column, and a struct
 // array over finished column arrays (the C stream's record batch convention).

@@ -60,6 +60,7 @@ struct ColumnSpec {
   int scale = 0;
   bool cast_to_text = false;  // the server sends `col::text` (or `::text[]` for arrays)
   int list_depth = 0;         // List: nesting depth (≥ 1)
+  bool exact_depth = false;   // List: refuse arrays of another dimensionality (else folded)
   std::shared_ptr<ColumnSpec> element;  // List: the leaf element
 
   // The Arrow format string of this column (for List: of the outermost level).

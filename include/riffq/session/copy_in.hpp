@@ -37,6 +37,7 @@ struct CopyInColumn {
   std::string name;
   uint32_t type_oid = 25;
   int32_t typmod = -1;
+  bool not_null = false;  // NOT NULL without a default: a NULL is 23502, as PostgreSQL
 };
 
 // What is being copied: the statement's options, the table (as PostgreSQL names it in CONTEXT
@@ -45,6 +46,9 @@ struct CopyInPlan {
   sql::CopySpec spec;
   std::string table;
   std::vector<CopyInColumn> columns;
+  // The registered table's columns in order (empty: not registered), for NOT NULL columns the
+  // COPY leaves out and the DETAIL "Failing row contains (…)".
+  std::vector<CopyInColumn> relation;
   types::DateOrder date_order = types::DateOrder::MDY;
   std::string time_zone = "UTC";
 };
@@ -80,6 +84,9 @@ class CopyInDecoder {
   bool header_line();
   bool append_row();
   bool append_value(size_t col, const std::string* value);
+  // 23502 for the first NOT NULL column the row `row` (of the current batch) leaves NULL.
+  bool check_not_null(int64_t row, int64_t line);
+  PgError array_depth_error(size_t col, const std::string& why) const;
   bool binary_error();
   bool fail(PgError e, std::string context);
   std::string line_context() const;
@@ -90,6 +97,8 @@ class CopyInDecoder {
   std::vector<client::ColumnBuilder> builders_;
   std::vector<bool> convert_;  // per column: run the type's text input (else keep the text)
   std::vector<bool> force_not_null_, force_null_;
+  // NOT NULL columns of plan_.relation: (relation index, index in columns_ or -1 if not copied)
+  std::vector<std::pair<size_t, int>> not_null_;
   types::TextInputContext input_;
   std::unique_ptr<client::CopyBinaryDecoder> binary_;
   std::string pending_;    // text/CSV: bytes of an unfinished line
