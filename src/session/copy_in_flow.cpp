@@ -56,26 +56,24 @@ bool Session::copy_in_columns(const sql::CopySpec& spec, CopyInPlan& plan, PgErr
   // The registered table's columns, read from the catalog engine as pg_attribute holds them
   // (a lazy source's objects come with the snapshot loaded for this statement).
   std::vector<CopyInColumn>& table = plan.relation;
-  if (lazy_error_) {
-    error = *lazy_error_;
-    lazy_error_.reset();
-    return false;
-  }
-  auto snapshot = std::move(lazy_snapshot_);  // each statement loads the source again
-  lazy_snapshot_.reset();
   if (config_.catalog) {
     std::string name = quote_ident(spec.table);
     if (!spec.schema.empty()) name = quote_ident(spec.schema) + "." + name;
+    const bool source_failed = lazy_error_.has_value();
+    PgError catalog_error;
+    auto q = prepare_catalog(
+        "SELECT a.attname::text, a.atttypid::int8, a.atttypmod::int8, "
+        "a.attnotnull AND NOT a.atthasdef FROM pg_catalog.pg_attribute a "
+        "WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped "
+        "ORDER BY a.attnum",
+        {25}, catalog_error);
+    if (!q && source_failed) {  // the lazy source could not be read: the COPY fails with it
+      error = catalog_error;
+      return false;
+    }
     try {
       catalog::SessionInfo s = catalog_session();
-      static const char* sql =
-          "SELECT a.attname::text, a.atttypid::int8, a.atttypmod::int8, "
-          "a.attnotnull AND NOT a.atthasdef FROM pg_catalog.pg_attribute a "
-          "WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped "
-          "ORDER BY a.attnum";
-      auto q = snapshot ? config_.catalog->prepare(sql, {25}, s, snapshot)
-                        : config_.catalog->prepare(sql, {25}, s);
-      auto r = config_.catalog->execute(q, {name}, s);
+      auto r = q ? config_.catalog->execute(*q, {name}, s) : catalog::CatalogResult{};
       for (const auto& row : r.rows) {
         if (row.size() != 4 || !row[0].is_text() || !row[1].is_int() || !row[2].is_int()) continue;
         table.push_back({std::string(row[0].as_text()), static_cast<uint32_t>(row[1].as_int()),
