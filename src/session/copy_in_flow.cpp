@@ -52,28 +52,24 @@ char message_type(const wire::FrontendMessage& m) {
 
 }  // namespace
 
-bool Session::copy_in_columns(const sql::CopySpec& spec, CopyInPlan& plan, PgError& error) {
+std::vector<CopyInColumn> Session::copy_in_columns(const sql::CopySpec& spec,
+                                                   PgError& error) const {
   // The registered table's columns, read from the catalog engine as pg_attribute holds them
-  // (a lazy source's objects come with the snapshot loaded for this statement).
-  std::vector<CopyInColumn>& table = plan.relation;
+  // (a lazy source's objects: from the snapshot loaded for this statement).
+  std::vector<CopyInColumn> table;
   if (config_.catalog) {
     std::string name = quote_ident(spec.table);
     if (!spec.schema.empty()) name = quote_ident(spec.schema) + "." + name;
-    const bool source_failed = lazy_error_.has_value();
-    PgError catalog_error;
-    auto q = prepare_catalog(
-        "SELECT a.attname::text, a.atttypid::int8, a.atttypmod::int8, "
-        "a.attnotnull AND NOT a.atthasdef FROM pg_catalog.pg_attribute a "
-        "WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped "
-        "ORDER BY a.attnum",
-        {25}, catalog_error);
-    if (!q && source_failed) {  // the lazy source could not be read: the COPY fails with it
-      error = catalog_error;
-      return false;
-    }
     try {
       catalog::SessionInfo s = catalog_session();
-      auto r = q ? config_.catalog->execute(*q, {name}, s) : catalog::CatalogResult{};
+      static const char* sql =
+          "SELECT a.attname::text, a.atttypid::int8, a.atttypmod::int8, "
+          "a.attnotnull AND NOT a.atthasdef FROM pg_catalog.pg_attribute a "
+          "WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped "
+          "ORDER BY a.attnum";
+      auto q = lazy_snapshot_ ? config_.catalog->prepare(sql, {25}, s, lazy_snapshot_)
+                              : config_.catalog->prepare(sql, {25}, s);
+      auto r = config_.catalog->execute(q, {name}, s);
       for (const auto& row : r.rows) {
         if (row.size() != 4 || !row[0].is_text() || !row[1].is_int() || !row[2].is_int()) continue;
         table.push_back({std::string(row[0].as_text()), static_cast<uint32_t>(row[1].as_int()),
@@ -84,16 +80,13 @@ bool Session::copy_in_columns(const sql::CopySpec& spec, CopyInPlan& plan, PgErr
       table.clear();  // not in the catalog: the columns are typed as text
     }
   }
-  if (spec.columns.empty()) {
-    plan.columns = table;
-    return true;
-  }
-  std::vector<CopyInColumn>& cols = plan.columns;
+  if (spec.columns.empty()) return table;
+  std::vector<CopyInColumn> cols;
   for (const auto& name : spec.columns) {
     if (std::any_of(cols.begin(), cols.end(), [&](const auto& c) { return c.name == name; })) {
       error = PgError::error(sqlstate::DUPLICATE_COLUMN,
                              "column \"" + name + "\" specified more than once");
-      return false;
+      return {};
     }
     auto it =
         std::find_if(table.begin(), table.end(), [&](const auto& c) { return c.name == name; });
@@ -104,28 +97,40 @@ bool Session::copy_in_columns(const sql::CopySpec& spec, CopyInPlan& plan, PgErr
     } else {
       error = PgError::error(sqlstate::UNDEFINED_COLUMN, "column \"" + name + "\" of relation \"" +
                                                              spec.table + "\" does not exist");
-      return false;
+      return {};
     }
   }
-  return true;
+  return cols;
 }
 
 bool Session::start_copy_in(const sql::CopySpec& spec, PgError& error) {
+  // A lazy catalog source is read first; in the extended protocol the Execute runs again.
+  if (spec.error_code.empty() && config_.copy_in_enabled && await_lazy_catalog()) {
+    if (!simple_)
+      queue_.push_front(wire::Execute{current_portal_, static_cast<int32_t>(execute_max_rows_)});
+    return true;
+  }
+  const auto lazy_error = std::move(lazy_error_);
+  lazy_error_.reset();
   if (!spec.error_code.empty()) {
     error = PgError::error(spec.error_code, spec.error);
   } else if (!config_.copy_in_enabled) {
     error = PgError::error(sqlstate::FEATURE_NOT_SUPPORTED,
                            "COPY FROM STDIN is not supported by this server");
     error.hint = "The server's handler does not implement a copy-in hook.";
+  } else if (lazy_error) {
+    error = *lazy_error;  // the lazy source could not be read
   }
-  if (!error.message.empty()) {  // refused before the columns are read: drop a loaded catalog
-    lazy_snapshot_.reset();
-    lazy_error_.reset();
-    return false;
-  }
-  error = PgError{};
   CopyInPlan plan;
-  if (!copy_in_columns(spec, plan, error)) return false;
+  if (error.message.empty()) {
+    plan.columns = copy_in_columns(spec, error);
+    sql::CopySpec all = spec;  // the whole table: NOT NULL columns the COPY leaves out
+    all.columns.clear();
+    PgError ignored;
+    plan.relation = spec.columns.empty() ? plan.columns : copy_in_columns(all, ignored);
+  }
+  lazy_snapshot_.reset();  // each statement loads the source again
+  if (!error.message.empty()) return false;
   plan.spec = spec;
   plan.table = spec.table;
   const types::EncodeOptions opts = settings_.encode_options();

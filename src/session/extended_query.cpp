@@ -330,10 +330,6 @@ void Session::handle_execute(wire::Execute& m) {
   }
   copy_.reset();
   if (st->info && st->info->kind == sql::StatementKind::COPY_FROM_STDIN) {
-    if (await_lazy_catalog()) {  // Execute again once the lazy source's tables are loaded
-      queue_.push_front(wire::FrontendMessage(std::move(m)));
-      return;
-    }
     PgError error;
     if (!start_copy_in(*st->info->copy, error)) extended_error(error);
     return;

@@ -73,7 +73,6 @@ void Session::next_simple_statement() {
     return;
   }
   if (current_info_ && current_info_->kind == sql::StatementKind::COPY_FROM_STDIN) {
-    if (await_lazy_catalog()) return;  // runs again once the lazy source's tables are loaded
     PgError error;
     if (!start_copy_in(*current_info_->copy, error)) finish_simple_statement_error(error);
     return;

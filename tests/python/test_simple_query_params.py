@@ -21,8 +21,8 @@ CASES = [
     "select 'x' as a; select 2 as b, $1 as c",
     "/* é ü */ select 'äö' as a, $3",
     "  select\n  $1 + 1",
-    "insert into t values ($1)",
-    "update t set a = $1",
+    "insert into p42 values ($1)",
+    "update p42 set a = $1",
     "with x as (select $1 as v) select * from x",
     "select '$1' as a, $$ $1 $$ as b -- $2",
     "prepare p as select $1::int4",
@@ -50,7 +50,8 @@ def run(port: int, user: str, database: str, sql: str) -> List[Answer]:
 def pg_port(pg) -> int:
     with psycopg.connect(f"host=127.0.0.1 port={pg.port} user={pg.user} dbname=postgres",
                          autocommit=True) as c:
-        c.execute("create table t (a int4)")
+        c.execute("drop table if exists p42")
+        c.execute("create table p42 (a int4)")
     return pg.port
 
 

@@ -267,8 +267,7 @@ class Session {
   // Starts it: CopyInResponse and the application's call. False (and error) when refused
   // before the client sends data (bad options, unknown columns, no copy-in hook).
   bool start_copy_in(const sql::CopySpec& spec, PgError& error);
-  // The target's columns (plan.columns, plan.relation) from the registered table; false on error.
-  bool copy_in_columns(const sql::CopySpec& spec, CopyInPlan& plan, PgError& error);
+  std::vector<CopyInColumn> copy_in_columns(const sql::CopySpec& spec, PgError& error) const;
   // Handles the next queued message in copy-in mode; false when it must wait for input/room.
   bool copy_in_step();
   void copy_in_reply(HandlerReply& reply);
