@@ -121,9 +121,9 @@ class PyServer {
   void register_table(const std::string& db, const std::string& schema, const std::string& table,
                       nb::handle columns, nb::handle primary_key, nb::handle unique,
                       nb::handle foreign_keys, nb::handle indexes, nb::handle comment,
-                      const std::string& kind, nb::handle view_sql) {
+                      const std::string& kind, nb::handle view_sql, nb::handle checks) {
     catalog_.register_table(db, schema, table, columns, primary_key, unique, foreign_keys, indexes,
-                            comment, kind, view_sql);
+                            comment, kind, view_sql, checks);
   }
   void set_lazy_catalog(nb::object source) {
     for (const char* method : {"databases", "schemas", "relations", "columns"})
@@ -368,6 +368,7 @@ void bind_server(nb::module_& m) {
            "table_name"_a, "columns"_a, nb::kw_only(), "primary_key"_a = nb::none(),
            "unique"_a = nb::none(), "foreign_keys"_a = nb::none(), "indexes"_a = nb::none(),
            "comment"_a = nb::none(), "kind"_a = "table", "view_sql"_a = nb::none(),
+           "checks"_a = nb::none(),
            "Registers a table (or view) for catalog emulation; registering it again replaces it. "
            "columns is a list of single-key dicts {name: {\"type\": str, \"nullable\": bool, "
            "\"default\"?: str, \"comment\"?: str}} where type is any PostgreSQL type name "
@@ -378,7 +379,9 @@ void bind_server(nb::module_& m) {
            "{\"columns\", \"references\": \"[schema.]table\", \"ref_columns\"?, \"name\"?}), "
            "indexes "
            "(dicts {\"name\", \"columns\", \"unique\"?}), comment, kind (\"table\", \"view\", "
-           "\"materialized_view\"), view_sql (a view's query, for pg_get_viewdef). Raises "
+           "\"materialized_view\"), view_sql (a view's query, for pg_get_viewdef), checks "
+           "(dicts {\"expr\", \"name\"?}: CHECK constraints, expr written as PostgreSQL's "
+           "pg_get_constraintdef prints it, e.g. \"(price > (0)::numeric)\"). Raises "
            "ValueError for an unknown type or a key naming a missing column.")
       .def("set_lazy_catalog", &PyServer::set_lazy_catalog, "source"_a)
       .def("start", &PyServer::start, "tls"_a = false, "catalog_emulation"_a = false,

@@ -49,7 +49,7 @@ void CatalogRegistry::register_table(const std::string& db, const std::string& s
                                      nb::handle primary_key, nb::handle unique,
                                      nb::handle foreign_keys, nb::handle indexes,
                                      nb::handle comment, const std::string& kind,
-                                     nb::handle view_sql) {
+                                     nb::handle view_sql, nb::handle checks) {
   catalog::UserRelation rel;
   rel.name = table;
   auto relkind = catalog::relation_kind(kind);
@@ -107,6 +107,16 @@ void CatalogRegistry::register_table(const std::string& db, const std::string& s
       ix.columns = string_list(d["columns"], "columns");
       ix.unique = d.contains("unique") && nb::cast<bool>(d["unique"]);
       rel.indexes.push_back(std::move(ix));
+    }
+  if (!checks.is_none())
+    for (nb::handle c : checks) {
+      if (!nb::isinstance<nb::dict>(c)) throw nb::type_error("each check must be a dict");
+      nb::dict d = nb::borrow<nb::dict>(c);
+      if (!d.contains("expr")) throw nb::value_error("a check is missing 'expr'");
+      catalog::UserCheck ck;
+      ck.expr = nb::cast<std::string>(d["expr"]);
+      if (d.contains("name") && !d["name"].is_none()) ck.name = nb::cast<std::string>(d["name"]);
+      rel.checks.push_back(std::move(ck));
     }
   if (!comment.is_none()) rel.comment = nb::cast<std::string>(comment);
   if (!view_sql.is_none()) rel.view_definition = nb::cast<std::string>(view_sql);

@@ -23,7 +23,7 @@ class CatalogRegistry {
                       nanobind::handle columns, nanobind::handle primary_key,
                       nanobind::handle unique, nanobind::handle foreign_keys,
                       nanobind::handle indexes, nanobind::handle comment, const std::string& kind,
-                      nanobind::handle view_sql);
+                      nanobind::handle view_sql, nanobind::handle checks);
 
   std::shared_ptr<const catalog::CatalogEngine> engine() const { return engine_; }
 

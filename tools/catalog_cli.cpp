@@ -9,7 +9,7 @@
 //      "columns": [{"name", "type", "nullable"?, "default"?, "comment"?}],
 //      "primary_key"?: [..], "primary_key_name"?, "unique_keys"?: [[..]],
 //      "foreign_keys"?: [{"name"?, "columns", "ref_schema"?, "ref_table", "ref_columns"}],
-//      "indexes"?: [{"name", "columns", "unique"?}]}]}]}]}
+//      "indexes"?: [{"name", "columns", "unique"?}], "checks"?: [{"name"?, "expr"}]}]}]}]}
 // stdin: one JSON object per line, {"sql": "...", "params": [text or null, ...]}.
 // stdout: one JSON object per statement,
 //   {"columns": [[name, type_oid], ...], "rows": [[text or null, ...]], "micros": median}
@@ -82,6 +82,8 @@ UserCatalog read_objects(const json& doc) {
         for (const json& ji : opt<json>(jr, "indexes", json::array()))
           r.indexes.push_back(
               UserIndex{ji.at("name"), ji.at("columns"), opt<bool>(ji, "unique", false)});
+        for (const json& jk : opt<json>(jr, "checks", json::array()))
+          r.checks.push_back(UserCheck{opt<std::string>(jk, "name", ""), jk.at("expr")});
         s.relations.push_back(std::move(r));
       }
       d.schemas.push_back(std::move(s));

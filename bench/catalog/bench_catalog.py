@@ -4,12 +4,17 @@ PostgreSQL 15 holding the same tables (N tables x M columns, a primary key each)
 
     python bench/catalog/bench_catalog.py [--tables 1000] [--columns 20] [--repeat 5]
                                           [--rss-tables 10000] [--rss-eager-tables 1000]
+    python bench/catalog/bench_catalog.py --navigator 10000 [--repeat 3]
 
 Every statement of ../shared/corpus/catalog-queries/*.jsonl that PostgreSQL answers is run
 --repeat times on each server (after one warm-up run); the table shows, per client file, the
 median over its statements of each statement's median latency, for riffq and PostgreSQL, and
 their ratio. Statements riffq fails are counted and left out of both columns. Chart:
 bench/catalog/catalog_latency.png; table: bench/catalog/catalog_latency.txt.
+
+--navigator N: a DBeaver-style full navigator load (dbeaver.jsonl's statements in order, one
+connection) timed against PostgreSQL and riffq (register_table, and a lazy source) holding the
+same N tables; table: bench/catalog/navigator_load.txt.
 
 Memory: riffq server RSS (VmRSS of the server process) with no table, after registering the
 tables, and after a few catalog queries over them — eagerly registered (register_table) and
@@ -109,6 +114,8 @@ def create_pg_tables(pg: PgCluster, tables: int, columns: int) -> float:
             cols = ", ".join(f"c{j} {TYPES[j % len(TYPES)]}" + (" NOT NULL" if j == 0 else "")
                              for j in range(columns))
             c.execute(f"CREATE TABLE public.{table_name(i)} ({cols}, PRIMARY KEY (c0))")
+            if i % 500 == 499:
+                c.commit()  # one transaction would run out of lock slots at 10 000 tables
         c.commit()
     with psycopg.connect(pg.dsn(DATABASE), autocommit=True) as c:
         c.execute("VACUUM ANALYZE")
@@ -249,6 +256,54 @@ def rss_run(tables: int, columns: int, lazy: bool) -> dict:
         rq.stop()
 
 
+def navigator_load(conn: psycopg.Connection, corpus: list[dict]) -> tuple[float, int]:
+    """One DBeaver-style navigator load: the dbeaver corpus statements in order, on one
+    connection; (seconds, statements that failed)."""
+    t0 = time.perf_counter()
+    failed = sum(not run_once(conn, stmt)[0] for stmt in corpus)
+    return time.perf_counter() - t0, failed
+
+
+def bench_navigator(tables: int, columns: int, repeat: int) -> str:
+    """The dbeaver corpus in order against PostgreSQL and riffq (eager register_table and a
+    lazy source) holding the same `tables` tables; the median of `repeat` loads after a warm-up
+    load, side by side."""
+    corpus = [d for d in load_corpus() if d["file"] == "dbeaver"]
+    rows = []
+    pg = PgCluster()
+    pg.start()
+    try:
+        create_s = create_pg_tables(pg, tables, columns)
+        print(f"PostgreSQL: {tables} tables created in {create_s:.1f} s", flush=True)
+        with psycopg.connect(pg.dsn(DATABASE), autocommit=True) as c:
+            navigator_load(c, corpus)
+            runs = [navigator_load(c, corpus) for _ in range(repeat)]
+        rows.append(("PostgreSQL 15", create_s, runs))
+    finally:
+        pg.stop()
+    for lazy in (False, True):
+        rq = RiffqProcess(tables, columns, lazy=lazy)
+        try:
+            with psycopg.connect(rq.dsn(), autocommit=True) as c:
+                navigator_load(c, corpus)
+                runs = [navigator_load(c, corpus) for _ in range(repeat)]
+            rows.append(("riffq, lazy source" if lazy else "riffq, register_table",
+                         rq.register_seconds or 0.0, runs))
+        finally:
+            rq.stop()
+    pg_s = statistics.median(r[0] for r in rows[0][2])
+    lines = [f"DBeaver navigator load: the {len(corpus)} statements of dbeaver.jsonl in order, "
+             f"{tables} tables x {columns} columns, median of {repeat} loads after a warm-up", "",
+             "| server | set-up s | load s (median) | min s | max s | failed statements | "
+             "vs PostgreSQL |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for name, setup, runs in rows:
+        secs = [r[0] for r in runs]
+        med = statistics.median(secs)
+        lines.append(f"| {name} | {setup:.1f} | {med:.3f} | {min(secs):.3f} | {max(secs):.3f} | "
+                     f"{runs[0][1]} | {med / pg_s:.2f}x |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--tables", type=int, default=1000)
@@ -259,9 +314,18 @@ def main() -> None:
     ap.add_argument("--rss-eager-tables", type=int, default=0,
                     help="tables for a second eager RSS reading (0: reuse the latency server's)")
     ap.add_argument("--skip-latency", action="store_true")
+    ap.add_argument("--navigator", type=int, default=0, metavar="TABLES",
+                    help="only the DBeaver navigator load with this many tables "
+                    "(bench/catalog/navigator_load.txt)")
     ap.add_argument("--from-json", help="only print the latency table of a saved run "
                     "(bench/catalog/catalog_results.json)")
     args = ap.parse_args()
+    if args.navigator:
+        text = bench_navigator(args.navigator, args.columns, args.repeat)
+        print(text)
+        with open(os.path.join(HERE, "navigator_load.txt"), "w") as f:
+            f.write(text + "\n")
+        return
     if args.from_json:
         with open(args.from_json) as f:
             print(latency_table(json.load(f), args.tables, args.columns)[0])

@@ -100,6 +100,36 @@ def duckdb_default_to_pg(default: str, pg_type: str) -> str:
     return d
 
 
+_DUCK_CAST = re.compile(r"""CAST\(('(?:[^']|'')*') AS "?([A-Za-z ]+)"?\)""")
+_DUCK_IDENT = re.compile(r'"([a-z_][a-z0-9_]*)"')
+_DUCK_NUMBER_CMP = re.compile(r"\b([a-z_][a-z0-9_]*) (=|<>|!=|<|<=|>|>=) (-?\d+(?:\.\d+)?)(?=\))")
+
+
+def duckdb_check_to_pg(expression: str, column_types: Dict[str, str]) -> str:
+    """A DuckDB CHECK expression (duckdb_constraints().expression) as PostgreSQL 15 prints the
+    same CHECK (pg_get_constraintdef without CHECK): identifiers unquoted, ``CAST('x' AS
+    DATE)`` → ``'x'::date``, and a number compared with a numeric column cast as PostgreSQL
+    casts it (``(share > 0)`` → ``(share > (0)::numeric)``, ``-1`` → ``('-1'::integer)::numeric``,
+    a decimal one stays). Checked against PostgreSQL by tests/python/test_catalog_duckdb.py;
+    other forms are passed through."""
+    e = _DUCK_CAST.sub(lambda m: f"{m.group(1)}::{duckdb_type_to_pg(m.group(2))}", expression)
+    e = _DUCK_IDENT.sub(lambda m: m.group(1), e)
+
+    def number(m: "re.Match[str]") -> str:
+        col, op, num = m.group(1), m.group(2), m.group(3)
+        if not re.sub(r"\(.*\)", "", column_types.get(col, "")).strip() == "numeric":
+            return m.group(0)
+        if num.startswith("-"):
+            # -1 is an integer constant PostgreSQL then casts; -1.5 a numeric one.
+            lit = f"'{num}'::numeric" if "." in num else f"('{num}'::integer)::numeric"
+        elif "." in num:
+            return m.group(0)  # already a numeric constant: printed without a cast
+        else:
+            lit = f"({num})::numeric"
+        return f"{col} {'<>' if op == '!=' else op} {lit}"
+    return _DUCK_NUMBER_CMP.sub(number, e)
+
+
 def arrow_type_to_pg(arrow_type: Any) -> str:
     """The PostgreSQL type name riffq sends for a pyarrow type (``int64`` → ``bigint``,
     ``decimal128(12, 2)`` → ``numeric(12,2)``, ``list<string>`` → ``text[]``)."""
@@ -192,7 +222,7 @@ def register_duckdb(server: Any, con: Any, database: Optional[str] = None,
                        "WHERE database_name = ? AND NOT internal ORDER BY schema_name, view_name",
                   [db_name])
     constraints = _rows(con, "SELECT schema_name, table_name, constraint_type, constraint_column_names, "
-                             "constraint_name, referenced_table, referenced_column_names "
+                             "constraint_name, referenced_table, referenced_column_names, expression "
                              "FROM duckdb_constraints() WHERE database_name = ?", [db_name])
     registered: List[str] = []
     for schema in sorted({smap.get(t["schema_name"], t["schema_name"]) for t in tables + views}):
@@ -233,6 +263,11 @@ def register_duckdb(server: Any, con: Any, database: Optional[str] = None,
                for c in mine if c["constraint_type"] == "FOREIGN KEY"]
         if fks:
             options["foreign_keys"] = fks
+        types = {next(iter(c)): next(iter(c.values()))["type"] for c in columns}
+        checks = [{"expr": duckdb_check_to_pg(c["expression"], types)}
+                  for c in mine if c["constraint_type"] == "CHECK" and c.get("expression")]
+        if checks:
+            options["checks"] = checks
         server.register_table(target, shown, name, columns, **options)
         registered.append(f"{shown}.{name}")
     return registered

@@ -230,7 +230,8 @@ class RiffqServer:
                        foreign_keys: Optional[Sequence[Dict[str, Any]]] = None,
                        indexes: Optional[Sequence[Dict[str, Any]]] = None,
                        comment: Optional[str] = None, kind: str = "table",
-                       view_sql: Optional[str] = None) -> None:
+                       view_sql: Optional[str] = None,
+                       checks: Optional[Sequence[Dict[str, str]]] = None) -> None:
         """Registers a table (or view) for catalog emulation.
 
         ``columns`` is a list of single-key dicts ``{name: {"type": str, "nullable": bool}}``
@@ -238,11 +239,13 @@ class RiffqServer:
         ``helpers.to_arrow`` short name. The keyword arguments add what tools display: a
         primary key, unique keys, foreign keys ``{"columns", "references", "ref_columns"}``,
         indexes ``{"name", "columns", "unique"}``, a comment, the kind (``"table"``,
-        ``"view"``, ``"materialized_view"``) and a view's SQL. Registering again replaces it."""
+        ``"view"``, ``"materialized_view"``), a view's SQL and CHECK constraints ``{"expr",
+        "name"?}`` (expr as PostgreSQL's pg_get_constraintdef prints it, e.g.
+        ``"(price > (0)::numeric)"``). Registering again replaces it."""
         self._server.register_table(database_name, schema_name, table_name, columns,
                                     primary_key=primary_key, unique=unique,
                                     foreign_keys=foreign_keys, indexes=indexes, comment=comment,
-                                    kind=kind, view_sql=view_sql)
+                                    kind=kind, view_sql=view_sql, checks=checks)
 
     def handle_shutdown(self, callback: Callable[[], None]) -> None:
         """Registers a callable run once after the server stopped, before ``start()`` returns."""

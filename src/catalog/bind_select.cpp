@@ -125,11 +125,18 @@ QueryPtr Binder::bind_set_op(const PgQuery__SelectStmt* s, Level* parent) {
     else if (l.oid != r.oid && l.typmod != r.typmod)
       l.typmod = -1;
     if (l.oid != r.oid) {
-      // Text-like mixes resolve to text, as PostgreSQL's UNION type resolution does.
+      // Text-like mixes resolve as select_common_type does: the left type stays unless it
+      // is not the preferred one and coerces to the right one implicitly but not back (so
+      // name UNION text is name, varchar UNION text is varchar).
       Storage ls = cat.types.storage(l.oid), rs = cat.types.storage(r.oid);
-      if (ls == Storage::TEXT && rs == Storage::TEXT && r.oid != toid::UNKNOWN)
-        l = TypeRef{toid::TEXT, -1};
-      else if (ls == Storage::INT && rs == Storage::INT && r.oid == toid::INT8)
+      const TypeInfo* lt = cat.types.find(l.oid);
+      if (ls == Storage::TEXT && rs == Storage::TEXT && r.oid != toid::UNKNOWN) {
+        if (lt != nullptr && !lt->preferred && cat.types.coerces_implicitly(l.oid, r.oid) &&
+            !cat.types.coerces_implicitly(r.oid, l.oid))
+          l = TypeRef{r.oid, -1};
+        else
+          l.typmod = -1;
+      } else if (ls == Storage::INT && rs == Storage::INT && r.oid == toid::INT8)
         l = r;
       else if (rs == Storage::FLOAT && ls == Storage::INT)
         l = r;

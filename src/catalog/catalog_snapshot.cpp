@@ -231,6 +231,26 @@ std::shared_ptr<const CatalogSnapshot> builtin_snapshot() {
       s->relations_by_oid[oid] = rel.get();
       s->relations[rel->schema + "." + rel->name] = rel;
     }
+    // Tables the dump leaves out (pg_statistic, pg_largeobject*) are empty here, as in a
+    // cluster where nothing was analyzed and no large object made: pg_stats has no rows.
+    const BuiltinTable* att = b.table("pg_catalog", "pg_attribute");
+    for (const BuiltinRow& r : cls->rows) {
+      if (*text_at(*cls, r, "relkind") != "r") continue;
+      auto it = s->relations_by_oid.find(static_cast<Oid>(int_at(*cls, r, "oid")));
+      if (it == s->relations_by_oid.end() || it->second->rows) continue;
+      auto rel = std::make_shared<Relation>(*it->second);
+      for (const BuiltinRow& a : att->rows)
+        if (static_cast<Oid>(int_at(*att, a, "attrelid")) == rel->oid &&
+            int_at(*att, a, "attnum") > 0)
+          rel->columns.push_back(
+              ColumnDef{*text_at(*att, a, "attname"),
+                        TypeRef{static_cast<Oid>(int_at(*att, a, "atttypid")),
+                                static_cast<int32_t>(int_at(*att, a, "atttypmod"))},
+                        *text_at(*att, a, "attnotnull") == "t"});
+      rel->rows = std::make_shared<const std::vector<Row>>();
+      it->second = rel.get();
+      s->relations[rel->schema + "." + rel->name] = rel;
+    }
 
     const BuiltinTable* authid = b.table("pg_catalog", "pg_authid");
     for (const BuiltinRow& r : authid->rows)

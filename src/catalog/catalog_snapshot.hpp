@@ -78,9 +78,12 @@ class CatalogSnapshot {
   std::optional<std::string> shared_description(Oid objoid, Oid classoid) const;
   // Definitions kept as text for registered objects (pg_get_expr / _constraintdef / _indexdef).
   std::unordered_map<Oid, std::string> constraint_defs;  // pg_constraint.oid
-  std::unordered_map<Oid, std::string> index_defs;       // index relation oid
-  std::unordered_map<Oid, std::string> default_defs;     // pg_attrdef.oid
-  std::unordered_map<Oid, std::string> view_defs;        // view relation oid → pg_get_viewdef
+  // pg_get_constraintdef(oid, true) where it differs (CHECK), and pg_get_expr(conbin, rel, true).
+  std::unordered_map<Oid, std::string> constraint_defs_pretty;
+  std::unordered_map<std::string, std::string> pretty_exprs;
+  std::unordered_map<Oid, std::string> index_defs;    // index relation oid
+  std::unordered_map<Oid, std::string> default_defs;  // pg_attrdef.oid
+  std::unordered_map<Oid, std::string> view_defs;     // view relation oid → pg_get_viewdef
   // Results of pg_get_* functions for built-in objects, dumped from PostgreSQL: function → oid →
   // text.
   std::unordered_map<std::string, std::unordered_map<Oid, std::string>> builtin_defs;

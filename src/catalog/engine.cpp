@@ -8,6 +8,7 @@
 
 #include "binder.hpp"
 #include "catalog_snapshot.hpp"
+#include "check_exprs.hpp"
 #include "type_oids.hpp"
 #include "user_validation.hpp"
 
@@ -132,6 +133,7 @@ void CatalogEngine::assign_relation_oids(const std::string& database, const std:
   if (r.kind == 'v' || r.kind == 'm') assign("rule:" + key);  // its _RETURN rule
   for (const UserColumn& c : r.columns)
     if (c.default_expr) assign("ad:" + key + "." + c.name);
+  for (const UserCheck& ck : r.checks) assign("c:" + key + "." + check_name(r, ck));
   if ((r.kind == 'r' || r.kind == 'm') && user_relation_needs_toast(r, *builtin_snapshot())) {
     assign("toast:" + key);
     assign("toasti:" + key);

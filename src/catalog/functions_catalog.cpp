@@ -206,6 +206,10 @@ void add_catalog_functions(FunctionTable& t) {
     d.min_args = 1;
     add(d);
   }
+  // No table has row-level security enabled here (relrowsecurity is false): pg_stats's filter.
+  for (Oid arg : {toid::OID, toid::TEXT})
+    add(fn("row_security_active", {arg}, toid::BOOL,
+           [](const FuncArgs&) { return V::boolean(false); }));
   add(fn("col_description", {toid::OID, toid::INT4}, toid::TEXT, [](const FuncArgs& a) {
     auto d =
         a.cat().description(oid_arg(a, 0), PG_CLASS, static_cast<int32_t>(a.values[1].as_int()));
@@ -217,17 +221,21 @@ void add_catalog_functions(FunctionTable& t) {
     return d ? V::text(*d) : V::null();
   }));
   {
-    FunctionDef d = fn("pg_get_expr", {toid::PG_NODE_TREE, toid::OID, toid::BOOL}, toid::TEXT,
-                       [](const FuncArgs& a) {
-                         // Registered objects keep their expressions as SQL text; PostgreSQL's own
-                         // node trees are looked up in the dumped results.
-                         const std::string& tree = a.values[0].text_string();
-                         if (!tree.empty() && tree[0] != '{' && tree[0] != '(')
-                           return V::text(tree);
-                         if (const std::string* def = a.cat().definition("pg_get_expr:" + tree, 0))
-                           return V::text(*def);
-                         return V::null();
-                       });
+    FunctionDef d =
+        fn("pg_get_expr", {toid::PG_NODE_TREE, toid::OID, toid::BOOL}, toid::TEXT,
+           [](const FuncArgs& a) {
+             // Registered objects keep their expressions as SQL text; PostgreSQL's own
+             // node trees are looked up in the dumped results.
+             const std::string& tree = a.values[0].text_string();
+             const bool pretty = a.values.size() > 2 && a.values[2].as_bool();
+             // A registered CHECK's conbin is its SQL text, which starts with "(".
+             if (auto it = a.cat().pretty_exprs.find(tree); it != a.cat().pretty_exprs.end())
+               return V::text(pretty ? it->second : tree);
+             if (!tree.empty() && tree[0] != '{' && tree[0] != '(') return V::text(tree);
+             if (const std::string* def = a.cat().definition("pg_get_expr:" + tree, 0))
+               return V::text(*def);
+             return V::null();
+           });
     d.min_args = 2;
     add(d);
   }
@@ -246,8 +254,24 @@ void add_catalog_functions(FunctionTable& t) {
     d.min_args = min_args;
     add(d);
   };
-  def_fn("pg_get_constraintdef", {toid::OID, toid::BOOL}, 1, "pg_get_constraintdef",
-         &CatalogSnapshot::constraint_defs);
+  {
+    // A registered CHECK prints differently with pretty (fewer parentheses); other definitions
+    // are the same either way.
+    FunctionDef d =
+        fn("pg_get_constraintdef", {toid::OID, toid::BOOL}, toid::TEXT, [](const FuncArgs& a) {
+          const Oid oid = oid_arg(a, 0);
+          const bool pretty = a.values.size() > 1 && a.values[1].as_bool();
+          const auto& defs = pretty ? a.cat().constraint_defs_pretty : a.cat().constraint_defs;
+          if (auto it = defs.find(oid); it != defs.end()) return V::text(it->second);
+          if (auto it = a.cat().constraint_defs.find(oid); it != a.cat().constraint_defs.end())
+            return V::text(it->second);
+          if (const std::string* def = a.cat().definition("pg_get_constraintdef", oid))
+            return V::text(*def);
+          return V::null();
+        });
+    d.min_args = 1;
+    add(d);
+  }
   {
     // pg_get_indexdef(index[, column, pretty]): column > 0 gives that key's text; pretty names the
     // table unqualified when its schema is on the search path.

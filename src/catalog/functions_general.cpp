@@ -412,6 +412,36 @@ void add_general_functions(FunctionTable& t) {
     add(c);
   }
   {
+    // array_remove(anyarray, anyelement): the elements not equal to the value (NULL removes
+    // NULLs), as pgcli's view-column query calls it.
+    FunctionDef d = fn("array_remove", {toid::ANYARRAY, 0}, 0, [](const FuncArgs& a) {
+      if (a.values[0].is_null()) return V::null();
+      ArrayItems out;
+      const Value& gone = a.values[1];
+      for (const Value& v : a.values[0].as_array()) {
+        const bool same = gone.is_null() ? v.is_null() : !v.is_null() && values_equal(v, gone);
+        if (!same) out.push_back(v);
+      }
+      return V::array(std::move(out));
+    });
+    d.strict = false;
+    add(d);
+  }
+  {
+    // regexp_split_to_table(text, pattern): the pieces between matches (ECMAScript syntax
+    // covers the classes tools use, such as \W+).
+    FunctionDef d =
+        srf("regexp_split_to_table", {toid::TEXT, toid::TEXT}, toid::TEXT, [](const FuncArgs& a) {
+          std::vector<Row> rows;
+          const std::string& text = s(a, 0);
+          std::regex re(s(a, 1), std::regex::ECMAScript);
+          std::sregex_token_iterator it(text.begin(), text.end(), re, -1), end;
+          for (; it != end; ++it) rows.push_back(Row{V::text(it->str())});
+          return rows;
+        });
+    add(d);
+  }
+  {
     FunctionDef d = srf("unnest", {toid::ANYARRAY}, 0, [](const FuncArgs& a) {
       std::vector<Row> rows;
       for (const Value& v : a.values[0].as_array()) rows.push_back(Row{v});

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "catalog_snapshot.hpp"
+#include "check_exprs.hpp"
 #include "riffq/common/ascii.hpp"
 #include "type_names.hpp"
 #include "type_oids.hpp"
@@ -154,6 +155,12 @@ std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::build(
       s->relations_by_oid[oid] = rel.get();
     }
 
+  // Rows go into the catalog tables in OID order, the order CREATE statements gave them in
+  // PostgreSQL (registration order across schemas), so a scan without ORDER BY sees its heap's.
+  std::stable_sort(placed.begin(), placed.end(),
+                   [](const Placed& a, const Placed& b) { return a.oid < b.oid; });
+  for (size_t k = 0; k < placed.size(); ++k) placed_by_oid[placed[k].oid] = k;
+
   // Foreign keys are enforced by (internal) triggers on both tables: relhastriggers is set on
   // each, which is what makes psql look for them.
   std::set<Oid> referenced;
@@ -162,6 +169,8 @@ std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::build(
       if (const Relation* t =
               s->relation(fk.ref_schema.empty() ? p.schema->name : fk.ref_schema, fk.ref_table))
         referenced.insert(t->oid);
+  const size_t first_class_row = app.rows("pg_class").size();
+  std::unordered_map<Oid, Oid> last_key_index;  // table → its last primary / unique key index
   for (const Placed& p : placed) {
     const UserRelation& r = *p.rel;
     const Relation& rel = *s->relations_by_oid.at(p.oid);
@@ -186,6 +195,7 @@ std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::build(
         .t("relpersistence", "p")
         .t("relkind", std::string(1, r.kind))
         .i("relnatts", static_cast<int64_t>(r.columns.size()))
+        .i("relchecks", static_cast<int64_t>(r.checks.size()))
         .b("relhasrules", r.has_rules || r.kind == 'v')
         .b("relhastriggers",
            r.has_triggers || !r.foreign_keys.empty() || referenced.count(p.oid) > 0)
@@ -427,9 +437,9 @@ std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::build(
       s->relations_by_oid[idx] = irel.get();
       return idx;
     };
-    auto add_constraint = [&](const std::string& name, char type,
-                              const std::vector<std::string>& cols, Oid index, Oid ref_rel,
-                              const std::vector<int64_t>& ref_keys, const std::string& def) {
+    auto add_constraint = [&](const std::string& name, char type, const std::vector<int64_t>& keys,
+                              Oid index, Oid ref_rel, const std::vector<int64_t>& ref_keys,
+                              const std::string& def, const std::string& expr = {}) {
       Oid con = oid_of("c:" + p.key + "." + name);
       RowBuilder row(app.rel("pg_constraint"));
       row.i("oid", con)
@@ -444,17 +454,22 @@ std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::build(
           .t("confdeltype", type == 'f' ? "a" : " ")
           .t("confmatchtype", type == 'f' ? "s" : " ")
           .b("conislocal", true)
-          .b("connoinherit", true)  // PostgreSQL 15 sets it for keys and foreign keys
-          .set("conkey", int2_array(attnums(cols)))
+          .b("connoinherit", type != 'c')  // PostgreSQL 15 sets it for keys and foreign keys
+          .set("conkey", int2_array(keys))
           .set("confkey", ref_keys.empty() ? Value::null() : int2_array(ref_keys))
           .set("conpfeqop", Value::null())
           .set("conppeqop", Value::null())
           .set("conffeqop", Value::null())
           .set("confdelsetcols", Value::null())
           .set("conexclop", Value::null())
-          .set("conbin", Value::null());
+          .set("conbin", expr.empty() ? Value::null() : Value::text(expr));
       app.rows("pg_constraint").push_back(row.take());
       s->constraint_defs[con] = def;
+      if (!expr.empty()) {
+        const std::string pretty = pretty_check_expr(expr);
+        s->constraint_defs_pretty[con] = "CHECK (" + pretty + ")";
+        s->pretty_exprs[expr] = pretty;
+      }
       // The dependencies information_schema.referential_constraints follows: a key's index
       // belongs to its constraint ('i'), a foreign key needs the referenced index ('n').
       if (index != 0) {
@@ -471,10 +486,15 @@ std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::build(
                            .take());
       }
     };
+    // CREATE TABLE stores CHECK constraints with the table, before the keys' indexes.
+    for (const UserCheck& ck : r.checks)
+      add_constraint(check_name(r, ck), 'c', check_attnums(r, ck.expr), 0, 0, {},
+                     "CHECK (" + ck.expr + ")", ck.expr);
     if (!r.primary_key.empty()) {
       std::string name = r.primary_key_name.empty() ? r.name + "_pkey" : r.primary_key_name;
       Oid idx = add_index(name, r.primary_key, true, true);
-      add_constraint(name, 'p', r.primary_key, idx, 0, {},
+      last_key_index[p.oid] = idx;
+      add_constraint(name, 'p', attnums(r.primary_key), idx, 0, {},
                      "PRIMARY KEY (" + column_list(r.primary_key) + ")");
     }
     for (const auto& uk : r.unique_keys) {
@@ -482,7 +502,8 @@ std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::build(
       for (const auto& c : uk) name += "_" + c;
       name += "_key";
       Oid idx = add_index(name, uk, true, false);
-      add_constraint(name, 'u', uk, idx, 0, {}, "UNIQUE (" + column_list(uk) + ")");
+      last_key_index[p.oid] = idx;
+      add_constraint(name, 'u', attnums(uk), idx, 0, {}, "UNIQUE (" + column_list(uk) + ")");
     }
     for (const auto& ix : r.indexes) add_index(ix.name, ix.columns, ix.unique, false);
     for (const auto& fk : r.foreign_keys) {
@@ -518,7 +539,7 @@ std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::build(
           if (ix.empty() && i.unique && i.columns == ref_cols) ix = i.name;
         if (!ix.empty()) ref_index = oid_of("i:" + q.key + "." + ix);
       }
-      add_constraint(name, 'f', fk.columns, ref_index, target->oid, ref_keys,
+      add_constraint(name, 'f', attnums(fk.columns), ref_index, target->oid, ref_keys,
                      "FOREIGN KEY (" + column_list(fk.columns) + ") REFERENCES " + target_name +
                          "(" + column_list(ref_cols) + ")");
       // The internal triggers enforcing it.
@@ -527,8 +548,20 @@ std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::build(
                       [&](int k) { return oid_of(tg + std::to_string(k)); });
     }
   }
-  // Keep the tables ordered as PostgreSQL's heap would return them: by insertion, which is OID
-  // order here.
+  std::vector<HeapEntry> heap;
+  for (const Placed& p : placed) {
+    HeapEntry e{p.oid, 0, 0, {}};
+    if (oid_of("toast:" + p.key) != 0) e.toast_index = oid_of("toasti:" + p.key);
+    if (auto it = last_key_index.find(p.oid); it != last_key_index.end())
+      e.last_key_index = it->second;
+    e.has_triggers = p.rel->has_triggers;
+    for (const auto& fk : p.rel->foreign_keys)
+      if (const Relation* t =
+              s->relation(fk.ref_schema.empty() ? p.schema->name : fk.ref_schema, fk.ref_table))
+        e.fk_targets.push_back(t->oid);
+    heap.push_back(std::move(e));
+  }
+  heap_order_pg_class(app, heap, first_class_row);
   (void)PG_CONSTRAINT_OID;
   return s;
 }

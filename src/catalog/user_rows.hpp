@@ -76,4 +76,19 @@ Oid default_btree_opclass(const CatalogSnapshot& s, Oid type);
 void add_ri_triggers(TableAppender& app, Oid table, Oid referenced, Oid ref_index, Oid con,
                      const std::function<Oid(int)>& oid);
 
+// A registered table as PostgreSQL's pg_class heap sees it: CREATE TABLE inserts its row, a
+// TOAST table moves it (reltoastrelid is an update) after the TOAST index, and the first
+// trigger on a table (a foreign key's, referenced table first) moves it again, after the keys'
+// indexes. Updated rows go to the end of the heap, so a scan without ORDER BY sees that order.
+struct HeapEntry {
+  Oid table = 0;
+  Oid toast_index = 0;     // 0: no TOAST table
+  Oid last_key_index = 0;  // 0: no primary or unique key
+  std::vector<Oid> fk_targets;
+  bool has_triggers = false;  // registered with triggers of its own already
+};
+
+// Reorders pg_class's rows from `first` on (the registered ones, in OID order) into heap order.
+void heap_order_pg_class(TableAppender& app, const std::vector<HeapEntry>& tables, size_t first);
+
 }  // namespace riffq::catalog::user_rows

@@ -2,6 +2,7 @@
 // and their indexes, default operator classes of index keys, the internal triggers of foreign
 // keys; and the shared helpers of user_rows.cpp (row building, type look-ups).
 #include <algorithm>
+#include <set>
 
 #include "type_names.hpp"
 #include "user_rows.hpp"
@@ -215,6 +216,43 @@ void add_ri_triggers(TableAppender& app, Oid table, Oid referenced, Oid ref_inde
                        .set("tgnewtable", Value::null())
                        .take());
   }
+}
+
+void heap_order_pg_class(TableAppender& app, const std::vector<HeapEntry>& tables, size_t first) {
+  std::vector<Row>& rows = app.rows("pg_class");
+  const int oid_col = app.rel("pg_class").column_index("oid");
+  std::unordered_map<Oid, double> pos;
+  for (size_t k = first; k < rows.size(); ++k)
+    pos[static_cast<Oid>(rows[k][static_cast<size_t>(oid_col)].as_int())] = static_cast<double>(k);
+  std::set<Oid> triggered;
+  for (const HeapEntry& t : tables)
+    if (t.has_triggers) triggered.insert(t.table);
+  for (const HeapEntry& t : tables) {
+    if (t.toast_index != 0 && pos.count(t.toast_index)) pos[t.table] = pos[t.toast_index] + 0.5;
+    double at = pos[t.table];
+    if (t.last_key_index != 0 && pos.count(t.last_key_index))
+      at = std::max(at, pos[t.last_key_index]);
+    // Moves land between this table's key indexes and the next row inserted.
+    double step = 0.5 / static_cast<double>(2 * t.fk_targets.size() + 1);
+    auto move = [&](Oid oid) {
+      if (!pos.count(oid) || !triggered.insert(oid).second) return;
+      at += step;
+      pos[oid] = at;
+    };
+    for (Oid target : t.fk_targets) {
+      move(target);
+      move(t.table);
+    }
+  }
+  std::vector<std::pair<double, size_t>> order;
+  for (size_t k = first; k < rows.size(); ++k)
+    order.emplace_back(pos[static_cast<Oid>(rows[k][static_cast<size_t>(oid_col)].as_int())], k);
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<Row> sorted;
+  sorted.reserve(order.size());
+  for (const auto& o : order) sorted.push_back(std::move(rows[o.second]));
+  std::move(sorted.begin(), sorted.end(), rows.begin() + static_cast<std::ptrdiff_t>(first));
 }
 
 }  // namespace user_rows

@@ -120,3 +120,36 @@ def test_duckdb_defaults_print_as_postgres_prints_them() -> None:
     finally:
         pg.stop()
     assert ours == theirs
+
+
+def test_duckdb_checks_print_as_postgres_prints_them() -> None:
+    """DuckDB's own CHECK constraints, registered by register_duckdb, and the same CREATE TABLE
+    in a real PostgreSQL 15: pg_constraint's name, conkey and pg_get_constraintdef (plain and
+    pretty) must agree."""
+    from support.pg_cluster import PgCluster
+
+    ddl = ("CREATE TABLE t (id integer PRIMARY KEY, share numeric(5,2) CHECK (share > 0), "
+           "low numeric(5,2), since date, n integer, "
+           "CHECK (share <= 100 AND low >= -1), CHECK (since > DATE '2000-01-01'), "
+           "CHECK (n > 0 OR n IS NULL), CHECK (low < 1.5))")
+    sql = ("SELECT conname, conkey, pg_get_constraintdef(oid), pg_get_constraintdef(oid, true) "
+           "FROM pg_constraint WHERE contype = 'c' AND conrelid <> 0 ORDER BY conname")
+    con = duckdb.connect()
+    con.execute(ddl)
+    srv = ServerThread(_tag, free_port(), catalog_emulation=True)
+    register_duckdb(srv.server, con, database="shop", schema_map={"main": "public"})
+    srv.start()
+    try:
+        with psycopg.connect(srv.dsn(dbname="shop"), autocommit=True) as conn:
+            ours = conn.execute(sql).fetchall()
+    finally:
+        srv.stop()
+    pg = PgCluster().start()
+    try:
+        with psycopg.connect(pg.dsn(), autocommit=True) as conn:
+            conn.execute(ddl)
+            theirs = conn.execute(sql).fetchall()
+    finally:
+        pg.stop()
+    assert len(theirs) == 5
+    assert ours == theirs

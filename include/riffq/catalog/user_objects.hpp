@@ -31,6 +31,13 @@ struct UserForeignKey {
   std::vector<std::string> ref_columns;
 };
 
+// A CHECK constraint; `expr` is written as pg_get_constraintdef(oid) prints it, without CHECK:
+// "((share > (0)::numeric) AND (share <= (100)::numeric))".
+struct UserCheck {
+  std::string name;  // empty: PostgreSQL's default name
+  std::string expr;
+};
+
 struct UserIndex {
   std::string name;
   std::vector<std::string> columns;
@@ -53,6 +60,7 @@ struct UserRelation {
   std::vector<std::vector<std::string>> unique_keys;
   std::vector<UserForeignKey> foreign_keys;
   std::vector<UserIndex> indexes;
+  std::vector<UserCheck> checks;
   std::optional<std::string> view_definition;  // SQL text of a view's query
   std::optional<std::string> comment;
 };

@@ -2,8 +2,9 @@
 PostgreSQL 15 and as register_* calls on a riffq server. Both sides must describe the same
 objects, so the DDL and the registrations are generated from one description (OBJECTS).
 
-Two schemas (public, sales), three tables with primary keys, a foreign key, a unique key, an
-index, column defaults and comments, the column types int, bigint, varchar(40),
+Two schemas (public, sales), four tables with primary keys (one of two columns), foreign keys
+(one across schemas), a unique key, indexes (one unique), check constraints (named and
+unnamed), column defaults and comments, the column types int, bigint, varchar(40),
 numeric(12,2), text, text[], bool, timestamptz and date, and a view.
 """
 
@@ -61,6 +62,26 @@ OBJECTS: List[Dict[str, Any]] = [
         "primary_key": ["region_id"],
     },
     {
+        "schema": "sales", "name": "assignments", "comment": "who covers which region",
+        "columns": [
+            ("customer_id", "integer", False, None, None),
+            ("region_id", "integer", False, None, "a sales.regions key"),
+            ("share", "numeric(5,2)", False, "100", None),
+            ("since", "date", True, None, None),
+            ("code", "varchar(12)", True, None, None),
+        ],
+        "primary_key": ["customer_id", "region_id"],
+        "foreign_keys": [{"columns": ["customer_id"], "references": "public.customers",
+                          "ref_columns": ["id"]},
+                         {"columns": ["region_id"], "references": "sales.regions",
+                          "ref_columns": ["region_id"]}],
+        "indexes": [{"name": "assignments_code_idx", "columns": ["code"], "unique": True}],
+        # Written as PostgreSQL prints them (pg_get_constraintdef without pretty).
+        "checks": [{"name": "share_range",
+                    "expr": "((share > (0)::numeric) AND (share <= (100)::numeric))"},
+                   {"expr": "(since > '2000-01-01'::date)"}],
+    },
+    {
         "schema": "public", "name": "active_customers", "kind": "view", "comment": None,
         "columns": [
             ("id", "integer", True, None, None),
@@ -80,8 +101,9 @@ def _q(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
-def ddl() -> List[str]:
-    """The statements that create OBJECTS in PostgreSQL (in the current database)."""
+def ddl(duckdb: bool = False) -> List[str]:
+    """The statements that create OBJECTS in PostgreSQL (in the current database); for DuckDB
+    (``duckdb=True``) without the foreign keys across schemas, which DuckDB refuses."""
     out = ["CREATE SCHEMA sales"]
     for o in OBJECTS:
         fq = f"{o['schema']}.{o['name']}"
@@ -100,7 +122,12 @@ def ddl() -> List[str]:
             cols.append(f"PRIMARY KEY ({', '.join(o['primary_key'])})")
         for u in o.get("unique", []):
             cols.append(f"UNIQUE ({', '.join(u)})")
+        for ck in o.get("checks", []):
+            named = f"CONSTRAINT {ck['name']} " if ck.get("name") else ""
+            cols.append(f"{named}CHECK ({ck['expr']})")
         for fk in o.get("foreign_keys", []):
+            if duckdb and not fk["references"].startswith(o["schema"] + "."):
+                continue
             cols.append(f"FOREIGN KEY ({', '.join(fk['columns'])}) REFERENCES {fk['references']}"
                         f" ({', '.join(fk['ref_columns'])})")
         out.append(f"CREATE TABLE {fq} ({', '.join(cols)})")
@@ -145,7 +172,8 @@ def register(server: Any, database: str = DATABASE, skip: tuple = ()) -> None:
             kw = {"kind": "view", "view_sql": o["view_sql"]}
         else:
             kw = {"primary_key": o.get("primary_key"), "unique": o.get("unique"),
-                  "foreign_keys": o.get("foreign_keys"), "indexes": o.get("indexes")}
+                  "foreign_keys": o.get("foreign_keys"), "indexes": o.get("indexes"),
+                  "checks": o.get("checks")}
         server.register_table(database, o["schema"], o["name"], columns_spec(o),
                               comment=o.get("comment"), **kw)
 
@@ -197,7 +225,7 @@ def create_in_duckdb(con: Any) -> None:
     """Creates OBJECTS and DATA in a DuckDB connection (schemas public and sales)."""
     con.execute("CREATE SCHEMA IF NOT EXISTS public")
     con.execute("SET search_path = 'public'")
-    for stmt in ddl() + DATA:
+    for stmt in ddl(duckdb=True) + DATA:
         con.execute(stmt)
 
 
