@@ -169,7 +169,8 @@ def connection_table(rates: List[dict], idle: List[dict]) -> List[str]:
 
 
 def catalog_table(cat: dict) -> List[str]:
-    lines = ["## Catalog statements (riffq catalog emulation; bench/catalog/bench_catalog.py, short)", ""]
+    lines = ["## Catalog statements (riffq catalog emulation; bench/catalog/bench_catalog.py's "
+             "runner, fewer tables)", ""]
     if "error" in cat:
         return lines + [f"error: {cat['error']}"]
     r = cat["riffq_ms"] / cat["pg_ms"]
