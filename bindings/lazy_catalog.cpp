@@ -3,6 +3,9 @@
 // worker thread before each catalog statement; any error becomes XX000 for that statement.
 #include <nanobind/stl/string.h>
 
+#include <map>
+#include <mutex>
+#include <optional>
 #include <set>
 
 #include "python_backend.hpp"
@@ -59,13 +62,36 @@ void check_unique(std::set<std::string>& seen, const std::string& name, const st
   if (!seen.insert(name).second) source_error("duplicate " + what + " \"" + name + "\"");
 }
 
+// A source with version(database, cb) says when its objects changed: while it answers the same
+// version (compared as repr), the objects read last time are reused without asking for them,
+// and the engine reuses their snapshot. Keyed by source object and database.
+struct VersionedObjects {
+  std::string version;
+  catalog::UserCatalog objects;
+};
+std::mutex versions_mu;
+std::map<std::pair<uintptr_t, std::string>, VersionedObjects> versions;
+
 }  // namespace
 
 catalog::UserCatalog PythonApplication::lazy_catalog(const std::string& database) {
   nb::gil_scoped_acquire gil;
   nb::object source = callbacks_->lazy_catalog;
   catalog::UserCatalog out;
+  std::optional<std::string> version;
+  const auto key = std::make_pair(reinterpret_cast<uintptr_t>(source.ptr()), database);
   try {
+    if (nb::hasattr(source, "version")) {
+      nb::list box;
+      nb::object cb =
+          nb::cpp_function([box](nb::handle v) { nb::borrow<nb::list>(box).append(v); });
+      source.attr("version")(database, cb);
+      if (nb::len(box) == 0) source_error("version() did not call its callback");
+      version = nb::cast<std::string>(nb::repr(box[0]));
+      std::lock_guard<std::mutex> lock(versions_mu);
+      if (auto it = versions.find(key); it != versions.end() && it->second.version == *version)
+        return it->second.objects;
+    }
     std::set<std::string> dbs;
     for (const nb::dict& d : rows_of(source, "databases")) {
       catalog::UserDatabase db;
@@ -126,6 +152,10 @@ catalog::UserCatalog PythonApplication::lazy_catalog(const std::string& database
   } catch (nb::python_error& e) {
     log_exception("lazy catalog source", e);
     source_error(exception_text(e));
+  }
+  if (version) {
+    std::lock_guard<std::mutex> lock(versions_mu);
+    versions[key] = VersionedObjects{*version, out};
   }
   return out;
 }

@@ -95,12 +95,19 @@ void CatalogEngine::add_relation(const std::string& database, const std::string&
 std::shared_ptr<const CatalogSnapshot> CatalogEngine::snapshot_of(const UserCatalog& objects,
                                                                   std::string_view database) const {
   std::unordered_map<std::string, Oid> oids;
+  const std::string db(database);
   {
     std::lock_guard<std::mutex> lock(mu_);
+    if (auto it = lazy_snapshots_.find(db);
+        it != lazy_snapshots_.end() && it->second.first == objects)
+      return it->second.second;
     assign_oids(objects);
     oids = oids_;
   }
-  return CatalogSnapshot::build(objects, database, oids);
+  auto snap = CatalogSnapshot::build(objects, database, oids);
+  std::lock_guard<std::mutex> lock(mu_);
+  lazy_snapshots_[db] = {objects, snap};
+  return snap;
 }
 
 // OIDs are assigned once per object key and kept, so re-registering keeps joins stable. They

@@ -124,3 +124,35 @@ def test_a_source_without_the_methods_is_refused() -> None:
 
     with pytest.raises(TypeError):
         riffq.Server("127.0.0.1:0").set_lazy_catalog(object())
+
+
+class VersionedSource(Source):
+    """A source that says when it changed (version(database, cb))."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.version_value = 1
+
+    def version(self, database: str, cb: Any) -> None:
+        cb(self.version_value)
+
+
+def test_versioned_source_is_read_again_only_when_its_version_changes() -> None:
+    source = VersionedSource()
+    srv = ServerThread(_answer, free_port(), catalog_emulation=True)
+    srv.server.set_lazy_catalog(source)
+    srv.start()
+    try:
+        with psycopg.connect(srv.dsn(dbname="lazydb"), autocommit=True) as conn:
+            names = "SELECT relname FROM pg_class WHERE relnamespace = 30001 ORDER BY 1"
+            assert conn.execute(names).fetchall() == [("orders",)]
+            calls = source.relation_calls
+            assert conn.execute(names).fetchall() == [("orders",)]
+            assert source.relation_calls == calls  # same version: nothing read again
+            source.tables.append("refunds")
+            assert conn.execute(names).fetchall() == [("orders",)]  # not announced yet
+            source.version_value = 2
+            assert conn.execute(names).fetchall() == [("orders",), ("refunds",)]
+            assert source.relation_calls == calls + 1
+    finally:
+        srv.stop()

@@ -125,6 +125,11 @@ class CatalogEngine {
   mutable std::unordered_map<std::string, Oid> oids_;  // assigned OIDs by object key
   mutable Oid next_oid_ = 16384;                       // FirstNormalObjectId, as PostgreSQL
   mutable std::vector<std::pair<std::string, std::shared_ptr<const CatalogSnapshot>>> snapshots_;
+  // The last lazy-source answer per database and its snapshot: a source that answers the same
+  // objects again (the usual case, it is asked before every statement) reuses the snapshot.
+  mutable std::unordered_map<std::string,
+                             std::pair<UserCatalog, std::shared_ptr<const CatalogSnapshot>>>
+      lazy_snapshots_;
 };
 
 // A binary parameter of `type` as text (the engine reads parameters in text form); nullopt

@@ -21,6 +21,7 @@ struct UserColumn {
   bool nullable = true;
   std::optional<std::string> default_expr;  // SQL text, printed by pg_get_expr
   std::optional<std::string> comment;
+  bool operator==(const UserColumn&) const = default;
 };
 
 struct UserForeignKey {
@@ -29,6 +30,7 @@ struct UserForeignKey {
   std::string ref_schema;
   std::string ref_table;
   std::vector<std::string> ref_columns;
+  bool operator==(const UserForeignKey&) const = default;
 };
 
 // A CHECK constraint; `expr` is written as pg_get_constraintdef(oid) prints it, without CHECK:
@@ -36,12 +38,14 @@ struct UserForeignKey {
 struct UserCheck {
   std::string name;  // empty: PostgreSQL's default name
   std::string expr;
+  bool operator==(const UserCheck&) const = default;
 };
 
 struct UserIndex {
   std::string name;
   std::vector<std::string> columns;
   bool unique = false;
+  bool operator==(const UserIndex&) const = default;
 };
 
 struct UserRelation {
@@ -63,6 +67,7 @@ struct UserRelation {
   std::vector<UserCheck> checks;
   std::optional<std::string> view_definition;  // SQL text of a view's query
   std::optional<std::string> comment;
+  bool operator==(const UserRelation&) const = default;
 };
 
 // The relkind of a relation kind name ("table" 'r', "view" 'v', "materialized_view" or
@@ -80,6 +85,7 @@ struct UserSchema {
   std::optional<Oid> owner;
   std::vector<UserRelation> relations;
   std::optional<std::string> comment;
+  bool operator==(const UserSchema&) const = default;
 };
 
 struct UserDatabase {
@@ -87,6 +93,7 @@ struct UserDatabase {
   std::string name;
   std::optional<Oid> owner;
   std::vector<UserSchema> schemas;
+  bool operator==(const UserDatabase&) const = default;
 };
 
 struct UserCatalog {
@@ -98,6 +105,7 @@ struct UserCatalog {
       if (d.name == name) return &d;
     return nullptr;
   }
+  bool operator==(const UserCatalog&) const = default;
 };
 
 }  // namespace riffq::catalog
