@@ -466,6 +466,18 @@ std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::build(
       app.rows("pg_constraint").push_back(row.take());
       s->constraint_defs[con] = def;
       if (!expr.empty()) {
+        // A CHECK depends on each column it reads (information_schema.constraint_column_usage).
+        for (int64_t attnum : keys)
+          app.rows("pg_depend")
+              .push_back(RowBuilder(app.rel("pg_depend"))
+                             .i("classid", PG_CONSTRAINT_OID)
+                             .i("objid", con)
+                             .i("objsubid", 0)
+                             .i("refclassid", PG_CLASS_OID)
+                             .i("refobjid", p.oid)
+                             .i("refobjsubid", attnum)
+                             .t("deptype", "a")
+                             .take());
         const std::string pretty = pretty_check_expr(expr);
         s->constraint_defs_pretty[con] = "CHECK (" + pretty + ")";
         s->pretty_exprs[expr] = pretty;

@@ -708,6 +708,12 @@ CATALOG_STATEMENTS = [
     ("SELECT constraint_schema, constraint_name, check_clause FROM "
      "information_schema.check_constraints WHERE constraint_schema = ANY(%s) "
      "AND constraint_name NOT LIKE %s ORDER BY 2", [["public", "sales"], "%not_null"]),
+    ("SELECT constraint_name, table_name, column_name FROM "
+     "information_schema.constraint_column_usage WHERE table_schema = ANY(%s) ORDER BY 1, 3",
+     [["public", "sales"]]),
+    ("SELECT constraint_name, table_name, constraint_type, is_deferrable, enforced FROM "
+     "information_schema.table_constraints WHERE table_schema = ANY(%s) ORDER BY 1",
+     [["public", "sales"]]),
     ("SELECT table_schema, table_name, table_type, is_insertable_into "
      "FROM information_schema.tables WHERE table_schema = ANY(%s) ORDER BY 1, 2",
      [["public", "sales"]]),
