@@ -801,7 +801,7 @@ def capture_pgcli_psql(objects: dict) -> None:
         for line in PSQL_COMPLETIONS:
             os.write(fd, line.encode() + b"\t\t")
             drain(0.5)
-            os.write(fd, b"\x15")  # readline: kill the line
+            os.write(fd, b"\x03")  # Ctrl-C: psql drops the line and prompts again
             drain(0.1)
         os.write(fd, b"\\q\n")
         drain(0.5)
