@@ -58,6 +58,11 @@ void validate_relation(const UserRelation& rel, const std::string& schema,
     for (const std::string& name : ix.columns)
       if (!contains(columns, name))
         throw CatalogError("42703", "column \"" + name + "\" does not exist");
+  std::set<std::string> checks;
+  for (const UserCheck& ck : rel.checks)
+    if (!ck.name.empty() && !checks.insert(ck.name).second)
+      throw CatalogError("42710", "constraint \"" + ck.name + "\" for relation \"" + rel.name +
+                                      "\" already exists");
   for (const UserForeignKey& fk : rel.foreign_keys) {
     const std::string ref_schema = fk.ref_schema.empty() ? schema : fk.ref_schema;
     std::vector<std::string> target =

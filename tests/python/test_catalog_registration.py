@@ -30,6 +30,9 @@ def _cols(*names: str) -> list:
      'relation "public.missing" referenced by a foreign key does not exist'),
     (dict(columns=_cols("a"), foreign_keys=[{"columns": ["a"], "references": "base", "ref_columns": ["zz"]}]),
      'column "zz" referenced in foreign key constraint does not exist'),
+    (dict(columns=_cols("a"), checks=[{"name": "c", "expr": "(a > 0)"}, {"name": "c", "expr": "(a < 9)"}]),
+     'constraint "c" for relation "bad" already exists'),
+    (dict(columns=_cols("a"), checks=[{"name": "c"}]), "a check is missing 'expr'"),
 ])
 def test_a_table_create_table_would_refuse_is_a_value_error(kwargs: dict, message: str) -> None:
     s = riffq.Server("127.0.0.1:1")
