@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import urllib.request
+import uuid
 from typing import Iterator
 
 import duckdb
@@ -28,6 +29,10 @@ SHOP_DDL = [
     "COMMENT ON TABLE trades IS 'every trade'",
     "COMMENT ON COLUMN trades.price IS 'unit price'",
 ]
+
+
+# A Parquet file with UUID and JSON logical types, and the same rows in PostgreSQL.
+IDS = [("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", '{"k": [1, null], "s": "x"}')]
 
 
 def make_shop(path: str) -> None:
@@ -52,6 +57,8 @@ def data_dir(tmp_path_factory) -> str:
                              "seen": [None, None]}, schema=schema), folder / "products.parquet")
     pq.write_table(pa.table({"day": pa.array([19000], pa.date32()), "n": [3]}), folder / "daily.parquet")
     pq.write_table(pa.table({"old": [1]}), folder / "archive" / "y2020.parquet")
+    pq.write_table(pa.table({"id": pa.array([uuid.UUID(IDS[0][0]).bytes, None], pa.uuid()),
+                             "doc": pa.array([IDS[0][1], None], pa.json_())}), folder / "ids.parquet")
     (folder / "people.csv").write_text("id,name\n1,Ann\n2,Bob\n")
     (folder / "events.jsonl").write_text('{"kind": "a", "n": 1}\n{"kind": "b", "n": 2}\n')
     feather.write_feather(pa.table({"z": [7, 8, 9]}), str(folder / "ticks.arrow"))
@@ -84,7 +91,7 @@ def test_dt_lists_every_table(served) -> None:
     assert r.returncode == 0, r.stderr
     names = sorted(line.split("|")[1].strip() for line in r.stdout.splitlines()
                    if line.startswith(" public"))
-    assert names == ["customers", "daily", "events", "people", "products", "ticks", "trades"]
+    assert names == ["customers", "daily", "events", "ids", "people", "products", "ticks", "trades"]
 
 
 def test_d_trades_matches_postgres(served, pg_shop) -> None:
@@ -132,6 +139,22 @@ def test_writes_reach_the_duckdb_file(served) -> None:
         assert c.execute("SELECT count(*) FROM customers").fetchone() == (2,)
 
 
+def test_parquet_uuid_and_json_are_uuid_and_json(served, pg_shop) -> None:
+    pg_shop.psql("CREATE TABLE ids (id uuid, doc json)", "shop")
+    pg_shop.psql("INSERT INTO ids VALUES ('%s', '%s'), (NULL, NULL)" % IDS[0], "shop")
+    sql = "SELECT id, doc, id::text AS t FROM ids ORDER BY id"
+    ours = psql(served.port, sql, r"\d ids")
+    assert ours.returncode == 0, ours.stderr
+    theirs = subprocess.run(["psql", "-X", "-h", "127.0.0.1", "-p", str(pg_shop.port), "-U", "postgres",
+                             "-d", "shop", "-c", sql, "-c", r"\d ids"], capture_output=True, text=True,
+                            timeout=30)
+    assert _lines(ours.stdout) == _lines(theirs.stdout)
+    with psycopg.connect(f"host=127.0.0.1 port={served.port} dbname=riffq user=x", autocommit=True) as c:
+        cur = c.execute("SELECT id, doc FROM ids WHERE id IS NOT NULL")
+        assert [d.type_code for d in cur.description] == [2950, 114]
+        assert cur.fetchall() == [(uuid.UUID(IDS[0][0]), {"k": [1, None], "s": "x"})]
+
+
 def test_missing_table_is_42P01(served) -> None:
     with psycopg.connect(f"host=127.0.0.1 port={served.port} dbname=riffq user=x", autocommit=True) as c:
         with pytest.raises(psycopg.errors.UndefinedTable):
@@ -166,7 +189,7 @@ def test_named_glob_is_one_table(data_dir) -> None:
         out = psql(p.port, r"\dt", "SELECT count(*) AS n FROM all_parquet")
         assert out.returncode == 0, out.stderr
         assert "all_parquet" in out.stdout
-        assert "\n 4\n" in out.stdout  # products 2 + daily 1 + archive/y2020 1, by name
+        assert "\n 6\n" in out.stdout  # products 2 + daily 1 + ids 2 + archive/y2020 1, by name
 
 
 def test_no_path_serves_the_sample() -> None:

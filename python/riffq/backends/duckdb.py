@@ -12,6 +12,8 @@ What it does:
   transaction; statements run on a thread pool, results stream as Arrow batches
   (``to_arrow_reader``, which DuckDB 1.x and 2.x both have; ``fetch_record_batch`` only where
   it is missing);
+- ``UUID`` and ``JSON`` columns go out as PostgreSQL's ``uuid`` and ``json`` (each cursor sets
+  ``arrow_lossless_conversion``; see :mod:`riffq.backends.duckdb_arrow`);
 - extended-protocol parameters are passed to DuckDB as ``$n``;
 - Describe binds the statement with ``DESCRIBE`` (parameters included) and answers with its
   result types without running it;
@@ -31,6 +33,7 @@ from typing import Any, Dict, List, Optional, Sequence
 
 from ..answers import Result, SQLError, statement_tag
 from .base import ExecutorBackend
+from .duckdb_arrow import enable_lossless, pg_reader, pg_table
 from .errors import clean_message, duckdb_sqlstate
 from .statements import (READ_ONLY_WORDS, ROW_WORDS, TX_WORDS, count_params, first_word,
                          savepoint_command, strip_sql)
@@ -45,9 +48,10 @@ BATCH_ROWS = 65536
 
 def arrow_reader(cursor: Any, batch_rows: int = BATCH_ROWS) -> Any:
     """A ``pyarrow.RecordBatchReader`` over the executed cursor's result, on DuckDB 1.x and
-    2.x (``to_arrow_reader``; ``fetch_record_batch`` on versions that lack it)."""
+    2.x (``to_arrow_reader``; ``fetch_record_batch`` on versions that lack it), with DuckDB's
+    opaque Arrow types viewed as PostgreSQL-friendly ones (:mod:`.duckdb_arrow`)."""
     method = getattr(cursor, "to_arrow_reader", None) or getattr(cursor, "fetch_record_batch")
-    return method(batch_rows)
+    return pg_reader(method(batch_rows))
 
 
 def arrow_table(result: Any) -> Any:
@@ -56,7 +60,7 @@ def arrow_table(result: Any) -> Any:
         method = getattr(result, name, None)
         if method is not None:
             out = method()
-            return out.read_all() if hasattr(out, "read_all") else out
+            return pg_table(out.read_all() if hasattr(out, "read_all") else out)
     raise TypeError(f"{type(result).__name__} has no Arrow export")
 
 
@@ -104,6 +108,8 @@ class DuckDBBackend(ExecutorBackend):
     # -- per connection ----------------------------------------------------------------------
     def new_state(self, connection_id: int) -> _Conn:
         cur = self.con.cursor()
+        # uuid / json columns as arrow.uuid / arrow.json, so they go out as uuid / json.
+        enable_lossless(cur)
         if self.search_path:
             cur.execute(f"SET search_path = '{self.search_path}'")
         for stmt in self.setup:
@@ -262,10 +268,6 @@ class DuckDBBackend(ExecutorBackend):
 
 # Statements DESCRIBE can bind (queries); other row statements are run to learn their shape.
 _QUERY_WORDS = frozenset({"select", "with", "values", "table", "from"})
-
-
-def _quote(ident: str) -> str:
-    return '"' + ident.replace('"', '""') + '"'
 
 
 # Statements whose answer is a command tag even though DuckDB returns a result set for them.

@@ -102,7 +102,8 @@ class ExampleProcess:
     def __enter__(self) -> "ExampleProcess":
         self.proc = subprocess.Popen([sys.executable, self.path, f"127.0.0.1:{self.port}", *self.args],
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        wait_port(self.port, proc=self.proc)
+        # Examples import engines (the Spark one starts a Sail server): slow on a busy machine.
+        wait_port(self.port, timeout=60, proc=self.proc)
         return self
 
     def __exit__(self, *exc: Any) -> None:

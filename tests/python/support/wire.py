@@ -152,3 +152,16 @@ def kinds(msgs: List[Tuple[bytes, bytes]]) -> bytes:
 
 def iter_kinds(msgs: List[Tuple[bytes, bytes]], kind: bytes) -> Iterator[bytes]:
     return (body for k, body in msgs if k == kind)
+
+
+def row_description(body: bytes) -> List[Tuple[bytes, int, int, int]]:
+    """(name, type oid, type length, typmod) of each field of a RowDescription body."""
+    (count,) = struct.unpack("!H", body[:2])
+    out, pos = [], 2
+    for _ in range(count):
+        end = body.index(b"\0", pos)
+        # After the name: table oid (4), attnum (2), type oid (4), length (2), typmod (4), format (2).
+        oid, size, typmod = struct.unpack("!Ihi", body[end + 7:end + 17])
+        out.append((body[pos:end], oid, size, typmod))
+        pos = end + 19
+    return out
