@@ -17,7 +17,11 @@ import pytest
 from riffq.backends.spark import SparkBackend, spark_type_to_pg, to_spark_sql
 from riffq.runner import BackendServer
 from support.pg_cluster import free_port
+from support.rss import WIDE_ROWS, ProcessRss, stream_growth
 from support.serve_process import ServeProcess, psql
+
+
+MB = 1024 * 1024
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +92,16 @@ def test_100000_rows_stream(served) -> None:
             total += i
             n += 1
     assert n == 100000 and total == sum(range(100000))
+
+
+def test_100000_wide_rows_stream_with_flat_memory(served) -> None:
+    dsn = f"host=127.0.0.1 port={served.port} dbname=riffq user=x"
+    server = ProcessRss(served.proc.pid)
+    stream_growth(dsn, WIDE_ROWS.format(n=20000), server)  # warm-up: imports, allocator arenas
+    n, growth = stream_growth(dsn, WIDE_ROWS.format(n=100000), server)
+    assert n == 100000
+    # Collected whole, the result would be ~50 MB of Arrow data in the server at once.
+    assert growth < 25 * MB, f"riffq serve grew by {growth / MB:.0f} MB while streaming"
 
 
 def test_errors(served) -> None:

@@ -25,6 +25,7 @@ import pyarrow as pa
 import pytest
 
 from support.pg_cluster import free_port
+from support.rss import RssSampler
 from support.servers import wait_port
 
 MB = 1024 * 1024
@@ -121,33 +122,6 @@ def big_server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-
-
-class RssSampler:
-    """Samples a process's RSS every 20 ms in a background thread."""
-
-    def __init__(self, server: BigServer) -> None:
-        self.server = server
-        self.peak = server.rss()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.peak = max(self.peak, self.server.rss())
-            except psutil.NoSuchProcess:
-                return
-            self._stop.wait(0.02)
-
-    def __enter__(self) -> "RssSampler":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join(5)
-        self.peak = max(self.peak, self.server.rss())
 
 
 # ---------------------------------------------------------------------------------------------
