@@ -9,6 +9,7 @@
 #include "arrow_import.hpp"
 #include "copy_in_reader.hpp"
 #include "query_args.hpp"
+#include "riffq/types/pg_types.hpp"
 
 using namespace nanobind::literals;
 
@@ -55,9 +56,36 @@ void QueryCallback::fail(PgError e) {
   reply(session::HandlerReply::make_error(std::move(e)));
 }
 
-void QueryCallback::call(nb::handle result, bool is_tag, bool is_error) {
+namespace {
+// A describe answer's parameter types: PostgreSQL type names ("int8", "text[]", "numeric") or
+// OIDs; None for "no opinion".
+std::vector<uint32_t> parameter_type_oids(nb::handle types) {
+  std::vector<uint32_t> oids;
+  if (types.is_none()) return oids;
+  for (nb::handle t : types) {
+    if (t.is_none()) {
+      oids.push_back(0);
+    } else if (nb::isinstance<nb::int_>(t)) {
+      oids.push_back(nb::cast<uint32_t>(t));
+    } else {
+      std::string name = nb::cast<std::string>(t);
+      const bool array = name.size() > 2 && name.ends_with("[]");
+      uint32_t oid = types::pg_type_oid(array ? std::string_view(name).substr(0, name.size() - 2)
+                                              : std::string_view(name));
+      if (oid != 0 && array) oid = types::pg_array_type(oid).oid;
+      if (oid == 0) throw nb::value_error(("unknown parameter type: " + name).c_str());
+      oids.push_back(oid);
+    }
+  }
+  return oids;
+}
+}  // namespace
+
+void QueryCallback::call(nb::handle result, bool is_tag, bool is_error,
+                         nb::handle parameter_types) {
   if (used.load()) return;  // first call wins
   session::HandlerReply r;
+  std::vector<uint32_t> param_oids = parameter_type_oids(parameter_types);
   if (copy_in && !is_error) {
     r = session::HandlerReply::make_tag(
         nb::isinstance<nb::str>(result) ? nb::cast<std::string>(result) : "");
@@ -83,6 +111,7 @@ void QueryCallback::call(nb::handle result, bool is_tag, bool is_error) {
     if (!import_arrow_stream(result, r.stream, &error))
       r = session::HandlerReply::make_error(PgError::error(sqlstate::INTERNAL_ERROR, error));
   }
+  r.parameter_types = std::move(param_oids);
   if (used.exchange(true)) return;
   if (parked != nullptr && std::this_thread::get_id() == dispatcher) {
     *parked = std::move(r);  // delivered by PythonApplication::query without the GIL
@@ -298,9 +327,13 @@ void PythonApplication::statement_cancelled(const server::ClientInfo& client) {
 void bind_callbacks(nb::module_& m) {
   nb::class_<QueryCallback>(m, "QueryCallback",
                             "Callback passed to query handlers: callback(result, *, is_tag=False, "
-                            "is_error=False). The first call wins.")
+                            "is_error=False, parameter_types=None). The first call wins.")
       .def("__call__", &QueryCallback::call, "result"_a.none(), nb::kw_only(), "is_tag"_a = false,
-           "is_error"_a = false)
+           "is_error"_a = false, "parameter_types"_a = nb::none(),
+           "Delivers the result. In a describe call (do_describe=True), parameter_types may type "
+           "the statement's $1, $2, … (PostgreSQL type names such as \"int8\" or \"text[]\", "
+           "OIDs, or None for no opinion): the client's ParameterDescription then says so and "
+           "its values arrive decoded as that type; types the client declared in Parse stay.")
       .def("notice", &QueryCallback::notice, "message"_a, nb::kw_only(), "severity"_a = "NOTICE",
            "sqlstate"_a = "00000", "detail"_a = nb::none(), "hint"_a = nb::none(),
            "Sends a NoticeResponse (NOTICE, WARNING, INFO, LOG or DEBUG) to the client ahead of "

@@ -102,7 +102,7 @@ struct QueryCallback {
               std::optional<std::string> detail, std::optional<std::string> hint);
   explicit QueryCallback(server::QueryReplyFn r) : reply(std::move(r)) {}
   ~QueryCallback();
-  void call(nb::handle result, bool is_tag, bool is_error);
+  void call(nb::handle result, bool is_tag, bool is_error, nb::handle parameter_types);
   void fail(PgError e);
 };
 

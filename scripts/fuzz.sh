@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets of fuzz/ with clang (-fsanitize=fuzzer,address,undefined, in
-# build/fuzz) and runs each for RIFFQ_FUZZ_SECONDS seconds (default 45) from its committed
+# build/fuzz) and runs each for RIFFQ_FUZZ_SECONDS seconds (default 45; 25 with CI=true) from its committed
 # seed corpus (fuzz/corpus/<target>, copied: new inputs stay in build/fuzz/corpus). A crash,
 # a leak, undefined behaviour or a timeout fails the script, with the input saved under
 # build/fuzz/artifacts/. Prints the executions each target ran.
@@ -13,7 +13,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SECONDS_EACH="${RIFFQ_FUZZ_SECONDS:-45}"
+DEFAULT_SECONDS=45
+[ "${CI:-}" = "true" ] && DEFAULT_SECONDS=25  # CI: a seeded regression run, not a search
+SECONDS_EACH="${RIFFQ_FUZZ_SECONDS:-$DEFAULT_SECONDS}"
 DEFAULT_SEED=0  # libFuzzer: 0 = from the clock
 [ "${CI:-}" = "true" ] && DEFAULT_SEED=1
 SEED="${RIFFQ_FUZZ_SEED:-$DEFAULT_SEED}"

@@ -24,7 +24,7 @@ if [ "${RIFFQ_SKIP_SANITIZERS:-0}" != "1" ]; then
 fi
 
 if [ "${RIFFQ_SKIP_FUZZ:-0}" != "1" ]; then
-  # libFuzzer targets (clang, ASan + UBSan), each for RIFFQ_FUZZ_SECONDS (default 45 s).
+  # libFuzzer targets (clang, ASan + UBSan), each for RIFFQ_FUZZ_SECONDS (default 45 s, 25 s in CI).
   bash scripts/fuzz.sh
 fi
 

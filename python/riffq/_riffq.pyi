@@ -7,10 +7,13 @@ from typing_extensions import CapsuleType
 
 class QueryCallback:
     """
-    Callback passed to query handlers: callback(result, *, is_tag=False, is_error=False). The first call wins.
+    Callback passed to query handlers: callback(result, *, is_tag=False, is_error=False, parameter_types=None). The first call wins.
     """
 
-    def __call__(self, result: object | None, *, is_tag: bool = False, is_error: bool = False) -> None: ...
+    def __call__(self, result: object | None, *, is_tag: bool = False, is_error: bool = False, parameter_types: object | None = None) -> None:
+        """
+        Delivers the result. In a describe call (do_describe=True), parameter_types may type the statement's $1, $2, … (PostgreSQL type names such as "int8" or "text[]", OIDs, or None for no opinion): the client's ParameterDescription then says so and its values arrive decoded as that type; types the client declared in Parse stay.
+        """
 
     def notice(self, message: str, *, severity: str = 'NOTICE', sqlstate: str = '00000', detail: str | None = None, hint: str | None = None) -> None:
         """

@@ -42,11 +42,12 @@ class _ObservedCallback:
         self._cb = cb
         self._done: Optional[Callable[[bool], None]] = done
 
-    def __call__(self, result: Any, *, is_tag: bool = False, is_error: bool = False) -> None:
+    def __call__(self, result: Any, *, is_tag: bool = False, is_error: bool = False,
+                 **kwargs: Any) -> None:
         done, self._done = self._done, None
         if done is not None:
             done(is_error)
-        self._cb(result, is_tag=is_tag, is_error=is_error)
+        self._cb(result, is_tag=is_tag, is_error=is_error, **kwargs)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._cb, name)

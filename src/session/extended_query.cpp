@@ -59,8 +59,11 @@ void Session::handle_parse(wire::Parse& m) {
   // Declared types win; undeclared ones take the type of an explicit cast ($1::int4), as
   // PostgreSQL infers them, and default to text.
   st->parameter_types.assign(nparams, 0);
-  for (size_t i = 0; i < m.parameter_types.size(); ++i)
+  st->typed_by_client.assign(nparams, false);
+  for (size_t i = 0; i < m.parameter_types.size(); ++i) {
     st->parameter_types[i] = m.parameter_types[i];
+    st->typed_by_client[i] = m.parameter_types[i] != 0;
+  }
   for (const auto& cast : st->info->param_casts) {
     size_t i = static_cast<size_t>(cast.param - 1);
     if (i >= nparams || st->parameter_types[i] != 0) continue;
@@ -188,7 +191,6 @@ void Session::handle_describe(wire::Describe& m) {
       return;
     }
     auto& st = it->second;
-    wire::write_parameter_description(out, st->parameter_types);
     if (!st->described && st->info && st->info->kind != sql::StatementKind::UNPARSEABLE &&
         st->info->kind != sql::StatementKind::QUERY) {
       // Known not to return rows (or answered by the session): no handler call needed.
@@ -199,6 +201,7 @@ void Session::handle_describe(wire::Describe& m) {
       if (cols) st->set_columns(std::move(*cols), nullptr);
     }
     if (st->described) {
+      wire::write_parameter_description(out, st->parameter_types);
       if (st->returns_rows)
         wire::write_row_description(out, st->columns);
       else
@@ -207,7 +210,7 @@ void Session::handle_describe(wire::Describe& m) {
       host_.send(std::move(out));
       return;
     }
-    host_.send(std::move(out));
+    // ParameterDescription waits for the handler: its describe answer may type parameters.
     describing_ = st;
     begin_handler_call(Op::DESCRIBE_STATEMENT, st->sql, true, false, {});
     return;
@@ -263,6 +266,13 @@ void Session::describe_reply(HandlerReply& reply) {
     return;
   }
   std::string out;
+  if (op_ == Op::DESCRIBE_STATEMENT) {
+    for (size_t i = 0; i < reply.parameter_types.size() && i < st->parameter_types.size(); ++i)
+      if (reply.parameter_types[i] != 0 &&
+          !(i < st->typed_by_client.size() && st->typed_by_client[i]))
+        st->parameter_types[i] = reply.parameter_types[i];
+    wire::write_parameter_description(out, st->parameter_types);
+  }
   if (reply.kind == HandlerReply::Kind::TAG) {
     st->set_columns({}, nullptr);
     wire::write_empty(out, wire::msg::NO_DATA_MESSAGE);

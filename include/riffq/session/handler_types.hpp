@@ -69,6 +69,9 @@ struct HandlerReply {
   types::OwnedSchema schema;  // ROWS: fetched by the caller, off the I/O thread
   std::string tag;            // TAG
   PgError error;              // ERROR
+  // A describe answer may type the statement's parameters (0: no opinion); types the client
+  // gave in Parse stay.
+  std::vector<uint32_t> parameter_types;
 
   // ROWS after prefetch_rows(): the cursor owns stream and encoder (formats set), and the
   // first DataRows are already encoded.

@@ -165,6 +165,7 @@ class Session {
   struct Statement {
     std::string sql;
     std::vector<uint32_t> parameter_types;  // resolved (never 0)
+    std::vector<bool> typed_by_client;      // Parse gave the type: a handler cannot change it
     std::optional<sql::StatementInfo> info;
     bool described = false;
     bool returns_rows = false;
