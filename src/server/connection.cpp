@@ -279,11 +279,23 @@ void Connection::send(std::string&& bytes) {
     out_bytes_ += bytes.size();
     out_q_.push_back(std::move(bytes));
   }
-  // The session sends several messages per event: flush them together once it is done.
+  schedule_flush();
+}
+
+void Connection::flush() {
+  flush_forced_ = true;
+  schedule_flush();
+}
+
+void Connection::schedule_flush() {
+  // The session sends several messages per event: flush them together once it is done, unless
+  // they may wait for the handler's answer (Session::holding_output).
   if (flush_scheduled_) return;
   flush_scheduled_ = true;
   asio::post(strand_, [self = shared_from_this()] {
     self->flush_scheduled_ = false;
+    if (!self->flush_forced_ && self->session_->holding_output()) return;
+    self->flush_forced_ = false;
     self->flush_now();
   });
 }
@@ -323,6 +335,14 @@ void Connection::wake_writer() {
 }
 
 void Connection::after_event() {
+  if (!session_->holding_output()) {  // a hold just ended: what waited goes out now
+    bool queued;
+    {
+      std::lock_guard lock(out_mu_);
+      queued = !out_q_.empty();
+    }
+    if (queued) schedule_flush();
+  }
   if (session_->admitted()) startup_timer_.cancel();
   if (session_->wants_input()) input_wake_.cancel();
   watch_idle_in_transaction();

@@ -78,7 +78,7 @@ class Connection : public session::SessionHost, public std::enable_shared_from_t
 
   // SessionHost
   void send(std::string&& bytes) override;
-  void flush() override {}
+  void flush() override;
   void start_tls() override { tls_requested_ = true; }
   void admit(session::AdmissionRequest request) override;
   void call_handler(session::HandlerCall call) override;
@@ -139,6 +139,8 @@ class Connection : public session::SessionHost, public std::enable_shared_from_t
   bool handshaking_ = false;
   bool writing_ = false;          // the writer has an async_write in flight
   bool flush_scheduled_ = false;  // a flush_now is posted on the strand
+  bool flush_forced_ = false;     // the session asked for a flush: write even while holding
+  void schedule_flush();
 
   std::mutex out_mu_;  // guards the fields below; workers write rows from other threads
   std::condition_variable out_cv_;

@@ -214,7 +214,7 @@ void Session::drive() {
     queued_bytes_ = queue_.empty() ? 0 : queued_bytes_;
     dispatch(m);
   }
-  host_.flush();
+  if (!holding_output()) host_.flush();
 }
 
 void Session::dispatch(wire::FrontendMessage& m) {

@@ -148,6 +148,12 @@ class Session {
   bool busy() const {
     return pending_ != Pending::NONE || simple_.has_value() || copy_in_receiving_;
   }
+  // While the application works on a statement, what is queued (BindComplete, say) can wait for
+  // its answer, as PostgreSQL flushes only at ReadyForQuery, Flush, a notice or a full buffer:
+  // one write and one client wake-up per round trip instead of two.
+  bool holding_output() const {
+    return pending_ == Pending::HANDLER && op_ != Op::COPY_IN && !copy_in_receiving_;
+  }
   bool closed() const { return phase_ == Phase::CLOSED; }
   bool admitted() const { return admitted_; }
   uint64_t connection_id() const { return connection_id_; }
