@@ -128,21 +128,28 @@ def test_results_are_streamed_in_batches(sail) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         backend = SparkBackend(sail)
-    reader, is_tag = backend.execute("SELECT id FROM range(100000)", 1, None, False)
-    assert not is_tag
-    sizes = [b.num_rows for b in reader]
-    assert sum(sizes) == 100000 and len(sizes) > 1  # Spark's batches, not one collected table
-    schema, _ = backend.execute("SELECT id, CAST(id AS STRING) AS s FROM range(3)", 1, None, True)
-    assert schema.num_rows == 0 and schema.column_names == ["id", "s"]
+    try:
+        reader, is_tag = backend.execute("SELECT id FROM range(100000)", 1, None, False)
+        assert not is_tag
+        sizes = [b.num_rows for b in reader]
+        assert sum(sizes) == 100000 and len(sizes) > 1  # Spark's batches, not one table
+        schema, _ = backend.execute("SELECT id, CAST(id AS STRING) AS s FROM range(3)", 1, None,
+                                    True)
+        assert schema.num_rows == 0 and schema.column_names == ["id", "s"]
+    finally:
+        backend.close()  # else pyspark's exit hook retries the stopped Sail at exit
 
 
 def test_backend_in_process(sail) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         backend = SparkBackend(sail, init_sql=["CREATE TABLE IF NOT EXISTS kv AS SELECT 1 AS k, 'v' AS v"])
-    with BackendServer(backend, port=0) as s:
-        with _c(s.port, autocommit=True) as c:
-            assert c.execute("SELECT v FROM kv WHERE k = %s", [1]).fetchall() == [("v",)]
+    try:
+        with BackendServer(backend, port=0) as s:
+            with _c(s.port, autocommit=True) as c:
+                assert c.execute("SELECT v FROM kv WHERE k = %s", [1]).fetchall() == [("v",)]
+    finally:
+        backend.close()
 
 
 def test_type_names_and_dialect() -> None:

@@ -19,6 +19,7 @@ never claimed for a write Spark already applied.
 """
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
@@ -26,6 +27,8 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 from ..answers import Result, SQLError, statement_tag
 from .base import ExecutorBackend
 from .statements import ROW_WORDS, TX_WORDS, first_word, savepoint_command, strip_sql
+
+logger = logging.getLogger("riffq")
 
 __all__ = ["SparkBackend", "spark_type_to_pg", "spark_sqlstate", "to_spark_sql"]
 
@@ -139,6 +142,7 @@ class SparkBackend(ExecutorBackend):
                  read_only: bool = False) -> None:
         super().__init__(workers=workers)
         self.read_only = read_only
+        self._own_session = session is None
         if session is None:
             import warnings
 
@@ -158,6 +162,16 @@ class SparkBackend(ExecutorBackend):
 
     def new_state(self, connection_id: int) -> Dict[str, Any]:
         return {"in_tx": False}
+
+    def close(self) -> None:
+        """Stops the executor and, when this backend opened it, the Spark Connect session: a
+        client left open makes pyspark's exit hook retry its server at interpreter exit."""
+        super().close()
+        if self._own_session:
+            try:
+                self.spark.stop()
+            except Exception:  # noqa: BLE001 - the server may be gone already
+                logger.debug("closing the Spark Connect session failed", exc_info=True)
 
     # -- statements ----------------------------------------------------------------------------
     def execute(self, sql: str, connection_id: int, query_args: Optional[List[Any]],
