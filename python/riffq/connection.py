@@ -371,13 +371,14 @@ class RiffqServer:
                        metrics_port: Optional[int], slow_query_ms: Optional[float],
                        limits: Dict[str, Any]) -> "_RunningGroup":
         from . import workers as wk
+        from .runner import listen_address
 
         if metrics_port is not None:
             raise ValueError("metrics_port is not available with workers > 1 (each process "
                              "has its own counters)")
         host, port = wk.split_listen_address(self._server.listen_address)
-        reservation = wk.reserve_port(host, port)
-        self._server.listen_address = wk.join_listen_address(host, reservation.getsockname()[1])
+        reservation = wk.reserve_port(host, port)  # port 0 becomes one port for every worker
+        self._server.listen_address = listen_address(host, reservation.getsockname()[1])
 
         def serve(index: int, count: int, cancel_dir: str) -> None:
             # The parent's pool threads do not exist in the fork: this process gets its own.
@@ -386,12 +387,8 @@ class RiffqServer:
                             dict(limits, reuse_port=True, worker_index=index,
                                  worker_count=count, cancel_dir=cancel_dir))
 
-        group = wk.WorkerGroup(workers, serve, self._server.wait_until_serving, worker_init)
-        try:
-            group.start()
-        except BaseException:
-            reservation.close()
-            raise
+        group = wk.start_group(reservation, workers, serve, self._server.wait_until_serving,
+                               worker_init)
         self._group = _RunningGroup(group, reservation)
         return self._group
 

@@ -28,6 +28,8 @@ import threading
 import time
 from typing import Callable, Dict, Optional, Tuple
 
+from .runner import listen_address
+
 logger = logging.getLogger("riffq")
 
 #: A worker that dies sooner than this after its start counts as a crash loop.
@@ -44,11 +46,6 @@ def split_listen_address(address: str) -> Tuple[str, int]:
     if host.startswith("[") and host.endswith("]"):
         host = host[1:-1]
     return host, int(port)
-
-
-def join_listen_address(host: str, port: int) -> str:
-    """The inverse of :func:`split_listen_address`."""
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 def reserve_port(host: str, port: int) -> socket.socket:
@@ -68,7 +65,7 @@ def reserve_port(host: str, port: int) -> socket.socket:
             probe.settimeout(0.5)
             try:
                 if probe.connect_ex(sock.getsockname()[:2]) == 0:
-                    raise OSError(f"could not bind {join_listen_address(host, port)}: "
+                    raise OSError(f"could not bind {listen_address(host, port)}: "
                                   "address already in use")
             finally:
                 probe.close()
@@ -206,6 +203,20 @@ class WorkerGroup:
                 pass
         self._ready_r = self._ready_w = -1
         shutil.rmtree(self.cancel_dir, ignore_errors=True)
+
+
+def start_group(reservation: socket.socket, count: int, serve: Callable[[int, int, str], None],
+                ready: Callable[[float], bool], worker_init: Optional[Callable[[int], None]] = None,
+                timeout: float = 30.0) -> WorkerGroup:
+    """Forks and starts a :class:`WorkerGroup` on the port ``reservation`` holds (from
+    :func:`reserve_port`); the reservation is closed if the group fails to start."""
+    group = WorkerGroup(count, serve, ready, worker_init)
+    try:
+        group.start(timeout)
+    except BaseException:
+        reservation.close()
+        raise
+    return group
 
 
 def run_group(group: WorkerGroup, reservation: socket.socket) -> None:

@@ -285,7 +285,7 @@ def _banner(args: argparse.Namespace, users: Dict[str, str], databases: List[str
 def _run_workers(args: argparse.Namespace, databases: List[str], users: Dict[str, str],
                  what: str, make_backend: Callable[[], Any],
                  make_server: Callable[[Any, int], Any]) -> int:
-    from ..workers import WorkerGroup, reserve_port, run_group
+    from ..workers import reserve_port, run_group, start_group
 
     reservation = reserve_port(args.host.strip("[]"), args.port)
     port = reservation.getsockname()[1]
@@ -304,12 +304,7 @@ def _run_workers(args: argparse.Namespace, databases: List[str], users: Dict[str
             time.sleep(0.02)
         return bool(running["server"].server.wait_until_serving(deadline - time.monotonic()))
 
-    group = WorkerGroup(args.workers, serve_one, ready)
-    try:
-        group.start(timeout=120.0)
-    except BaseException:
-        reservation.close()
-        raise
+    group = start_group(reservation, args.workers, serve_one, ready, timeout=120.0)
     _banner(args, users, databases, what, f" with {args.workers} worker processes")
     run_group(group, reservation)
     return 0
