@@ -137,7 +137,8 @@ class PyServer {
   void start(bool tls, bool catalog_emulation, std::optional<std::string> server_version,
              bool require_tls, size_t max_connections, uint32_t max_message_size,
              double startup_timeout, double idle_timeout, double shutdown_grace, bool reuse_port,
-             uint32_t worker_index, uint32_t worker_count, std::optional<std::string> cancel_dir) {
+             uint32_t worker_index, uint32_t worker_count, std::optional<std::string> cancel_dir,
+             double busy_poll_us) {
     if (callbacks_->on_query.is_none())
       throw nb::value_error("No callback set. Use on_query() before starting the server.");
     if (tls && tls_cert_.empty()) throw nb::value_error("start(tls=True) requires set_tls() first");
@@ -148,6 +149,8 @@ class PyServer {
     if (!(startup_timeout > 0)) throw nb::value_error("startup_timeout must be positive");
     if (!(idle_timeout >= 0)) throw nb::value_error("idle_timeout must be 0 (off) or positive");
     if (!(shutdown_grace >= 0)) throw nb::value_error("shutdown_grace must be 0 or positive");
+    if (!(busy_poll_us >= 0 && busy_poll_us <= 100000))
+      throw nb::value_error("busy_poll_us must be between 0 (off) and 100000");
     if (worker_count == 0 || worker_index >= worker_count)
       throw nb::value_error("worker_index must be below worker_count (at least 1)");
     std::string version = server_version.value_or(DEFAULT_SERVER_VERSION);
@@ -180,6 +183,7 @@ class PyServer {
     cfg.worker_index = worker_index;
     cfg.worker_count = worker_count;
     cfg.cancel_dir = cancel_dir.value_or("");
+    cfg.busy_poll = std::chrono::microseconds(static_cast<int64_t>(busy_poll_us));
     bool main_thread =
         PyGILState_Check() && nb::module_::import_("threading")
                                   .attr("current_thread")()
@@ -389,7 +393,7 @@ void bind_server(nb::module_& m) {
            "max_connections"_a = 1000, "max_message_size"_a = 64u * 1024 * 1024,
            "startup_timeout"_a = 60.0, "idle_timeout"_a = 0.0, "shutdown_grace"_a = 3.0,
            "reuse_port"_a = false, "worker_index"_a = 0, "worker_count"_a = 1,
-           "cancel_dir"_a = nb::none(),
+           "cancel_dir"_a = nb::none(), "busy_poll_us"_a = 100.0,
            "Serves until SIGINT/SIGTERM (main thread) or stop(); releases the GIL. Raises OSError "
            "if the address cannot be bound. Keyword-only limits: require_tls refuses plaintext "
            "sessions; max_connections (beyond it clients get 53300); max_message_size caps "
@@ -401,7 +405,10 @@ void bind_server(nb::module_& m) {
            "serving (riffq.RiffqServer.start(workers=N) sets these): reuse_port shares the port "
            "with other processes (SO_REUSEPORT); worker_index / worker_count number this "
            "process in the group (backend pids carry the index) and cancel_dir is the directory "
-           "of the Unix sockets that relay CancelRequests to the process owning the session.")
+           "of the Unix sockets that relay CancelRequests to the process owning the session. "
+           "busy_poll_us (microseconds, 0 = off): after work, I/O and query threads poll for "
+           "more this long before they sleep, so that small queries pay no thread wake-ups; "
+           "an idle server sleeps.")
       .def("stop", &PyServer::stop, "Stops a running server (thread-safe); start() then returns.")
       .def("wait_until_serving", &PyServer::wait_until_serving, "timeout"_a = 10.0,
            "Blocks until start() is accepting connections; False on timeout.")

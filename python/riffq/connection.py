@@ -330,7 +330,8 @@ class RiffqServer:
         from a Python thread while the server runs; ``slow_query_ms`` logs statements slower
         than that at WARNING on the ``riffq`` logger. ``limits`` are the keyword-only options
         of :meth:`riffq.Server.start`: ``require_tls``, ``max_connections``,
-        ``max_message_size``, ``startup_timeout``, ``idle_timeout``, ``shutdown_grace``.
+        ``max_message_size``, ``startup_timeout``, ``idle_timeout``, ``shutdown_grace``,
+        ``busy_poll_us``.
 
         ``workers=N`` (N > 1) serves from N forked processes sharing the port (see
         :mod:`riffq.workers`): Python handlers then run in parallel on N cores. Each process has

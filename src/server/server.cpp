@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include <sched.h>
+
 #include "cancel_relay.hpp"
 #include "connection.hpp"
 #include "riffq/server/tls.hpp"
@@ -203,14 +205,42 @@ uint16_t Server::port() const {
   return ec ? 0 : ep.port();
 }
 
+namespace {
+
+// Runs an I/O thread's io_context. With busy_poll, after handling events the thread keeps
+// polling (yielding to runnable threads) before it sleeps in epoll: a worker's reply, or the
+// client's next statement, then needs no wake-up of a sleeping thread.
+void run_io(asio::io_context& ctx, std::chrono::microseconds busy_poll) {
+  if (busy_poll.count() <= 0) {
+    ctx.run();
+    return;
+  }
+  while (!ctx.stopped()) {
+    if (ctx.poll() == 0) {
+      ctx.run_one();  // nothing ready: sleep until something is
+      continue;
+    }
+    auto deadline = std::chrono::steady_clock::now() + busy_poll;
+    while (!ctx.stopped() && std::chrono::steady_clock::now() < deadline) {
+      if (ctx.poll() > 0)
+        deadline = std::chrono::steady_clock::now() + busy_poll;
+      else
+        sched_yield();
+    }
+  }
+}
+
+}  // namespace
+
 void Server::run() {
   if (!impl_->acceptor) bind();
   auto& io = *impl_->ios[0];
   auto app = impl_->shared->app;
-  impl_->pool = std::make_unique<WorkerPool>(
-      1024, std::chrono::seconds(30),
-      WorkerPool::ThreadHooks{[app] { app->worker_thread_started(); },
-                              [app] { app->worker_thread_exiting(); }});
+  impl_->pool =
+      std::make_unique<WorkerPool>(1024, std::chrono::seconds(30),
+                                   WorkerPool::ThreadHooks{[app] { app->worker_thread_started(); },
+                                                           [app] { app->worker_thread_exiting(); }},
+                                   impl_->shared->config.busy_poll);
   impl_->shared->pool = impl_->pool.get();
   impl_->stop_timer.emplace(io);
   asio::co_spawn(io, impl_->accept_loop(), asio::detached);
@@ -222,13 +252,14 @@ void Server::run() {
       if (!ec) stop();
     });
   }
+  const auto busy_poll = impl_->shared->config.busy_poll;
   std::vector<std::thread> threads;
   for (size_t i = 1; i < impl_->ios.size(); ++i)
-    threads.emplace_back([ctx = impl_->ios[i].get()] {
+    threads.emplace_back([ctx = impl_->ios[i].get(), busy_poll] {
       auto guard = asio::make_work_guard(*ctx);  // idle until a connection arrives
-      ctx->run();
+      run_io(*ctx, busy_poll);
     });
-  io.run();
+  run_io(io, busy_poll);
   for (auto& t : threads) t.join();
   if (signals) {
     asio::error_code ignore;
