@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "binder.hpp"
+#include "riffq/sql/parse_tree.hpp"
 #include "type_oids.hpp"
 
 namespace riffq::catalog {
@@ -393,22 +394,16 @@ QueryPtr bind_view_sql(const std::string& sql, const CatalogSnapshot& cat,
 }
 
 std::shared_ptr<const PgQuery__ParseResult> parse_sql(std::string_view sql) {
-  std::string text(sql);
-  PgQueryProtobufParseResult res = pg_query_parse_protobuf(text.c_str());
-  if (res.error != nullptr) {
-    PgError e = PgError::error(sqlstate::SYNTAX_ERROR, res.error->message);
-    e.position = res.error->cursorpos;
-    pg_query_free_protobuf_parse_result(res);
+  auto parsed = sql::parse_tree(sql);
+  if (parsed->error) {
+    PgError e = PgError::error(sqlstate::SYNTAX_ERROR, parsed->error->message);
+    e.position = parsed->error->cursorpos;
     throw CatalogError(e);
   }
-  PgQuery__ParseResult* tree = pg_query__parse_result__unpack(
-      nullptr, res.parse_tree.len, reinterpret_cast<const uint8_t*>(res.parse_tree.data));
-  pg_query_free_protobuf_parse_result(res);
-  if (tree == nullptr)
+  if (parsed->tree == nullptr)
     throw CatalogError(sqlstate::INTERNAL_ERROR, "could not read the parse tree");
-  return std::shared_ptr<const PgQuery__ParseResult>(tree, [](const PgQuery__ParseResult* t) {
-    pg_query__parse_result__free_unpacked(const_cast<PgQuery__ParseResult*>(t), nullptr);
-  });
+  // The tree lives as long as the parse it belongs to.
+  return std::shared_ptr<const PgQuery__ParseResult>(parsed, parsed->tree.get());
 }
 
 QueryPtr bind_sql(std::string_view sql, const CatalogSnapshot& cat, const SessionInfo& session,

@@ -9,6 +9,8 @@
 
 #include "catalog_snapshot.hpp"
 #include "riffq/catalog/engine.hpp"
+#include "riffq/sql/parse_tree.hpp"
+#include "riffq/sql/text_cache.hpp"
 
 namespace riffq::catalog {
 
@@ -90,30 +92,31 @@ void walk(const ProtobufCMessage* m, Findings& out, int depth) {
   }
 }
 
-bool analyze(std::string_view sql, Findings& out) {
-  std::string text(sql);
-  PgQueryProtobufParseResult res = pg_query_parse_protobuf(text.c_str());
-  if (res.error != nullptr) {
-    pg_query_free_protobuf_parse_result(res);
-    return false;
-  }
-  PgQuery__ParseResult* tree = pg_query__parse_result__unpack(
-      nullptr, res.parse_tree.len, reinterpret_cast<const uint8_t*>(res.parse_tree.data));
-  pg_query_free_protobuf_parse_result(res);
-  if (tree == nullptr) return false;
-  bool select =
-      tree->n_stmts == 1 && tree->stmts[0]->stmt->node_case == PG_QUERY__NODE__NODE_SELECT_STMT;
-  if (select) walk(&tree->base, out, 0);
-  pg_query__parse_result__free_unpacked(tree, nullptr);
-  for (const std::string& cte : out.ctes) out.other_relations.erase("." + cte);
-  return select;
+// What a SELECT reads; null for any other statement.
+std::shared_ptr<const Findings> analyze_uncached(std::string_view sql) {
+  auto parsed = sql::parse_tree(sql);
+  const PgQuery__ParseResult* tree = parsed->tree.get();
+  if (tree == nullptr || tree->n_stmts != 1 ||
+      tree->stmts[0]->stmt->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
+    return nullptr;
+  auto out = std::make_shared<Findings>();
+  walk(&tree->base, *out, 0);
+  for (const std::string& cte : out->ctes) out->other_relations.erase("." + cte);
+  return out;
+}
+
+// Routing runs for every statement: the findings of repeated texts are kept.
+std::shared_ptr<const Findings> analyze(std::string_view sql) {
+  static auto* cache = new sql::TextCache<Findings>();  // never destroyed: used until exit
+  return cache->get(sql, analyze_uncached);
 }
 
 }  // namespace
 
 bool reads_catalog(std::string_view sql) {
-  Findings f;
-  if (!analyze(sql, f)) return false;
+  auto found = analyze(sql);
+  if (!found) return false;
+  const Findings& f = *found;
   // The handler's own tables: the engine holds no rows for them, so the handler answers.
   if (!f.other_relations.empty()) return false;
   if (!f.catalog_relations.empty() || f.reg_cast) return true;
@@ -123,8 +126,9 @@ bool reads_catalog(std::string_view sql) {
 }
 
 bool is_type_introspection(std::string_view sql) {
-  Findings f;
-  if (!analyze(sql, f)) return false;
+  auto found = analyze(sql);
+  if (!found) return false;
+  const Findings& f = *found;
   if (!f.other_relations.empty()) return false;
   static const std::set<std::string> allowed = {"pg_type",      "pg_range",     "pg_enum",
                                                 "pg_namespace", "pg_attribute", "pg_class",

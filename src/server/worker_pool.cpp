@@ -122,4 +122,9 @@ size_t WorkerPool::thread_count() const {
   return live_;
 }
 
+size_t WorkerPool::polling_count() const {
+  std::lock_guard lock(mu_);
+  return polling_;
+}
+
 }  // namespace riffq::server

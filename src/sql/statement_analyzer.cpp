@@ -9,6 +9,7 @@
 #include "copy_statement.hpp"
 #include "parameter_casts.hpp"
 #include "riffq/common/ascii.hpp"
+#include "riffq/sql/parse_tree.hpp"
 #include "riffq/sql/statement.hpp"
 #include "session_functions.hpp"
 
@@ -187,25 +188,20 @@ std::vector<ParamToken> param_tokens(std::string_view sql) {
 
 StatementInfo analyze_statement(std::string_view sql) {
   StatementInfo info;
-  std::string text(sql);
-  PgQueryProtobufParseResult parsed = pg_query_parse_protobuf(text.c_str());
-  if (parsed.error != nullptr) {
-    info.error = parsed.error->message ? parsed.error->message : "syntax error";
-    pg_query_free_protobuf_parse_result(parsed);
+  auto parsed = parse_tree(sql);
+  if (parsed->error) {
+    info.error = parsed->error->message;
     return info;
   }
-  PgQuery__ParseResult* tree = pg_query__parse_result__unpack(
-      nullptr, parsed.parse_tree.len, reinterpret_cast<const uint8_t*>(parsed.parse_tree.data));
+  const PgQuery__ParseResult* tree = parsed->tree.get();
   if (tree != nullptr && tree->n_stmts == 1 && tree->stmts[0]->stmt != nullptr) {
-    classify(tree->stmts[0]->stmt, text, info);
-    if (text.find('$') != std::string::npos)
+    classify(tree->stmts[0]->stmt, sql, info);
+    if (sql.find('$') != std::string_view::npos)
       info.param_casts = detail::find_parameter_casts(tree->stmts[0]->stmt);
   } else if (tree != nullptr) {
     info.kind = StatementKind::COMMAND;  // several statements: not a single recognisable one
   }
-  if (tree != nullptr) pg_query__parse_result__free_unpacked(tree, nullptr);
-  pg_query_free_protobuf_parse_result(parsed);
-  if (text.find('$') != std::string::npos) info.max_param = max_param_ref(text);
+  if (sql.find('$') != std::string_view::npos) info.max_param = max_param_ref(std::string(sql));
   return info;
 }
 

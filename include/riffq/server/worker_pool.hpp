@@ -41,6 +41,7 @@ class WorkerPool {
   // Runs queued tasks to completion and joins the threads; later posts run inline.
   void shutdown();
   size_t thread_count() const;
+  size_t polling_count() const;  // threads busy-polling for a task right now
 
  private:
   void worker_main();

@@ -37,11 +37,13 @@ TEST(WorkerPool, RunsEveryTaskBeforeShutdownReturns) {
 // A task posted while the previous task's thread busy-polls goes to that thread: the pool must
 // not start a second thread because none was asleep on the condition variable.
 TEST(WorkerPool, PollingThreadTakesTheNextTask) {
-  WorkerPool pool(8, std::chrono::seconds(30), {}, std::chrono::microseconds(200000));
+  WorkerPool pool(8, std::chrono::seconds(30), {}, std::chrono::microseconds(5000000));
   std::atomic<int> ran{0};
   for (int i = 0; i < 50; ++i) {
     run_one(pool, ran);
-    std::this_thread::sleep_for(1ms);  // the thread is now polling, not asleep
+    // Post once the thread polls (not while it is still finishing the task).
+    for (int w = 0; w < 5000 && pool.polling_count() == 0; ++w) std::this_thread::sleep_for(1ms);
+    ASSERT_EQ(pool.polling_count(), 1u);
   }
   EXPECT_EQ(ran.load(), 50);
   EXPECT_EQ(pool.thread_count(), 1u);
