@@ -7,7 +7,9 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <mutex>
 #include <sstream>
+#include <utility>
 
 namespace riffq::session {
 namespace {
@@ -180,27 +182,51 @@ bool parse_date_style(const std::string& value, types::DateStyleKind& style,
   return true;
 }
 
-SessionSettings::SessionSettings(const std::string& server_version) {
-  for (const auto& b : BUILTINS) {
-    Param p{b.name, b.value, b.value, b.value, b.reported};
-    params_[ascii_lower(b.name)] = p;
+std::shared_ptr<const SessionSettings::ParamDefs> SessionSettings::defs_for(
+    const std::string& server_version) {
+  static std::mutex mu;
+  static std::map<std::string, std::shared_ptr<const ParamDefs>> by_version;
+  std::lock_guard lock(mu);
+  auto& defs = by_version[server_version];
+  if (!defs) {
+    auto built = std::make_shared<ParamDefs>();
+    for (const auto& b : BUILTINS) {
+      std::string key = ascii_lower(b.name);
+      std::string value = key == "server_version"       ? server_version
+                          : key == "server_version_num" ? version_num(server_version)
+                                                        : b.value;
+      built->push_back(ParamDef{key, b.name, value, b.reported});
+    }
+    std::sort(built->begin(), built->end(),
+              [](const ParamDef& a, const ParamDef& b) { return a.key < b.key; });
+    defs = std::move(built);
   }
-  for (auto [key, value] : {std::pair<std::string, std::string>{"server_version", server_version},
-                            {"server_version_num", version_num(server_version)}}) {
-    Param& p = params_[key];
-    p.value = p.boot_value = p.server_default = value;
-  }
+  return defs;
+}
+
+SessionSettings::SessionSettings(const std::string& server_version)
+    : defs_(defs_for(server_version)) {
+  builtin_.reserve(defs_->size());
+  for (const ParamDef& d : *defs_)
+    builtin_.push_back(Param{&d, d.server_default, d.server_default});
   refresh_encode_options();
 }
 
 SessionSettings::Param* SessionSettings::find(const std::string& name) {
-  auto it = params_.find(ascii_lower(name));
-  return it == params_.end() ? nullptr : &it->second;
+  return const_cast<Param*>(std::as_const(*this).find(name));
 }
 
 const SessionSettings::Param* SessionSettings::find(const std::string& name) const {
-  auto it = params_.find(ascii_lower(name));
-  return it == params_.end() ? nullptr : &it->second;
+  std::string key = ascii_lower(name);
+  auto it = std::lower_bound(defs_->begin(), defs_->end(), key,
+                             [](const ParamDef& d, const std::string& k) { return d.key < k; });
+  if (it != defs_->end() && it->key == key) return &builtin_[size_t(it - defs_->begin())];
+  auto c = custom_.find(key);
+  return c == custom_.end() ? nullptr : &c->second;
+}
+
+const std::string& SessionSettings::value_of(const char* key) const {
+  return find(key)->value;
 }
 
 bool SessionSettings::is_known(const std::string& name) const {
@@ -209,7 +235,7 @@ bool SessionSettings::is_known(const std::string& name) const {
 
 std::string SessionSettings::display_name(const std::string& name) const {
   const Param* p = find(name);
-  return p ? p->display : ascii_lower(name);
+  return p && p->def ? p->def->display : ascii_lower(name);
 }
 
 void SessionSettings::apply_startup(
@@ -223,7 +249,8 @@ void SessionSettings::apply_startup(
     set(k, v, nullptr);
   }
   // Startup values are the session's reset values (PostgreSQL: PGC_S_CLIENT).
-  for (auto& [key, p] : params_) p.boot_value = p.value;
+  for (auto& p : builtin_) p.boot_value = p.value;
+  for (auto& [key, p] : custom_) p.boot_value = p.value;
   changed_.clear();
 }
 
@@ -267,7 +294,7 @@ std::optional<int64_t> parse_time_setting_ms(const std::string& text) {
 
 bool SessionSettings::validate(const std::string& key, std::string& value, PgError* error) const {
   auto fail = [&]() {
-    if (error) *error = invalid_value(find(key) ? find(key)->display : key, value);
+    if (error) *error = invalid_value(display_name(key), value);
     return false;
   };
   if (key == "datestyle") {
@@ -341,14 +368,14 @@ bool SessionSettings::set(const std::string& name, const std::string& value, PgE
                                 "unrecognized configuration parameter \"" + name + "\"");
       return false;
     }
-    params_[key] = Param{key, value, "", "", false};
+    custom_[key] = Param{nullptr, value, ""};
     return true;
   }
   std::string v = value;
   if (!validate(key, v, error)) return false;
   if (p->value != v) {
     p->value = v;
-    if (p->reported) changed_.push_back(key);
+    if (p->reported()) changed_.push_back(key);
   }
   refresh_encode_options();
   return true;
@@ -364,19 +391,20 @@ bool SessionSettings::reset(const std::string& name, PgError* error) {
   }
   if (p->value != p->boot_value) {
     p->value = p->boot_value;
-    if (p->reported) changed_.push_back(ascii_lower(name));
+    if (p->reported()) changed_.push_back(ascii_lower(name));
   }
   refresh_encode_options();
   return true;
 }
 
 void SessionSettings::reset_all() {
-  for (auto& [key, p] : params_) {
+  for (auto& p : builtin_) {
     if (p.value != p.boot_value) {
       p.value = p.boot_value;
-      if (p.reported) changed_.push_back(key);
+      if (p.reported()) changed_.push_back(p.def->key);
     }
   }
+  for (auto& [key, p] : custom_) p.value = p.boot_value;
   refresh_encode_options();
 }
 
@@ -391,19 +419,25 @@ bool SessionSettings::is_default(const std::string& name) const {
   std::string key = ascii_lower(name);
   if (key == "time zone") key = "timezone";
   const Param* p = find(key);
-  return p && p->value == p->server_default;
+  return p && p->value == (p->def ? p->def->server_default : std::string());
 }
 
 std::vector<std::pair<std::string, std::string>> SessionSettings::all() const {
   std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& [key, p] : params_) out.emplace_back(p.display, p.value);
+  auto c = custom_.begin();
+  for (size_t i = 0; i < defs_->size(); ++i) {  // both sorted by key: merge
+    for (; c != custom_.end() && c->first < (*defs_)[i].key; ++c)
+      out.emplace_back(c->first, c->second.value);
+    out.emplace_back((*defs_)[i].display, builtin_[i].value);
+  }
+  for (; c != custom_.end(); ++c) out.emplace_back(c->first, c->second.value);
   return out;
 }
 
 std::vector<std::pair<std::string, std::string>> SessionSettings::reported() const {
   std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& [key, p] : params_)
-    if (p.reported) out.emplace_back(p.display, p.value);
+  for (const auto& p : builtin_)
+    if (p.reported()) out.emplace_back(p.def->display, p.value);
   return out;
 }
 
@@ -413,7 +447,7 @@ std::vector<std::pair<std::string, std::string>> SessionSettings::take_changed_r
   changed_.erase(std::unique(changed_.begin(), changed_.end()), changed_.end());
   for (const auto& key : changed_) {
     const Param* p = find(key);
-    if (p) out.emplace_back(p->display, p->value);
+    if (p && p->def) out.emplace_back(p->def->display, p->value);
   }
   changed_.clear();
   return out;
@@ -421,15 +455,15 @@ std::vector<std::pair<std::string, std::string>> SessionSettings::take_changed_r
 
 void SessionSettings::refresh_encode_options() {
   types::EncodeOptions o;
-  parse_date_style(params_["datestyle"].value, o.date_style, o.date_order);
-  const std::string& is = params_["intervalstyle"].value;
+  parse_date_style(value_of("datestyle"), o.date_style, o.date_order);
+  const std::string& is = value_of("intervalstyle");
   o.interval_style = is == "postgres_verbose" ? types::IntervalStyleKind::POSTGRES_VERBOSE
                      : is == "sql_standard"   ? types::IntervalStyleKind::SQL_STANDARD
                      : is == "iso_8601"       ? types::IntervalStyleKind::ISO_8601
                                               : types::IntervalStyleKind::POSTGRES;
-  o.time_zone = params_["timezone"].value;
-  o.extra_float_digits = std::atoi(params_["extra_float_digits"].value.c_str());
-  o.bytea_hex = params_["bytea_output"].value != "escape";
+  o.time_zone = value_of("timezone");
+  o.extra_float_digits = std::atoi(value_of("extra_float_digits").c_str());
+  o.bytea_hex = value_of("bytea_output") != "escape";
   encode_ = o;
 }
 

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -60,19 +61,32 @@ class SessionSettings {
   const types::EncodeOptions& encode_options() const { return encode_; }
 
  private:
-  struct Param {
+  // A built-in parameter's definition: the same for every session of a server, so it is
+  // shared (a thousand idle sessions keep one copy).
+  struct ParamDef {
+    std::string key;      // lower-cased name
     std::string display;  // canonical spelling
-    std::string value;
-    std::string boot_value;      // the reset value: the default or the startup packet's
-    std::string server_default;  // the server's own default
+    std::string server_default;
     bool reported = false;
   };
+  struct Param {
+    const ParamDef* def = nullptr;  // null: a custom (dotted) parameter
+    std::string value;
+    std::string boot_value;  // the reset value: the default or the startup packet's
+    bool reported() const { return def != nullptr && def->reported; }
+  };
+  using ParamDefs = std::vector<ParamDef>;  // sorted by key
+  static std::shared_ptr<const ParamDefs> defs_for(const std::string& server_version);
+
   Param* find(const std::string& name);
   const Param* find(const std::string& name) const;
   bool validate(const std::string& key, std::string& value, PgError* error) const;
   void refresh_encode_options();
+  const std::string& value_of(const char* key) const;  // a built-in parameter's value
 
-  std::map<std::string, Param> params_;  // key: lower-cased name
+  std::shared_ptr<const ParamDefs> defs_;
+  std::vector<Param> builtin_;           // parallel to *defs_
+  std::map<std::string, Param> custom_;  // key: lower-cased name, also the display name
   std::vector<std::string> changed_;
   types::EncodeOptions encode_;
 };
