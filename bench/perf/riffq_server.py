@@ -19,19 +19,19 @@ import os
 import sys
 from typing import Any, Callable, Optional
 
-import pyarrow as pa
-
 import riffq
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from rows import COLUMNS, PASSWORD, SMALL_ROWS, USER, arrow_table  # noqa: E402
 
-ONE = pa.table({"?column?": pa.array([1], pa.int32())})
-T100 = arrow_table(SMALL_ROWS)
-# The seeds build their answer from Python values on every query.
-T100_LISTS = [T100.column(name).to_pylist() for name in COLUMNS]
-BIG: Optional[pa.Table] = None
+# Built in main() for the variants that answer with Arrow: the tag and core servers do not
+# import pyarrow (which imports pandas), so their memory is riffq's own.
+pa: Any = None
+ONE: Any = None
+T100: Any = None
+T100_LISTS: Any = None  # the seeds build their answer from Python values on every query
+BIG: Any = None
 
 
 class Base(riffq.BaseConnection):
@@ -78,16 +78,28 @@ VARIANTS = {"tag": Tag, "reader": Reader, "arrow_batch": ArrowBatch, "core": Bas
             "large": Reader}
 
 
+def load_arrow(rows: int) -> None:
+    """Imports pyarrow and builds the tables the Arrow variants serve."""
+    global pa, ONE, T100, T100_LISTS, BIG
+    import pyarrow
+
+    pa = pyarrow
+    ONE = pa.table({"?column?": pa.array([1], pa.int32())})
+    T100 = arrow_table(SMALL_ROWS)
+    T100_LISTS = [T100.column(name).to_pylist() for name in COLUMNS]
+    if rows:
+        BIG = arrow_table(rows)
+
+
 def main() -> None:
-    global BIG
     ap = argparse.ArgumentParser()
     ap.add_argument("port", type=int)
     ap.add_argument("--variant", choices=sorted(VARIANTS), required=True)
     ap.add_argument("--rows", type=int, default=0, help="rows of `big` (variant large)")
     ap.add_argument("--workers", type=int, default=0, help="start(workers=N) when > 0")
     args = ap.parse_args()
-    if args.variant == "large":
-        BIG = arrow_table(args.rows)
+    if args.variant in ("reader", "arrow_batch", "large"):
+        load_arrow(args.rows if args.variant == "large" else 0)
     server = riffq.RiffqServer(f"127.0.0.1:{args.port}", connection_cls=VARIANTS[args.variant])
     server.set_scram_users({USER: PASSWORD})
     # max_connections above the 1 000 idle connections the harness opens.

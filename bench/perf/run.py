@@ -166,8 +166,11 @@ def main() -> None:
         conn_servers = [pg_contender, contenders[servers.riffq_label("reader")]] + ([bv] if bv else [])
         res["connects"] = [{"server": c.name, **conns.connect_rate(c.endpoint, prof["connects"])}
                            for c in conn_servers]
+        # The tag server imports no pyarrow: its memory is riffq's own. The reader server's
+        # includes pyarrow and the pandas that pyarrow imports on its first array.
+        idle_servers = conn_servers[:2] + [contenders[servers.riffq_label("tag")]] + conn_servers[2:]
         res["idle"] = [{"server": c.name, **conns.idle_memory(c.endpoint, c.pid, prof["idle"])}
-                       for c in conn_servers]
+                       for c in idle_servers]
 
         print("== catalog statements", flush=True)
         res["catalog"] = catalog_short.catalog_latency(pg, prof["cat_tables"], prof["cat_columns"],

@@ -52,9 +52,11 @@ def test_tiny_run_measures_every_kind(tmp_path) -> None:
             assert "error" not in point, point
             assert point["rows"] == 1000 and point["rows_s"] > 0 and point["mb_s"] > 0
             assert point["rss_peak_mb"] >= point["rss_base_mb"] > 0
-    for kind in ("connects", "idle"):
+    expected = {"connects": {"PostgreSQL 15", "riffq · reader"},
+                "idle": {"PostgreSQL 15", "riffq · reader", "riffq · tag"}}
+    for kind, servers in expected.items():
         got = {p["server"]: p for p in res[kind]}
-        assert set(got) == {"PostgreSQL 15", "riffq · reader"}
+        assert set(got) == servers
         assert not any("error" in p for p in got.values()), got
     assert res["catalog"]["riffq_answers"] > 0 and res["catalog"]["riffq_ms"] > 0
 
