@@ -236,11 +236,15 @@ void Server::run() {
   if (!impl_->acceptor) bind();
   auto& io = *impl_->ios[0];
   auto app = impl_->shared->app;
-  impl_->pool =
-      std::make_unique<WorkerPool>(1024, std::chrono::seconds(30),
-                                   WorkerPool::ThreadHooks{[app] { app->worker_thread_started(); },
-                                                           [app] { app->worker_thread_exiting(); }},
-                                   impl_->shared->config.busy_poll);
+  const ServerConfig& cfg = impl_->shared->config;
+  WorkerPool::Options pool;
+  pool.busy_poll = cfg.busy_poll;
+  pool.concurrency = cfg.query_concurrency > 0
+                         ? cfg.query_concurrency
+                         : std::max<size_t>(2, std::thread::hardware_concurrency());
+  impl_->pool = std::make_unique<WorkerPool>(
+      pool, WorkerPool::ThreadHooks{[app] { app->worker_thread_started(); },
+                                    [app] { app->worker_thread_exiting(); }});
   impl_->shared->pool = impl_->pool.get();
   impl_->stop_timer.emplace(io);
   asio::co_spawn(io, impl_->accept_loop(), asio::detached);

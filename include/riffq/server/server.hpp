@@ -41,6 +41,10 @@ struct ServerConfig {
   // query then costs no thread wake-ups (tens of microseconds each on a VM), for some CPU
   // spent polling while busy. An idle server sleeps. 0 = sleep at once.
   std::chrono::microseconds busy_poll{100};
+  // Handler calls and row streams running at once, not counting those running longer than
+  // half a millisecond (blocked): more threads than cores only take turns on Python's GIL.
+  // 0 = the number of cores (at least 2).
+  size_t query_concurrency = 0;
   bool handle_signals = false;  // stop on SIGINT / SIGTERM (the caller restores handlers)
   // TLS: offered when both paths are set (SSLRequest → 'S', and direct TLS with ALPN).
   std::string tls_cert_path;

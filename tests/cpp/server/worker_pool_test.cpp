@@ -13,6 +13,14 @@ namespace {
 
 using namespace std::chrono_literals;
 
+WorkerPool::Options options(std::chrono::microseconds busy_poll, size_t concurrency = 0) {
+  WorkerPool::Options o;
+  o.max_threads = 8;
+  o.busy_poll = busy_poll;
+  o.concurrency = concurrency;
+  return o;
+}
+
 // Posts a task and waits until it ran.
 void run_one(WorkerPool& pool, std::atomic<int>& ran) {
   std::promise<void> done;
@@ -27,7 +35,7 @@ void run_one(WorkerPool& pool, std::atomic<int>& ran) {
 TEST(WorkerPool, RunsEveryTaskBeforeShutdownReturns) {
   std::atomic<int> ran{0};
   {
-    WorkerPool pool(4, std::chrono::seconds(30), {}, 100us);
+    WorkerPool pool(options(100us));
     for (int i = 0; i < 100; ++i) pool.post([&] { ++ran; });
     pool.shutdown();
   }
@@ -37,7 +45,7 @@ TEST(WorkerPool, RunsEveryTaskBeforeShutdownReturns) {
 // A task posted while the previous task's thread busy-polls goes to that thread: the pool must
 // not start a second thread because none was asleep on the condition variable.
 TEST(WorkerPool, PollingThreadTakesTheNextTask) {
-  WorkerPool pool(8, std::chrono::seconds(30), {}, std::chrono::microseconds(5000000));
+  WorkerPool pool(options(std::chrono::microseconds(5000000)));
   std::atomic<int> ran{0};
   for (int i = 0; i < 50; ++i) {
     run_one(pool, ran);
@@ -51,7 +59,7 @@ TEST(WorkerPool, PollingThreadTakesTheNextTask) {
 
 // Without polling a sleeping thread is woken for each task: still one thread.
 TEST(WorkerPool, SleepingThreadIsWokenWithoutPolling) {
-  WorkerPool pool(8, std::chrono::seconds(30), {}, 0us);
+  WorkerPool pool(options(0us));
   std::atomic<int> ran{0};
   for (int i = 0; i < 20; ++i) {
     run_one(pool, ran);
@@ -63,7 +71,7 @@ TEST(WorkerPool, SleepingThreadIsWokenWithoutPolling) {
 
 // Tasks that block each get their own thread: polling threads never leave a task waiting.
 TEST(WorkerPool, BlockedTasksGetTheirOwnThreads) {
-  WorkerPool pool(8, std::chrono::seconds(30), {}, 100us);
+  WorkerPool pool(options(100us));
   std::promise<void> release;
   std::shared_future<void> gate = release.get_future().share();
   std::atomic<int> started{0};
@@ -80,12 +88,68 @@ TEST(WorkerPool, BlockedTasksGetTheirOwnThreads) {
 
 // A polling thread gives up after busy_poll and sleeps: a task posted later still runs.
 TEST(WorkerPool, TaskAfterPollingEndedRuns) {
-  WorkerPool pool(8, std::chrono::seconds(30), {}, 50us);
+  WorkerPool pool(options(50us));
   std::atomic<int> ran{0};
   run_one(pool, ran);
   std::this_thread::sleep_for(20ms);
   run_one(pool, ran);
   EXPECT_EQ(ran.load(), 2);
+}
+
+// Runs n tasks of about 200 µs each, posted in a burst; returns the most that ran at once.
+int most_at_once(WorkerPool& pool, int n) {
+  std::atomic<int> ran{0}, running{0}, most{0};
+  for (int i = 0; i < n; ++i)
+    pool.post([&] {
+      int now = ++running;
+      int seen = most.load();
+      while (now > seen && !most.compare_exchange_weak(seen, now)) {
+      }
+      std::this_thread::sleep_for(200us);
+      --running;
+      ++ran;
+    });
+  // Not shutdown() at once: it runs what is still queued without the limit.
+  for (int i = 0; i < 10000 && ran.load() < n; ++i) std::this_thread::sleep_for(1ms);
+  EXPECT_EQ(ran.load(), n);
+  pool.shutdown();
+  return most.load();
+}
+
+// Tasks posted in a burst run at most `concurrency` at a time (none counts as blocked here).
+TEST(WorkerPool, BurstRunsAtMostConcurrencyAtOnce) {
+  for (size_t concurrency : {1u, 2u}) {
+    WorkerPool::Options o = options(0us, concurrency);
+    o.patience = 60s;
+    WorkerPool pool(o);
+    EXPECT_LE(most_at_once(pool, 100), int(concurrency));
+  }
+}
+
+// Without a limit the same burst spreads over many threads.
+TEST(WorkerPool, BurstWithoutLimitUsesManyThreads) {
+  WorkerPool pool(options(0us, 0));
+  EXPECT_GT(most_at_once(pool, 100), 2);
+}
+
+// Tasks beyond the concurrency start once the running ones count as blocked (after
+// `patience`): a task never waits for another to end.
+TEST(WorkerPool, BlockedTasksDoNotHoldBackTheQueue) {
+  WorkerPool::Options o = options(0us, 1);
+  o.patience = 2ms;
+  WorkerPool pool(o);
+  std::promise<void> release;
+  std::shared_future<void> gate = release.get_future().share();
+  std::atomic<int> started{0};
+  for (int i = 0; i < 3; ++i)
+    pool.post([&, gate] {
+      ++started;
+      gate.wait();
+    });
+  for (int i = 0; i < 5000 && started.load() < 3; ++i) std::this_thread::sleep_for(1ms);
+  EXPECT_EQ(started.load(), 3);
+  release.set_value();
+  pool.shutdown();
 }
 
 }  // namespace
