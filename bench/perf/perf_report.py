@@ -109,8 +109,8 @@ def small_table(points: List[dict], modes: List[str]) -> List[str]:
 
 def large_table(points: List[dict]) -> List[str]:
     lines = ["## Large results (`select * from big`: int8, float8, 20-char text, timestamp)", "",
-             "Text: a header-only reader (libpq connects, rows are not materialised); binary: "
-             "psycopg 3 binary cursor. Server CPU and RSS are summed over its process tree "
+             "A header-only reader (psycopg 3 connects, rows are not materialised): text by a "
+             "simple Query, binary by Parse/Bind (binary result columns)/Execute/Sync. Server CPU and RSS are summed over its process tree "
              "(client CPU: the reading process, to see which side is the limit); RSS is flat "
              "when the peak grows by at most max(16 MB, 10 % of the result).", "",
              "| format | server | rows | rows/s | MB/s | ×PG rows/s | server CPU s | client CPU s | "
