@@ -16,6 +16,7 @@ ErrorResponse.
 """
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
@@ -102,7 +103,13 @@ def dtype_to_arrow(dtype: Any) -> Optional[Any]:
     """The pyarrow type for a pandas dtype name (``"int64"``, ``"datetime64[ns, UTC]"``,
     ``"Int64"``, ``"string"``, ``"bool[pyarrow]"``, …); ``None`` for ``object`` and other
     names whose values decide the type."""
-    return _pandas_dtype_to_arrow(str(dtype))
+    return _dtype_by_name(str(dtype))
+
+
+@functools.lru_cache(maxsize=256)
+def _dtype_by_name(name: str) -> Optional[Any]:
+    # Handlers name the same few dtypes on every query: parse each name once.
+    return _pandas_dtype_to_arrow(name)
 
 
 def _null_to_text(table: Any) -> Any:
@@ -113,10 +120,23 @@ def _null_to_text(table: Any) -> Any:
 
 
 def _column_values(rows: Sequence[Any], name: str, index: int) -> List[Any]:
-    out: List[Any] = []
-    for row in rows:
-        out.append(row.get(name) if isinstance(row, dict) else row[index])
-    return out
+    if rows and type(rows[0]) is dict:
+        try:
+            return [row.get(name) for row in rows]
+        except AttributeError:  # dicts and sequences mixed
+            pass
+    return [row.get(name) if isinstance(row, dict) else row[index] for row in rows]
+
+
+# Values that are already what pyarrow takes: _clean would return them unchanged.
+_PLAIN = frozenset({int, str, bool, bytes, type(None)})
+
+
+def _clean_column(values: List[Any]) -> List[Any]:
+    """_clean of every value, with the common types (ints, strings, floats) taken directly."""
+    return [v if type(v) in _PLAIN
+            else (v if v == v else None) if type(v) is float
+            else _clean(v) for v in values]
 
 
 def _clean(value: Any) -> Any:
@@ -149,7 +169,7 @@ def rows_to_arrow(rows: Sequence[Any], columns: Sequence[Tuple[str, Any]]) -> An
     arrays = []
     names = []
     for i, (name, dtype) in enumerate(columns):
-        values = [_clean(v) for v in _column_values(rows, str(name), i)]
+        values = _clean_column(_column_values(rows, str(name), i))
         t = dtype_to_arrow(dtype)
         if t is not None and pa.types.is_timestamp(t) and t.tz:
             # Naive values in a tz column are in that zone's UTC, as pandas stores them.
