@@ -4,6 +4,7 @@
 #include <nanobind/stl/string.h>
 
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -64,17 +65,19 @@ void check_unique(std::set<std::string>& seen, const std::string& name, const st
 
 // A source with version(database, cb) says when its objects changed: while it answers the same
 // version (compared as repr), the objects read last time are reused without asking for them,
-// and the engine reuses their snapshot. Keyed by source object and database.
+// and the engine reuses their snapshot (the same pointer: no copy, no comparison). Keyed by
+// source object and database.
 struct VersionedObjects {
   std::string version;
-  catalog::UserCatalog objects;
+  std::shared_ptr<const catalog::UserCatalog> objects;
 };
 std::mutex versions_mu;
 std::map<std::pair<uintptr_t, std::string>, VersionedObjects> versions;
 
 }  // namespace
 
-catalog::UserCatalog PythonApplication::lazy_catalog(const std::string& database) {
+std::shared_ptr<const catalog::UserCatalog> PythonApplication::lazy_catalog(
+    const std::string& database) {
   nb::gil_scoped_acquire gil;
   nb::object source = callbacks_->lazy_catalog;
   catalog::UserCatalog out;
@@ -153,11 +156,12 @@ catalog::UserCatalog PythonApplication::lazy_catalog(const std::string& database
     log_exception("lazy catalog source", e);
     source_error(exception_text(e));
   }
+  auto objects = std::make_shared<const catalog::UserCatalog>(std::move(out));
   if (version) {
     std::lock_guard<std::mutex> lock(versions_mu);
-    versions[key] = VersionedObjects{*version, out};
+    versions[key] = VersionedObjects{*version, objects};
   }
-  return out;
+  return objects;
 }
 
 }  // namespace riffq::bindings

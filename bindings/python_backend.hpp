@@ -72,8 +72,9 @@ class PythonApplication : public server::Application {
   void worker_thread_started() override;
   void worker_thread_exiting() override;
   // Calls the source's databases / schemas / relations / columns (and config / settings)
-  // methods for `database` (lazy_catalog.cpp).
-  catalog::UserCatalog lazy_catalog(const std::string& database) override;
+  // methods for `database` (lazy_catalog.cpp); a source with version() whose version did not
+  // change gets the pointer it got last time.
+  std::shared_ptr<const catalog::UserCatalog> lazy_catalog(const std::string& database) override;
 
  private:
   // Calls the Python query callback (GIL held); errors become the callback's error reply.

@@ -92,19 +92,22 @@ void CatalogEngine::add_relation(const std::string& database, const std::string&
   drop_snapshot(database);
 }
 
-std::shared_ptr<const CatalogSnapshot> CatalogEngine::snapshot_of(const UserCatalog& objects,
-                                                                  std::string_view database) const {
+std::shared_ptr<const CatalogSnapshot> CatalogEngine::snapshot_of(
+    std::shared_ptr<const UserCatalog> objects, std::string_view database) const {
   std::unordered_map<std::string, Oid> oids;
   const std::string db(database);
   {
     std::lock_guard<std::mutex> lock(mu_);
+    // The same pointer is a source's cached answer (no comparison of every object); equal
+    // objects are an unversioned source that answered the same again.
     if (auto it = lazy_snapshots_.find(db);
-        it != lazy_snapshots_.end() && it->second.first == objects)
+        it != lazy_snapshots_.end() &&
+        (it->second.first == objects || *it->second.first == *objects))
       return it->second.second;
-    assign_oids(objects);
+    assign_oids(*objects);
     oids = oids_;
   }
-  auto snap = CatalogSnapshot::build(objects, database, oids);
+  auto snap = CatalogSnapshot::build(*objects, database, oids);
   std::lock_guard<std::mutex> lock(mu_);
   lazy_snapshots_[db] = {objects, snap};
   return snap;

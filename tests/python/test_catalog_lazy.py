@@ -156,3 +156,43 @@ def test_versioned_source_is_read_again_only_when_its_version_changes() -> None:
             assert source.relation_calls == calls + 1
     finally:
         srv.stop()
+
+
+class TwoDatabaseSource(VersionedSource):
+    """A versioned source serving two databases, each with its own tables (one version)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_database = {"lazydb": ["orders"], "otherdb": ["customers"]}
+
+    def databases(self, cb: Any) -> None:
+        cb([{"oid": 30000, "name": "lazydb"}, {"oid": 30100, "name": "otherdb"}])
+
+    def relations(self, database: str, schema: str, cb: Any) -> None:
+        self.tables = self.by_database[database]
+        super().relations(database, schema, cb)
+
+
+def test_versioned_objects_are_kept_per_database_and_read_again_for_a_new_version() -> None:
+    """The objects kept for a version belong to one database, and a version is compared with
+    the last answer only: going back to an earlier version reads the source again."""
+    source = TwoDatabaseSource()
+    srv = ServerThread(_answer, free_port(), catalog_emulation=True)
+    srv.server.set_lazy_catalog(source)
+    srv.start()
+    names = "SELECT relname FROM pg_class WHERE relnamespace = 30001 ORDER BY 1"
+    try:
+        with psycopg.connect(srv.dsn(dbname="lazydb"), autocommit=True) as a, \
+                psycopg.connect(srv.dsn(dbname="otherdb"), autocommit=True) as b:
+            for _ in range(2):  # the second round is served from what was kept
+                assert a.execute(names).fetchall() == [("orders",)]
+                assert b.execute(names).fetchall() == [("customers",)]
+            source.by_database["lazydb"].append("refunds")
+            source.version_value = 2
+            assert a.execute(names).fetchall() == [("orders",), ("refunds",)]
+            source.by_database["lazydb"].append("returns")
+            source.version_value = 1  # an earlier version is still a change from the last one
+            assert a.execute(names).fetchall() == [("orders",), ("refunds",), ("returns",)]
+            assert b.execute(names).fetchall() == [("customers",)]
+    finally:
+        srv.stop()

@@ -89,8 +89,9 @@ class CatalogEngine {
                                std::shared_ptr<const CatalogSnapshot> snapshot) const;
   // A snapshot of `database` built from `objects` (a lazy source's answer), without replacing
   // the registered objects. OIDs the objects do not carry are assigned and kept, as for
-  // set_objects. Throws CatalogError for objects that do not build.
-  std::shared_ptr<const CatalogSnapshot> snapshot_of(const UserCatalog& objects,
+  // set_objects. Throws CatalogError for objects that do not build. The same pointer as the
+  // last call for `database`, or equal objects, reuse that call's snapshot.
+  std::shared_ptr<const CatalogSnapshot> snapshot_of(std::shared_ptr<const UserCatalog> objects,
                                                      std::string_view database) const;
   // Types of the parameters of a statement the handler answers, as PostgreSQL would infer them
   // from the registered tables (comparisons with their columns, INSERT and UPDATE targets);
@@ -127,8 +128,8 @@ class CatalogEngine {
   mutable std::vector<std::pair<std::string, std::shared_ptr<const CatalogSnapshot>>> snapshots_;
   // The last lazy-source answer per database and its snapshot: a source that answers the same
   // objects again (the usual case, it is asked before every statement) reuses the snapshot.
-  mutable std::unordered_map<std::string,
-                             std::pair<UserCatalog, std::shared_ptr<const CatalogSnapshot>>>
+  mutable std::unordered_map<std::string, std::pair<std::shared_ptr<const UserCatalog>,
+                                                    std::shared_ptr<const CatalogSnapshot>>>
       lazy_snapshots_;
 };
 

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -50,9 +51,11 @@ class Application {
   // Each worker thread calls these once, when it starts and before it exits.
   virtual void worker_thread_started() {}
   virtual void worker_thread_exiting() {}
-  virtual catalog::UserCatalog lazy_catalog(const std::string& database) {
+  // Answering the same pointer as last time says "unchanged": the engine then reuses its
+  // snapshot without comparing the objects (a comparison of 10 000 tables costs ~15 ms).
+  virtual std::shared_ptr<const catalog::UserCatalog> lazy_catalog(const std::string& database) {
     (void)database;
-    return {};
+    return std::make_shared<const catalog::UserCatalog>();
   }
 };
 
