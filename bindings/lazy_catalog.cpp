@@ -3,11 +3,14 @@
 // worker thread before each catalog statement; any error becomes XX000 for that statement.
 #include <nanobind/stl/string.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 #include "python_backend.hpp"
 
@@ -36,20 +39,44 @@ std::vector<nb::dict> rows_of(nb::handle source, const char* method, Args&&... a
   return out;
 }
 
+// The value of row[name], or a null handle when the row has no such key. Field names are
+// interned Python strings made once (leaked on purpose, the GIL is held): a lookup neither
+// creates nor hashes a key string. An unversioned source is read in full before every
+// statement, so this runs for every field of every column of every table each time.
+nb::handle lookup(const nb::dict& row, const char* name) {
+  static std::unordered_map<std::string_view, PyObject*> keys;
+  auto it = keys.find(name);
+  if (it == keys.end()) {
+    PyObject* key = PyUnicode_InternFromString(name);
+    if (key == nullptr) throw nb::python_error();
+    it = keys.emplace(name, key).first;
+  }
+  PyObject* value = PyDict_GetItemWithError(row.ptr(), it->second);  // borrowed
+  if (value == nullptr && PyErr_Occurred()) throw nb::python_error();
+  return value;
+}
+
 template <typename T>
-T field(const nb::dict& row, const char* method, const char* name) {
-  if (!row.contains(name)) source_error(std::string(method) + "() row is missing '" + name + "'");
+T cast_field(nb::handle value, const char* method, const char* name) {
   try {
-    return nb::cast<T>(row[name]);
+    return nb::cast<T>(value);
   } catch (const std::exception&) {
     source_error(std::string(method) + "() row has a bad '" + name + "'");
   }
 }
 
 template <typename T>
+T field(const nb::dict& row, const char* method, const char* name) {
+  nb::handle value = lookup(row, name);
+  if (!value) source_error(std::string(method) + "() row is missing '" + name + "'");
+  return cast_field<T>(value, method, name);
+}
+
+template <typename T>
 std::optional<T> optional_field(const nb::dict& row, const char* method, const char* name) {
-  if (!row.contains(name) || row[name].is_none()) return std::nullopt;
-  return field<T>(row, method, name);
+  nb::handle value = lookup(row, name);
+  if (!value || value.is_none()) return std::nullopt;
+  return cast_field<T>(value, method, name);
 }
 
 catalog::Oid oid_field(const nb::dict& row, const char* method, const char* name) {
@@ -61,6 +88,18 @@ catalog::Oid oid_field(const nb::dict& row, const char* method, const char* name
 
 void check_unique(std::set<std::string>& seen, const std::string& name, const std::string& what) {
   if (!seen.insert(name).second) source_error("duplicate " + what + " \"" + name + "\"");
+}
+
+// The same for the relations of a schema or the columns of a relation, checked once they are
+// all read (their names no longer move): no copy of every name, no message built per item.
+template <typename T, typename What>
+void check_unique_names(const std::vector<T>& items, What what) {
+  std::vector<std::string_view> names;
+  names.reserve(items.size());
+  for (const T& item : items) names.push_back(item.name);
+  std::sort(names.begin(), names.end());
+  if (auto it = std::adjacent_find(names.begin(), names.end()); it != names.end())
+    source_error("duplicate " + what() + " \"" + std::string(*it) + "\"");
 }
 
 // A source with version(database, cb) says when its objects changed: while it answers the same
@@ -115,7 +154,6 @@ std::shared_ptr<const catalog::UserCatalog> PythonApplication::lazy_catalog(
         if (auto o = optional_field<int64_t>(s, "schemas", "owner_oid"))
           schema.owner = static_cast<catalog::Oid>(*o);
         check_unique(schemas, schema.name, "schema");
-        std::set<std::string> relations;
         for (const nb::dict& r : rows_of(source, "relations", db.name, schema.name)) {
           catalog::UserRelation rel;
           rel.oid = oid_field(r, "relations", "oid");
@@ -131,18 +169,18 @@ std::shared_ptr<const catalog::UserCatalog> PythonApplication::lazy_catalog(
           rel.has_rules = optional_field<bool>(r, "relations", "has_rules").value_or(false);
           rel.has_triggers = optional_field<bool>(r, "relations", "has_triggers").value_or(false);
           rel.row_security = optional_field<bool>(r, "relations", "row_security").value_or(false);
-          check_unique(relations, rel.name, "relation in schema " + schema.name + ":");
-          std::set<std::string> columns;
           for (const nb::dict& c : rows_of(source, "columns", db.name, schema.name, rel.name)) {
             catalog::UserColumn col;
             col.name = field<std::string>(c, "columns", "name");
             col.type_oid = oid_field(c, "columns", "type_oid");
             col.nullable = field<bool>(c, "columns", "nullable");
-            check_unique(columns, col.name, "column of " + rel.name + ":");
             rel.columns.push_back(std::move(col));
           }
+          check_unique_names(rel.columns, [&] { return "column of " + rel.name + ":"; });
           schema.relations.push_back(std::move(rel));
         }
+        check_unique_names(schema.relations,
+                           [&] { return "relation in schema " + schema.name + ":"; });
         db.schemas.push_back(std::move(schema));
       }
     }
