@@ -23,6 +23,7 @@ class Source:
         self.tables: List[str] = ["orders"]
         self.fail = False
         self.duplicate = False
+        self.duplicate_column = False
         self.relation_calls = 0
 
     def databases(self, cb: Any) -> None:
@@ -43,8 +44,9 @@ class Source:
         cb(rows)
 
     def columns(self, database: str, schema: str, relation: str, cb: Any) -> None:
-        cb([{"name": "id", "type_oid": 20, "nullable": False},
-            {"name": "total", "type_oid": 1700, "nullable": True}])
+        rows = [{"name": "id", "type_oid": 20, "nullable": False},
+                {"name": "total", "type_oid": 1700, "nullable": True}]
+        cb(rows + rows[:1] if self.duplicate_column else rows)
 
     def settings(self, cb: Any) -> None:
         cb([{"name": "application_name", "setting": "from-source"}])
@@ -103,7 +105,17 @@ def test_duplicate_relations_are_an_error(lazy) -> None:
         with pytest.raises(psycopg.Error) as err:
             conn.execute("SELECT relname FROM pg_catalog.pg_class")
         assert err.value.sqlstate == "XX000"
-        assert "duplicate" in str(err.value)
+        assert 'duplicate relation in schema sales: "orders"' in str(err.value)
+
+
+def test_duplicate_columns_are_an_error(lazy) -> None:
+    srv, source = lazy
+    source.duplicate_column = True
+    with psycopg.connect(srv.dsn(dbname="lazydb"), autocommit=True) as conn:
+        with pytest.raises(psycopg.Error) as err:
+            conn.execute("SELECT relname FROM pg_catalog.pg_class")
+        assert err.value.sqlstate == "XX000"
+        assert 'duplicate column of orders: "id"' in str(err.value)
 
 
 def test_source_settings_override_pg_settings(lazy) -> None:
