@@ -98,24 +98,18 @@ def test_a_failing_source_is_xx000_and_the_session_goes_on(lazy) -> None:
         assert conn.execute("SELECT count(*) FROM pg_catalog.pg_namespace WHERE nspname = 'sales'").fetchone() == (1,)
 
 
-def test_duplicate_relations_are_an_error(lazy) -> None:
+@pytest.mark.parametrize("flag, message", [
+    ("duplicate", 'duplicate relation in schema sales: "orders"'),
+    ("duplicate_column", 'duplicate column of orders: "id"'),
+])
+def test_duplicate_relations_and_columns_are_an_error(lazy, flag: str, message: str) -> None:
     srv, source = lazy
-    source.duplicate = True
+    setattr(source, flag, True)
     with psycopg.connect(srv.dsn(dbname="lazydb"), autocommit=True) as conn:
         with pytest.raises(psycopg.Error) as err:
             conn.execute("SELECT relname FROM pg_catalog.pg_class")
         assert err.value.sqlstate == "XX000"
-        assert 'duplicate relation in schema sales: "orders"' in str(err.value)
-
-
-def test_duplicate_columns_are_an_error(lazy) -> None:
-    srv, source = lazy
-    source.duplicate_column = True
-    with psycopg.connect(srv.dsn(dbname="lazydb"), autocommit=True) as conn:
-        with pytest.raises(psycopg.Error) as err:
-            conn.execute("SELECT relname FROM pg_catalog.pg_class")
-        assert err.value.sqlstate == "XX000"
-        assert 'duplicate column of orders: "id"' in str(err.value)
+        assert message in str(err.value)
 
 
 def test_source_settings_override_pg_settings(lazy) -> None:
