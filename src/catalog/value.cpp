@@ -43,17 +43,14 @@ const ArrayItems& Value::as_array() const {
   return pointer<SharedArray>()->items;
 }
 
-void Value::copy_from(const Value& o) noexcept {
-  std::memcpy(raw_, o.raw_, sizeof raw_);
-  if (!shared()) return;
+void Value::add_ref() const noexcept {
   if (is_array())
     pointer<SharedArray>()->refs.fetch_add(1, std::memory_order_relaxed);
   else
     pointer<SharedText>()->refs.fetch_add(1, std::memory_order_relaxed);
 }
 
-void Value::release() noexcept {
-  if (!shared()) return;
+void Value::drop_ref() noexcept {
   if (is_array()) {
     SharedArray* a = pointer<SharedArray>();
     if (a->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete a;

@@ -131,8 +131,17 @@ class Value {
   }
   bool shared() const { return is_array() || (is_text() && raw_[14] == kHeap); }
   void clear() noexcept { std::memset(raw_, 0, sizeof raw_); }
-  void copy_from(const Value& o) noexcept;
-  void release() noexcept;
+  // Inline fast paths: most values are scalars or short text, and rows are copied a lot
+  // (joins, sorts); only shared text and arrays take the out-of-line reference counting.
+  void copy_from(const Value& o) noexcept {
+    std::memcpy(raw_, o.raw_, sizeof raw_);
+    if (shared()) add_ref();
+  }
+  void release() noexcept {
+    if (shared()) drop_ref();
+  }
+  void add_ref() const noexcept;
+  void drop_ref() noexcept;  // and clear()
 
   alignas(8) unsigned char raw_[16];
 };
