@@ -9,6 +9,12 @@
 namespace riffq::catalog {
 namespace {
 
+std::vector<std::pair<Oid, int16_t>> column_origins(const Query& q) {
+  std::vector<std::pair<Oid, int16_t>> out;
+  for (const OutputColumn& c : q.columns) out.emplace_back(c.table_oid, c.attnum);
+  return out;
+}
+
 // Level-0 columns an expression reads; `other` is set when it reads anything we cannot place
 // (a sublink, a window or aggregate slot, a set-returning call).
 void collect_columns(const Expr& e, std::set<int>& cols, bool& other) {
@@ -420,6 +426,7 @@ FromPtr Binder::bind_from_item(const PgQuery__Node* n, Level& lv) {
         types.push_back(c.type);
       }
       add_range(lv, *item, "", names, types, rs->alias);
+      lv.ranges.back().origins = column_origins(*item->query);
       lv.subqueries.push_back(item.get());
       return item;
     }
@@ -441,6 +448,7 @@ FromPtr Binder::bind_range_var(const PgQuery__RangeVar* rv, Level& lv) {
       item->key = cte->key;
       item->query = cte->query;
       add_range(lv, *item, name, cte->names, cte->types, rv->alias);
+      if (cte->query) lv.ranges.back().origins = column_origins(*cte->query);
       return item;
     }
   }

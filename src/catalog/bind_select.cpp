@@ -279,16 +279,31 @@ QueryPtr Binder::bind_select(const PgQuery__SelectStmt* s, Level* parent) {
   return q;
 }
 
-// A column read straight from a table: RowDescription names its table and attribute number.
+// A column read straight from a table, or copied up from a subquery's or CTE's column that is
+// one: RowDescription names its table and attribute number (PostgreSQL's markTargetListOrigin).
 static void set_column_origin(OutputColumn& col, const Expr& e, const Binder::Level& lv) {
   auto* ce = dynamic_cast<const ColumnExpr*>(&e);
   if (ce == nullptr || ce->levels_up != 0) return;
-  for (const auto& r : lv.ranges)
-    if (ce->index >= r.offset && ce->index < r.offset + static_cast<int>(r.names.size()) &&
-        r.relid) {
+  for (const auto& r : lv.ranges) {
+    if (ce->index < r.offset || ce->index >= r.offset + static_cast<int>(r.names.size())) continue;
+    const auto k = static_cast<size_t>(ce->index - r.offset);
+    if (r.relid && r.system[k]) {
+      // System columns have PostgreSQL's negative attribute numbers.
+      static const std::pair<const char*, int16_t> sys[] = {
+          {"ctid", -1}, {"xmin", -2}, {"cmin", -3}, {"xmax", -4}, {"cmax", -5}, {"tableoid", -6}};
+      for (const auto& [name, num] : sys)
+        if (r.names[k] == name) {
+          col.table_oid = r.relid;
+          col.attnum = num;
+        }
+    } else if (r.relid) {
       col.table_oid = r.relid;
-      col.attnum = static_cast<int16_t>(ce->index - r.offset + 1);
+      col.attnum = static_cast<int16_t>(k + 1);
+    } else if (k < r.origins.size() && r.origins[k].first != 0) {
+      col.table_oid = r.origins[k].first;
+      col.attnum = r.origins[k].second;
     }
+  }
 }
 
 void Binder::bind_targets(const PgQuery__SelectStmt* s, SelectQuery& q, Level& lv) {

@@ -20,6 +20,9 @@ class Binder {
     std::vector<bool> system;  // xmin, ctid, …: reachable by name, never part of * or a.*
     int offset = 0;
     Oid relid = 0;
+    // Subqueries and CTEs: each column's table OID and attnum when it is a table's column
+    // (PostgreSQL's markTargetListOrigins copies them up).
+    std::vector<std::pair<Oid, int16_t>> origins;
     bool qualified_only = false;  // a join's alias: its columns are reached through the alias only
   };
   struct CteDef {

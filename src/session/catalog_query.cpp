@@ -84,6 +84,24 @@ std::vector<types::ColumnDescription> Session::catalog_columns(
   return cols;
 }
 
+std::shared_ptr<const std::vector<types::ColumnDescription>> Session::column_origins(
+    const std::string& sql, const std::vector<uint32_t>& parameter_types) const {
+  // A lazy source's objects are loaded only for catalog statements: nothing to prove against.
+  if (!config_.catalog || !config_.catalog_emulation || config_.lazy_catalog) return nullptr;
+  const std::string keyword = sql::first_keyword(sql);
+  if (keyword != "select" && keyword != "with" && keyword != "table") return nullptr;
+  try {
+    std::vector<catalog::Oid> types(parameter_types.begin(), parameter_types.end());
+    auto cols = catalog_columns(config_.catalog->prepare(sql, types, catalog_session()));
+    for (const auto& c : cols)
+      if (c.table_oid != 0)
+        return std::make_shared<const std::vector<types::ColumnDescription>>(std::move(cols));
+  } catch (const std::exception&) {
+    // Not bindable over the registered objects (another dialect, an unknown table): unproven.
+  }
+  return nullptr;
+}
+
 void Session::infer_from_registered_tables(Statement& st) const {
   using sql::StatementKind;
   if (!config_.catalog || config_.lazy_catalog || !st.info) return;

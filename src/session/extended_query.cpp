@@ -93,6 +93,8 @@ void Session::handle_parse(wire::Parse& m) {
       if (st->parameter_types[i] == 0 || i >= m.parameter_types.size())
         st->parameter_types[i] = st->catalog->param_types[i].oid;
     st->set_columns(catalog_columns(*st->catalog), nullptr);
+  } else if (st->info->kind == sql::StatementKind::QUERY) {
+    st->origins = column_origins(st->sql, st->parameter_types);
   }
   for (auto& t : st->parameter_types)
     if (t == 0) t = TEXT_OID;
@@ -212,7 +214,9 @@ void Session::handle_describe(wire::Describe& m) {
     }
     // ParameterDescription waits for the handler: its describe answer may type parameters.
     describing_ = st;
-    begin_handler_call(Op::DESCRIBE_STATEMENT, st->sql, true, false, {});
+    PrefetchSpec origins;  // not enabled: a describe answer has no rows
+    origins.origins = st->origins;
+    begin_handler_call(Op::DESCRIBE_STATEMENT, st->sql, true, false, {}, std::move(origins));
     return;
   }
   auto it = portals_.find(m.name);
@@ -251,12 +255,15 @@ void Session::handle_describe(wire::Describe& m) {
         extended_error(*refused);
         return;
       }
-      begin_handler_call(Op::DESCRIBE_EXECUTE, st->sql, false, true, portal->args,
-                         prefetch_spec(portal->result_formats, execute_max_rows_));
+      PrefetchSpec spec = prefetch_spec(portal->result_formats, execute_max_rows_);
+      spec.origins = st->origins;
+      begin_handler_call(Op::DESCRIBE_EXECUTE, st->sql, false, true, portal->args, std::move(spec));
       return;
     }
   }
-  begin_handler_call(Op::DESCRIBE_PORTAL, st->sql, true, true, portal->args);
+  PrefetchSpec origins;  // not enabled: a describe answer has no rows
+  origins.origins = st->origins;
+  begin_handler_call(Op::DESCRIBE_PORTAL, st->sql, true, true, portal->args, std::move(origins));
 }
 
 void Session::describe_reply(HandlerReply& reply) {
@@ -379,6 +386,7 @@ void Session::handle_execute(wire::Execute& m) {
   }
   PrefetchSpec spec = prefetch_spec(portal->result_formats, m.max_rows);
   spec.described = told_columns(*portal);
+  if (!spec.described) spec.origins = st->origins;
   begin_handler_call(Op::EXECUTE, st->sql, false, true, portal->args, std::move(spec));
 }
 

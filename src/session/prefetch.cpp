@@ -35,9 +35,9 @@ void fail(HandlerReply& reply, PgError error) {
 void prefetch_rows(HandlerReply& reply, const PrefetchSpec& spec) {
   if (!spec.enabled || reply.kind != HandlerReply::Kind::ROWS || reply.cursor) return;
   PgError error;
-  auto cursor = make_result_cursor(std::move(reply.schema), std::move(reply.stream),
-                                   spec.encode_options, spec.result_formats,
-                                   spec.described ? &*spec.described : nullptr, &error);
+  auto cursor = make_result_cursor(
+      std::move(reply.schema), std::move(reply.stream), spec.encode_options, spec.result_formats,
+      spec.described ? &*spec.described : nullptr, spec.origins.get(), &error);
   if (!cursor) {
     fail(reply, std::move(error));
     return;

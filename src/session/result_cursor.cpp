@@ -23,6 +23,7 @@ ResultCursorPtr make_result_cursor(types::OwnedSchema schema, types::OwnedStream
                                    const types::EncodeOptions& options,
                                    const std::vector<int16_t>& result_formats,
                                    const std::vector<types::ColumnDescription>* described,
+                                   const std::vector<types::ColumnDescription>* origins,
                                    PgError* error) {
   std::string why;
   auto encoder = types::ResultEncoder::create(std::move(schema), options, &why);
@@ -30,6 +31,7 @@ ResultCursorPtr make_result_cursor(types::OwnedSchema schema, types::OwnedStream
     *error = PgError::error(sqlstate::FEATURE_NOT_SUPPORTED, why);
     return nullptr;
   }
+  if (described == nullptr && origins != nullptr) apply_column_origins(*encoder, *origins);
   if (described != nullptr) {
     if (!encoder->conform(*described, &why)) {
       *error = PgError::error(sqlstate::FEATURE_NOT_SUPPORTED,
@@ -44,6 +46,28 @@ ResultCursorPtr make_result_cursor(types::OwnedSchema schema, types::OwnedStream
   cursor->stream = std::move(stream);
   cursor->encoder = std::move(encoder);
   return cursor;
+}
+
+void apply_column_origins(types::ResultEncoder& encoder,
+                          const std::vector<types::ColumnDescription>& origins) {
+  constexpr uint32_t TEXT = 25, VARCHAR = 1043;
+  std::vector<types::ColumnDescription> want = encoder.columns();
+  if (origins.size() != want.size()) return;
+  bool any = false;
+  for (size_t i = 0; i < want.size(); ++i) {
+    const types::ColumnDescription& o = origins[i];
+    if (o.table_oid == 0 || o.name != want[i].name) continue;
+    want[i].table_oid = o.table_oid;
+    want[i].attnum = o.attnum;
+    if (want[i].type_oid == TEXT && o.type_oid == VARCHAR) {
+      want[i].type_oid = o.type_oid;
+      want[i].typmod = o.typmod;
+      want[i].typlen = o.typlen;
+    }
+    any = true;
+  }
+  // Cannot fail: the only conversion asked for is text to varchar (the same bytes).
+  if (any) encoder.conform(want, nullptr);
 }
 
 std::vector<wire::Format> resolve_formats(const std::vector<int16_t>& codes,

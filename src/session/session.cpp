@@ -320,6 +320,7 @@ void Session::begin_handler_call(Op op, std::string sql, bool do_describe, bool 
   call.do_describe = do_describe;
   call.with_args = with_args;
   call.args = std::move(args);
+  call_origins_ = prefetch.origins;
   call.prefetch = std::move(prefetch);
   op_ = op;
   pending_ = Pending::HANDLER;
@@ -351,7 +352,8 @@ ResultCursorPtr Session::cursor_for(HandlerReply& reply, const std::vector<int16
                                     const std::vector<types::ColumnDescription>* described) const {
   if (reply.cursor) return reply.cursor;
   return make_result_cursor(std::move(reply.schema), std::move(reply.stream),
-                            settings_.encode_options(), result_formats, described, error);
+                            settings_.encode_options(), result_formats, described,
+                            call_origins_.get(), error);
 }
 
 void Session::deliver_rows(Op op, HandlerReply& reply, ResultCursorPtr cursor, int64_t max_rows) {
@@ -388,7 +390,10 @@ types::ResultEncoderPtr Session::encoder_for(HandlerReply& reply, PgError* error
   std::string why;
   auto encoder =
       types::ResultEncoder::create(std::move(reply.schema), settings_.encode_options(), &why);
-  if (!encoder) *error = PgError::error(sqlstate::FEATURE_NOT_SUPPORTED, why);
+  if (!encoder)
+    *error = PgError::error(sqlstate::FEATURE_NOT_SUPPORTED, why);
+  else if (call_origins_)
+    apply_column_origins(*encoder, *call_origins_);
   return encoder;
 }
 

@@ -111,7 +111,9 @@ void Session::next_simple_statement() {
     begin_handler_call(Op::SIMPLE, copy_->query, false, false, {}, std::move(spec));
     return;
   }
-  begin_handler_call(Op::SIMPLE, std::move(text), false, false, {}, prefetch_spec({}, 0));
+  PrefetchSpec spec = prefetch_spec({}, 0);
+  spec.origins = column_origins(text, {});
+  begin_handler_call(Op::SIMPLE, std::move(text), false, false, {}, std::move(spec));
 }
 
 namespace {

@@ -25,6 +25,8 @@ import pytest
 import riffq
 import riffq.catalog
 from support import catalog_objects as co
+# The fixtures: one PostgreSQL cluster, one DuckDB-backed riffq with emulation, one without.
+from support.catalog_servers import pg_demo, riffq_emul, riffq_plain  # noqa: F401
 from support.duckdb_handler import DuckDBHandler
 from support.pg_cluster import PgCluster, free_port
 from support.servers import ServerThread
@@ -32,48 +34,6 @@ from support.wire import WireClient, errors
 
 JAR = "/usr/share/java/postgresql.jar"
 JAVA_SRC = os.path.join(os.path.dirname(__file__), "java", "JdbcCatalogMetadata.java")
-
-
-# ---------------------------------------------------------------------------------------------
-# fixtures: one PostgreSQL cluster, one DuckDB-backed riffq with emulation, one without
-# ---------------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def pg_demo() -> Iterator[PgCluster]:
-    cluster = co.Utf8PgCluster()
-    try:
-        cluster.start()
-        co.create_in_postgres(cluster)
-        co.insert_data_in_postgres(cluster)
-    except Exception:
-        cluster.stop()
-        raise
-    yield cluster
-    cluster.stop()
-
-
-def _duck() -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
-    co.create_in_duckdb(con)
-    return con
-
-
-@pytest.fixture(scope="module")
-def riffq_emul() -> Iterator[ServerThread]:
-    """DuckDB data, catalog emulation on, the demo objects registered."""
-    st = ServerThread(DuckDBHandler(_duck()), port=free_port(), catalog_emulation=True)
-    co.register(st.server)
-    st.start()
-    yield st
-    st.stop()
-
-
-@pytest.fixture(scope="module")
-def riffq_plain() -> Iterator[ServerThread]:
-    """DuckDB data, catalog emulation off (only drivers' type look-ups are the core's)."""
-    st = ServerThread(DuckDBHandler(_duck()), port=free_port())
-    st.start()
-    yield st
-    st.stop()
 
 
 DRIVERS = ["psycopg", "psycopg2", "asyncpg", "pg8000"]
@@ -344,13 +304,10 @@ MAVEN_JAR = os.path.join(os.environ.get("RIFFQ_CLIENTS_CACHE",
                                         os.path.expanduser("~/.cache/riffq-clients")),
                          "java", "postgresql-maven.jar")
 JARS = {"maven": MAVEN_JAR, "debian": JAR}
-# The query's RowDescription comes from the data handler (DuckDB here), whose Arrow result
-# says nothing about the table a column came from: table OID and attnum are 0, so pgjdbc
-# answers getTableName "" and isNullable columnNullableUnknown (2), and varchar(40) arrives
-# as DuckDB's text.
-_RSMD = ("RowDescription of a handler's result has no table OID / attnum (table='', "
-         "nullable=2) and DuckDB's varchar is text")
-JDBC_XFAIL: dict[str, str] = {"maven-rsmd": _RSMD, "debian-rsmd": _RSMD}
+# Sections whose answer does not match yet, with the difference (none now: the "rsmd" section's
+# RowDescription of the handler's result carries table OID, attnum and varchar(n), see
+# test_column_origins.py).
+JDBC_XFAIL: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")

@@ -38,6 +38,9 @@ struct PrefetchSpec {
   // The RowDescription the client already holds for this portal (an earlier Describe): the
   // rows must match it, converted where exact, else 0A000 (SPEC §3). Formats included.
   std::optional<std::vector<types::ColumnDescription>> described;
+  // The columns the catalog traced to registered tables' columns (table OID, attnum, type), when
+  // no RowDescription is with the client yet (see apply_column_origins).
+  std::shared_ptr<const std::vector<types::ColumnDescription>> origins;
 };
 
 class CopyInChannel;  // copy_in.hpp

@@ -53,12 +53,21 @@ using ResultCursorPtr = std::shared_ptr<ResultCursor>;
 // The cursor that sends a handler's rows: an encoder for the reply's schema with the formats of
 // Bind's codes, or — when the client holds a RowDescription already (`described`) — one made
 // to match it exactly (0A000 "cached plan must not change result type" when it cannot).
+// Otherwise `origins` (may be null) fill in what the catalog knows (apply_column_origins).
 // Takes the reply's schema and stream; nullptr with *error set on failure.
 ResultCursorPtr make_result_cursor(types::OwnedSchema schema, types::OwnedStream stream,
                                    const types::EncodeOptions& options,
                                    const std::vector<int16_t>& result_formats,
                                    const std::vector<types::ColumnDescription>* described,
+                                   const std::vector<types::ColumnDescription>* origins,
                                    PgError* error);
+
+// Gives the result's columns the table OID and attnum of `origins` (one per column, table OID 0
+// where unknown) as PostgreSQL fills them for a plain reference to a table's column, where the
+// result's column has the same name; and the registered type where its bytes are the result's
+// in both formats (varchar(n) for text). Anything else is left as the handler typed it.
+void apply_column_origins(types::ResultEncoder& encoder,
+                          const std::vector<types::ColumnDescription>& origins);
 
 // Per-column result formats from Bind's codes (none = text, one = all, else one per column);
 // binary only where the encoder has a binary form, so what is advertised is what is sent.

@@ -180,6 +180,8 @@ class Session {
     std::vector<types::ColumnDescription> columns;  // cached schema (formats all text)
     std::vector<bool> binary_ok;                    // per column: a binary encoder exists
     std::shared_ptr<const catalog::PreparedCatalogQuery> catalog;  // answered by the catalog engine
+    // The handler's result columns that are registered tables' columns (column_origins).
+    std::shared_ptr<const std::vector<types::ColumnDescription>> origins;
     void set_columns(std::vector<types::ColumnDescription> cols, const types::ResultEncoder* enc) {
       described = true;
       returns_rows = !cols.empty();
@@ -286,6 +288,12 @@ class Session {
   catalog::SessionInfo catalog_session() const;
   static std::vector<types::ColumnDescription> catalog_columns(
       const catalog::PreparedCatalogQuery& q);
+  // A SELECT the handler answers, bound over the registered objects (catalog emulation, eager
+  // registration): per output column, the table OID, attnum and registered type of a plain
+  // column reference (table OID 0 otherwise); null when the engine cannot bind it or no
+  // column is a table's.
+  std::shared_ptr<const std::vector<types::ColumnDescription>> column_origins(
+      const std::string& sql, const std::vector<uint32_t>& parameter_types) const;
   // Parameters still untyped after casts take the types the registered tables give them
   // (comparisons with columns, INSERT / UPDATE targets), as PostgreSQL infers them.
   void infer_from_registered_tables(Statement& st) const;
@@ -373,6 +381,8 @@ class Session {
   std::map<std::string, std::shared_ptr<Portal>> portals_;
   std::string current_portal_;
   std::shared_ptr<Statement> describing_;  // statement whose schema a handler call will fill
+  // Column origins of the handler call in flight (its PrefetchSpec's), for replies encoded here.
+  std::shared_ptr<const std::vector<types::ColumnDescription>> call_origins_;
   int64_t execute_max_rows_ = 0;
   int64_t prefetched_rows_ = 0;  // rows already sent for the statement being streamed
   std::shared_ptr<const catalog::CatalogSnapshot> lazy_snapshot_;  // loaded for the next statement
