@@ -17,6 +17,7 @@ const FunctionTable& table() {
     add_general_functions(m);
     add_catalog_functions(m);
     add_server_functions(m);
+    add_format_function(m);
     return m;
   }();
   return t;

@@ -64,6 +64,9 @@ using FunctionTable = std::unordered_map<std::string, std::vector<FunctionDef>>;
 void add_catalog_functions(FunctionTable& t);  // format_type, pg_get_*, *_is_visible, …
 void add_general_functions(FunctionTable& t);  // text, arrays, math, session functions
 void add_server_functions(FunctionTable& t);   // server state: statistics, locks, partitions
+void add_format_function(FunctionTable& t);    // format()
+// quote_literal's result: '…' with quotes doubled, E'…' (backslashes doubled) when x has any.
+std::string quote_literal(const std::string& x);
 void add_aggregates(std::unordered_map<std::string, AggregateDef>& t);
 
 }  // namespace riffq::catalog

@@ -235,24 +235,12 @@ void add_general_functions(FunctionTable& t) {
   }
   add(fn("quote_ident", {toid::TEXT}, toid::TEXT,
          [](const FuncArgs& a) { return V::text(quote_ident(s(a, 0))); }));
-  auto quote_literal = [](const std::string& x) {
-    std::string out;
-    bool backslash = x.find('\\') != std::string::npos;
-    if (backslash) out += 'E';
-    out += '\'';
-    for (char c : x) {
-      if (c == '\'' || c == '\\') out += c;
-      out += c;
-    }
-    return out + "'";
-  };
   add(fn("quote_literal", {toid::TEXT}, toid::TEXT,
-         [quote_literal](const FuncArgs& a) { return V::text(quote_literal(s(a, 0))); }));
+         [](const FuncArgs& a) { return V::text(quote_literal(s(a, 0))); }));
   {
-    FunctionDef d =
-        fn("quote_nullable", {toid::TEXT}, toid::TEXT, [quote_literal](const FuncArgs& a) {
-          return a.values[0].is_null() ? V::text("NULL") : V::text(quote_literal(s(a, 0)));
-        });
+    FunctionDef d = fn("quote_nullable", {toid::TEXT}, toid::TEXT, [](const FuncArgs& a) {
+      return a.values[0].is_null() ? V::text("NULL") : V::text(quote_literal(s(a, 0)));
+    });
     d.strict = false;
     add(d);
   }
