@@ -23,7 +23,10 @@ struct Findings {
   std::set<std::string> other_relations;
   std::set<std::string> functions;
   std::set<std::string> ctes;  // WITH names: references to them are not relations
+  std::set<std::string> columns;  // column names referenced (last field of each ColumnRef)
   bool reg_cast = false;
+  bool filtered = false;  // some SELECT has WHERE / HAVING / LIMIT / a join condition
+  bool star = false;      // some column reference is * or t.*
 };
 
 bool is_catalog_function(const std::string& f) {
@@ -59,6 +62,18 @@ void walk(const ProtobufCMessage* m, Findings& out, int depth) {
     } else {
       out.other_relations.insert(schema + "." + name);
     }
+  } else if (d == &pg_query__select_stmt__descriptor) {
+    auto* sel = reinterpret_cast<const PgQuery__SelectStmt*>(m);
+    if (sel->where_clause || sel->having_clause || sel->limit_count || sel->limit_offset)
+      out.filtered = true;
+  } else if (d == &pg_query__join_expr__descriptor) {
+    out.filtered = true;
+  } else if (d == &pg_query__column_ref__descriptor) {
+    auto* c = reinterpret_cast<const PgQuery__ColumnRef*>(m);
+    if (c->n_fields > 0 && c->fields[c->n_fields - 1]->node_case == PG_QUERY__NODE__NODE_STRING)
+      out.columns.insert(c->fields[c->n_fields - 1]->string->sval);
+    else
+      out.star = true;
   } else if (d == &pg_query__common_table_expr__descriptor) {
     auto* cte = reinterpret_cast<const PgQuery__CommonTableExpr*>(m);
     if (cte->ctename) out.ctes.insert(cte->ctename);
@@ -125,11 +140,26 @@ bool reads_catalog(std::string_view sql) {
   return false;
 }
 
+// The attributes of every relation, as ADBC's type resolver reads them when it connects (to
+// decode composite types): pg_attribute alone, unfiltered, only the columns that describe a
+// row type's fields. A filtered read (the columns of one table, say) is not a driver's.
+bool reads_all_row_type_fields(const Findings& f) {
+  static const std::set<std::string> fields = {"attrelid", "attname",   "atttypid",
+                                               "attnum",   "atttypmod", "attisdropped"};
+  if (f.catalog_relations != std::set<std::string>{"pg_attribute"} || f.filtered || f.star ||
+      f.reg_cast || !f.functions.empty())
+    return false;
+  for (const auto& c : f.columns)
+    if (fields.count(c) == 0) return false;
+  return true;
+}
+
 bool is_type_introspection(std::string_view sql) {
   auto found = analyze(sql);
   if (!found) return false;
   const Findings& f = *found;
   if (!f.other_relations.empty()) return false;
+  if (reads_all_row_type_fields(f)) return true;
   static const std::set<std::string> allowed = {"pg_type",      "pg_range",     "pg_enum",
                                                 "pg_namespace", "pg_attribute", "pg_class",
                                                 "pg_multirange"};

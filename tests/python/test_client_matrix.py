@@ -79,6 +79,11 @@ PY_INFINITY = "psycopg cannot represent infinite dates (DataError from PostgreSQ
 SA_MINIMAL = ("example: SQLAlchemy never uses autocommit, so the driver sends BEGIN before "
               "the first statement; SPEC §5 passes BEGIN to the handler, and the minimal "
               "server's handler answers it 42601 'unsupported demo query'")
+# ADBC's connect-time pg_attribute read is answered by the core now (type introspection); what
+# remains is the transaction its DB-API opens, as SQLAlchemy's.
+ADBC_BEGIN = ("example: ADBC's DB-API is not in autocommit mode, so the driver sends BEGIN before "
+              "the first statement; SPEC §5 passes BEGIN to the handler, and the minimal "
+              "server's handler answers it 42601 'unsupported demo query'")
 SA_SAVEPOINT = ("example: psycopg 3's SQLAlchemy dialect runs its connect-time checks inside "
                 "SAVEPOINT \"_pg3_1\", which the seed's DuckDB handler passes to DuckDB (no "
                 "savepoints: Parser Error)")
@@ -86,11 +91,6 @@ SA_ROLLBACK_DUCKDB = ("example: SQLAlchemy ends its connect-time statements with
                       "the seed's DuckDB handler runs on a fresh DuckDB cursor (one per statement, "
                       "so the BEGIN before was on another cursor): 'TransactionContext Error: "
                       "cannot rollback - no transaction is active'")
-ADBC_CATALOG = ("riffq (catalog): ADBC reads `SELECT attrelid, attname, atttypid FROM "
-                "pg_catalog.pg_attribute ORDER BY attrelid, attnum` when it connects (to decode "
-                "composite types); with catalog emulation off (the seed's RiffqServer) the core "
-                "answers only pg_type-based type introspection (SPEC §5), so this reaches the "
-                "handler, which refuses it")
 INTERVAL_DAYS = ("riffq: an interval parameter is decoded to a timedelta (SPEC §4.2), which folds "
                  "hours into days: ADBC binds 3 days 04:05:06.5 as 0 days 73:05:06.5, PostgreSQL "
                  "echoes that, riffq's handler returns 3 days 04:05:06.5")
@@ -151,11 +151,11 @@ CLIENTS: List[Client] = [
     Client("py-polars-uri-adbc", PY + ["polars", "adbc"], "pgurl",
            not_applicable={**NO_PARAMS, **INFINITY, "interval": CLIENT_ERRORS,
                            "record": CLIENT_ERRORS},
-           xfail={"seed-minimal": ADBC_CATALOG}),
+           xfail={"seed-minimal": ADBC_BEGIN}),
     Client("py-adbc", PY + ["adbc", "-"], "pgurl",
            not_applicable={**INFINITY, "record": CLIENT_ERRORS},
            xfail={"param-interval": INTERVAL_DAYS, "param-mixed-null": NULL_FOLD,
-                  "seed-minimal": ADBC_CATALOG}),
+                  "seed-minimal": ADBC_BEGIN}),
     Client("py-connectorx", PY + ["connectorx", "-"], "pgurl",
            not_applicable={**NO_PARAMS, **CX_TYPES}),
     *[Client(f"java-pgjdbc{tag}-{mode}", java(jar, mode), "jdbc",

@@ -82,6 +82,21 @@ def test_minimal_psycopg2(minimal):
     conn.close()
 
 
+def test_minimal_adbc(minimal):
+    """ADBC reads every pg_attribute row when it connects (its type resolver); the core answers
+    that (type introspection, SPEC §5) even though this handler knows only its two queries. In
+    autocommit mode ADBC sends no BEGIN, which this handler would refuse."""
+    import adbc_driver_postgresql.dbapi as adbc
+
+    uri = f"postgresql://user:secret@127.0.0.1:{minimal.port}/db"
+    with adbc.connect(uri, autocommit=True) as conn:
+        with conn.cursor() as cur:
+            cur.execute("select 'ok' as status")
+            assert cur.fetchall() == [("ok",)]
+            cur.execute("select 1")
+            assert cur.fetchall() == [(1,)]
+
+
 def test_minimal_asyncpg(minimal):
     async def run():
         conn = await asyncpg.connect(host="127.0.0.1", port=minimal.port, user="user",

@@ -52,5 +52,22 @@ TEST(Routing, AsyncpgsRecursiveTypeLookUpIsTypeIntrospection) {
   EXPECT_FALSE(is_type_introspection("SELECT t.oid FROM pg_type t JOIN orders o ON true"));
 }
 
+TEST(Routing, AdbcsRowTypeFieldsReadIsTypeIntrospection) {
+  // adbc-driver-postgresql's type resolver, when it connects (composite types' fields).
+  EXPECT_TRUE(is_type_introspection(
+      "SELECT\n    attrelid,\n    attname,\n    atttypid\nFROM\n    pg_catalog.pg_attribute\n"
+      "ORDER BY\n    attrelid, attnum"));
+  // Reads of one table's columns, other pg_attribute columns, or pg_attribute beside other
+  // relations stay the handler's.
+  EXPECT_FALSE(is_type_introspection("SELECT attname FROM pg_attribute WHERE attrelid = 16384"));
+  EXPECT_FALSE(is_type_introspection(
+      "SELECT attname FROM pg_attribute WHERE attrelid = 'orders'::regclass"));
+  EXPECT_FALSE(is_type_introspection("SELECT attname, attnotnull FROM pg_attribute"));
+  EXPECT_FALSE(is_type_introspection("SELECT * FROM pg_catalog.pg_attribute"));
+  EXPECT_FALSE(is_type_introspection(
+      "SELECT a.attname FROM pg_attribute a, pg_class c WHERE c.oid = a.attrelid"));
+  EXPECT_FALSE(is_type_introspection("SELECT attname FROM pg_attribute LIMIT 5"));
+}
+
 }  // namespace
 }  // namespace riffq::catalog
