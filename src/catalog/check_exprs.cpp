@@ -30,6 +30,7 @@ size_t quoted_end(const std::string& s, size_t i) {
 struct Piece {
   bool group = false;
   bool call = false;
+  bool array_op = false;  // the list of `x op ANY / ALL (…)`
   std::string text;
   std::vector<Piece> kids;
 };
@@ -59,8 +60,9 @@ std::vector<Piece> parse(const std::string& s, size_t& i) {
         while (start > 0 && ident_char(before[start - 1])) --start;
         std::string word = end == std::string::npos ? "" : before.substr(start, end - start + 1);
         for (char& ch : word) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        g.array_op = word == "ANY" || word == "ALL" || word == "SOME";
         g.call = (!before.empty() && (ident_char(before.back()) || before.back() == '"')) ||
-                 word == "ANY" || word == "ALL" || word == "SOME" || word == "IN";
+                 g.array_op || word == "IN";
       }
       ++i;
       g.kids = parse(s, i);
@@ -90,6 +92,44 @@ bool atom(const std::vector<Piece>& seq) {
   return seq.size() == 1 && !seq[0].group && seq[0].text.find(' ') == std::string::npos;
 }
 
+// A ScalarArrayOpExpr (x = ANY (…)): PostgreSQL's isSimpleNode does not know it, so it keeps its
+// parentheses under AND / OR / NOT.
+bool array_op(const std::vector<Piece>& seq) {
+  return std::any_of(seq.begin(), seq.end(), [](const Piece& p) { return p.array_op; });
+}
+
+// The operator of a binary arithmetic expression `x + y` (operands plain words or groups), or 0.
+char arithmetic(const std::vector<Piece>& seq) {
+  std::string shape;
+  for (const Piece& p : seq) shape += p.group ? "#" : p.text;
+  const size_t a = shape.find(' ');
+  if (a == std::string::npos || a + 3 > shape.size() || shape[a + 2] != ' ') return 0;
+  const char op = shape[a + 1];
+  if (std::string_view("+-*/%").find(op) == std::string_view::npos) return 0;
+  const auto plain = [](std::string_view w) { return !w.empty() && w.find(' ') == w.npos; };
+  return plain(std::string_view(shape).substr(0, a)) && plain(std::string_view(shape).substr(a + 3))
+             ? op
+             : 0;
+}
+
+// isSimpleNode for an arithmetic operand of an arithmetic operator: * / % inside + -, or the
+// left operand of an operator of the same priority ((a - b) - c, not a - (b - c)).
+bool arithmetic_operand_simple(char child, char parent, bool left) {
+  const auto high = [](char op) { return op == '*' || op == '/' || op == '%'; };
+  if (child == 0 || parent == 0) return false;
+  if (high(child) != high(parent)) return high(child);
+  return left;
+}
+
+// The group follows CASE's WHEN / THEN / ELSE (whose keywords act as parentheses).
+bool in_case(const std::vector<Piece>& seq, size_t n) {
+  if (n == 0 || seq[n - 1].group) return false;
+  const std::string& t = seq[n - 1].text;
+  for (const char* kw : {"WHEN ", "THEN ", "ELSE "})
+    if (t.size() >= 5 && t.compare(t.size() - 5, 5, kw) == 0) return true;
+  return false;
+}
+
 std::string render(const std::vector<Piece>& seq) {
   const char k = kind(seq);
   std::string out;
@@ -104,12 +144,18 @@ std::string render(const std::vector<Piece>& seq) {
       const bool cast_follows =
           n + 1 < seq.size() && !seq[n + 1].group && seq[n + 1].text.rfind("::", 0) == 0;
       const char child = kind(p.kids);
-      if (cast_follows)
-        unwrap = atom(p.kids);
+      if (cast_follows)  // an atom, or an expression keeping its own parentheses: ((a + b))::t
+        unwrap = atom(p.kids) || (p.kids.size() == 1 && p.kids[0].group && !p.kids[0].call);
+      else if (in_case(seq, n))
+        unwrap = true;
+      else if (child == 'x' && array_op(p.kids))
+        unwrap = false;
       else if (k == 'a' || k == 'o')
         unwrap = child == 'x' || child == 'a' || child == 'n' || (child == 'o' && k == 'o');
       else if (k == 'n')
         unwrap = child == 'x';
+      else
+        unwrap = arithmetic_operand_simple(arithmetic(p.kids), arithmetic(seq), n == 0);
     }
     out += unwrap ? render(p.kids) : "(" + render(p.kids) + ")";
   }
