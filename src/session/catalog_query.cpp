@@ -4,6 +4,7 @@
 // DataRows, in portions when Execute gives a row limit.
 #include <algorithm>
 #include "riffq/catalog/engine.hpp"
+#include "riffq/common/ascii.hpp"
 #include "riffq/session/session.hpp"
 #include "riffq/wire/backend_messages.hpp"
 #include "riffq/wire/message_writer.hpp"
@@ -90,6 +91,8 @@ std::shared_ptr<const std::vector<types::ColumnDescription>> Session::column_ori
   if (!config_.catalog || !config_.catalog_emulation || config_.lazy_catalog) return nullptr;
   const std::string keyword = sql::first_keyword(sql);
   if (keyword != "select" && keyword != "with" && keyword != "table") return nullptr;
+  // No column can come from a table without FROM (`select 1`): spare the hot path a parse.
+  if (keyword != "table" && ascii_lower(sql).find("from") == std::string::npos) return nullptr;
   try {
     std::vector<catalog::Oid> types(parameter_types.begin(), parameter_types.end());
     auto cols = catalog_columns(config_.catalog->prepare(sql, types, catalog_session()));

@@ -26,7 +26,7 @@ import riffq
 import riffq.catalog
 from support import catalog_objects as co
 # The fixtures: one PostgreSQL cluster, one DuckDB-backed riffq with emulation, one without.
-from support.catalog_servers import pg_demo, riffq_emul, riffq_plain  # noqa: F401
+from support.catalog_servers import demo_duckdb, pg_demo, riffq_emul, riffq_plain  # noqa: F401
 from support.duckdb_handler import DuckDBHandler
 from support.pg_cluster import PgCluster, free_port
 from support.servers import ServerThread
@@ -448,7 +448,7 @@ def free_server() -> Iterator:
 
 
 def _register_duckdb_server(free_server) -> int:
-    con = _duck()
+    con = demo_duckdb()
     port = free_port()
 
     class Connection(riffq.BaseConnection):

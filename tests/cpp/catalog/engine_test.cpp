@@ -75,5 +75,37 @@ TEST_F(EngineTest, UnknownRelationIs42P01) {
   }
 }
 
+// Table OID and attnum of each output column that is a plain reference to a registered table's
+// column, copied up through subqueries and CTEs (PostgreSQL's markTargetListOrigins).
+TEST_F(EngineTest, ColumnOriginsOfRegisteredTables) {
+  const std::string users = one("SELECT 'users'::regclass::oid");
+  const std::string orders = one("SELECT 'orders'::regclass::oid");
+  auto origins = [&](const std::string& sql) {
+    std::vector<std::string> out;
+    for (const auto& c : engine.prepare(sql, {}, session).columns)
+      out.push_back(c.table_oid == 0 ? "0"
+                                     : (std::to_string(c.table_oid) == users    ? "users."
+                                        : std::to_string(c.table_oid) == orders ? "orders."
+                                                                                : "?.") +
+                                           std::to_string(c.attnum));
+    return out;
+  };
+  EXPECT_EQ(origins("SELECT u.name AS n, id + 1 AS x, score::text, count(*) OVER () FROM users u"),
+            (std::vector<std::string>{"users.2", "0", "0", "0"}));
+  EXPECT_EQ(
+      origins("SELECT o.user_id, u.tags FROM orders o JOIN public.users u ON u.id = o.user_id"),
+      (std::vector<std::string>{"orders.2", "users.4"}));
+  EXPECT_EQ(origins("SELECT s.a, s.b FROM (SELECT order_id AS a, 1 AS b FROM orders) s"),
+            (std::vector<std::string>{"orders.1", "0"}));
+  EXPECT_EQ(origins("WITH w AS (SELECT name FROM users) SELECT name FROM w"),
+            (std::vector<std::string>{"users.2"}));
+  EXPECT_EQ(origins("WITH users AS (SELECT 1 AS id) SELECT id FROM users"),
+            (std::vector<std::string>{"0"}));
+  EXPECT_EQ(origins("SELECT id FROM users UNION SELECT user_id FROM orders"),
+            (std::vector<std::string>{"0"}));
+  EXPECT_EQ(origins("SELECT xmin, id FROM users"),
+            (std::vector<std::string>{"users.-2", "users.1"}));
+}
+
 }  // namespace
 }  // namespace riffq::catalog::testing

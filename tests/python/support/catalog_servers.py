@@ -30,7 +30,8 @@ def pg_demo() -> Iterator[PgCluster]:
     cluster.stop()
 
 
-def _duck() -> duckdb.DuckDBPyConnection:
+def demo_duckdb() -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection holding the demo objects and rows."""
     con = duckdb.connect()
     co.create_in_duckdb(con)
     return con
@@ -39,7 +40,7 @@ def _duck() -> duckdb.DuckDBPyConnection:
 @pytest.fixture(scope="module")
 def riffq_emul() -> Iterator[ServerThread]:
     """DuckDB data, catalog emulation on, the demo objects registered."""
-    st = ServerThread(DuckDBHandler(_duck()), port=free_port(), catalog_emulation=True)
+    st = ServerThread(DuckDBHandler(demo_duckdb()), port=free_port(), catalog_emulation=True)
     co.register(st.server)
     st.start()
     yield st
@@ -49,7 +50,7 @@ def riffq_emul() -> Iterator[ServerThread]:
 @pytest.fixture(scope="module")
 def riffq_plain() -> Iterator[ServerThread]:
     """DuckDB data, catalog emulation off (only drivers' type look-ups are the core's)."""
-    st = ServerThread(DuckDBHandler(_duck()), port=free_port())
+    st = ServerThread(DuckDBHandler(demo_duckdb()), port=free_port())
     st.start()
     yield st
     st.stop()
