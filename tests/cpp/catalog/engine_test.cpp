@@ -77,7 +77,8 @@ TEST_F(EngineTest, UnknownRelationIs42P01) {
 
 // Table OID and attnum of each output column that is a plain reference to a registered table's
 // column, copied up through subqueries and CTEs (PostgreSQL's markTargetListOrigins).
-TEST_F(EngineTest, ColumnOriginsOfRegisteredTables) {
+using ColumnOrigins = CatalogFixture;  // users and orders
+TEST_F(ColumnOrigins, OfRegisteredTables) {
   const std::string users = one("SELECT 'users'::regclass::oid");
   const std::string orders = one("SELECT 'orders'::regclass::oid");
   auto origins = [&](const std::string& sql) {
