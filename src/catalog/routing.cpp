@@ -126,20 +126,6 @@ std::shared_ptr<const Findings> analyze(std::string_view sql) {
   return cache->get(sql, analyze_uncached);
 }
 
-}  // namespace
-
-bool reads_catalog(std::string_view sql) {
-  auto found = analyze(sql);
-  if (!found) return false;
-  const Findings& f = *found;
-  // The handler's own tables: the engine holds no rows for them, so the handler answers.
-  if (!f.other_relations.empty()) return false;
-  if (!f.catalog_relations.empty() || f.reg_cast) return true;
-  for (const auto& fn : f.functions)
-    if (is_catalog_function(fn)) return true;
-  return false;
-}
-
 // The attributes of every relation, as ADBC's type resolver reads them when it connects (to
 // decode composite types): pg_attribute alone, unfiltered, only the columns that describe a
 // row type's fields. A filtered read (the columns of one table, say) is not a driver's.
@@ -152,6 +138,20 @@ bool reads_all_row_type_fields(const Findings& f) {
   for (const auto& c : f.columns)
     if (fields.count(c) == 0) return false;
   return true;
+}
+
+}  // namespace
+
+bool reads_catalog(std::string_view sql) {
+  auto found = analyze(sql);
+  if (!found) return false;
+  const Findings& f = *found;
+  // The handler's own tables: the engine holds no rows for them, so the handler answers.
+  if (!f.other_relations.empty()) return false;
+  if (!f.catalog_relations.empty() || f.reg_cast) return true;
+  for (const auto& fn : f.functions)
+    if (is_catalog_function(fn)) return true;
+  return false;
 }
 
 bool is_type_introspection(std::string_view sql) {
