@@ -29,7 +29,7 @@ struct TypeRef {
   bool operator==(const TypeRef&) const = default;
 };
 
-struct Value;
+class Value;
 // The elements of a one-dimensional array; `lower` is its lower bound (1 unless the array came
 // from an int2vector / oidvector, whose subscripts start at 0 and survive a cast to an array).
 struct ArrayItems : std::vector<Value> {
