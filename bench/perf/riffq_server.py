@@ -97,6 +97,8 @@ def main() -> None:
     ap.add_argument("--variant", choices=sorted(VARIANTS), required=True)
     ap.add_argument("--rows", type=int, default=0, help="rows of `big` (variant large)")
     ap.add_argument("--workers", type=int, default=0, help="start(workers=N) when > 0")
+    ap.add_argument("--busy-poll-us", type=float, default=None,
+                    help="start(busy_poll_us=…) (default: riffq's)")
     args = ap.parse_args()
     if args.variant in ("reader", "arrow_batch", "large"):
         load_arrow(args.rows if args.variant == "large" else 0)
@@ -106,6 +108,8 @@ def main() -> None:
     kwargs: dict = {"catalog_emulation": args.variant == "core", "max_connections": 1100}
     if args.workers > 0:
         kwargs["workers"] = args.workers
+    if args.busy_poll_us is not None:
+        kwargs["busy_poll_us"] = args.busy_poll_us
     server.start(**kwargs)
 
 
