@@ -6,11 +6,13 @@ the captures; the tests read the files."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import subprocess
 import time
+from typing import Iterator
 
 from corpus_diff import (CLIENT_QUERIES, HERE, OBJECTS, PG_BIN, PSQL_COMMANDS, ROOT,  # noqa: E402
                          Cluster, ddl)
@@ -128,44 +130,40 @@ def capture_logged(objects: dict) -> None:
     import sqlalchemy as sa
 
     cluster = _logging_cluster(objects)
+    log_path = os.path.join(cluster.tmp, "log")
     try:
-        mark = os.path.getsize(os.path.join(cluster.tmp, "log"))
-        eng = sa.create_engine(f"postgresql+psycopg://postgres@/postgres?host={cluster.tmp}"
-                               f"&port={cluster.port}")
-        insp = sa.inspect(eng)
-        insp.get_schema_names()
-        insp.get_table_names()
-        insp.get_view_names()
-        insp.get_materialized_view_names()
-        insp.has_table("users")
-        for schema, table in (("public", "users"), ("public", "orders"), ("sales", "customer")):
-            insp.get_columns(table, schema=schema)
-            insp.get_pk_constraint(table, schema=schema)
-            insp.get_foreign_keys(table, schema=schema)
-            insp.get_indexes(table, schema=schema)
-            insp.get_unique_constraints(table, schema=schema)
-            insp.get_check_constraints(table, schema=schema)
-            insp.get_table_comment(table, schema=schema)
-        insp.get_view_definition("active_users")
-        insp.get_multi_columns(schema="public")
-        eng.dispose()
-        with open(os.path.join(cluster.tmp, "log")) as f:
-            f.seek(mark)
-            log = f.read()
-        _write(os.path.join(CLIENT_QUERIES, "sqlalchemy_inspector.jsonl"),
-               logged_statements(log, "sqlalchemy 2 (psycopg)"))
-        mark = os.path.getsize(os.path.join(cluster.tmp, "log"))
-        subprocess.run(["java", "-cp", "/usr/share/java/postgresql.jar",
-                        os.path.join(HERE, "clients", "JdbcMetadata.java"),
-                        f"jdbc:postgresql://127.0.0.1:{cluster.port}/postgres"],
-                       check=True, capture_output=True, text=True)
-        with open(os.path.join(cluster.tmp, "log")) as f:
-            f.seek(mark)
-            log = f.read()
-        _write(os.path.join(CLIENT_QUERIES, "pgjdbc_metadata.jsonl"),
-               logged_statements(log, "pgjdbc 42.5 DatabaseMetaData"))
+        with _capture(log_path, "sqlalchemy_inspector.jsonl", "sqlalchemy 2 (psycopg)"):
+            _inspect_everything(sa, cluster)
+        with _capture(log_path, "pgjdbc_metadata.jsonl", "pgjdbc 42.5 DatabaseMetaData"):
+            subprocess.run(["java", "-cp", "/usr/share/java/postgresql.jar",
+                            os.path.join(HERE, "clients", "JdbcMetadata.java"),
+                            f"jdbc:postgresql://127.0.0.1:{cluster.port}/postgres"],
+                           check=True, capture_output=True, text=True)
     finally:
         cluster.stop()
+
+
+def _inspect_everything(sa, cluster) -> None:
+    """Every Inspector call whose catalog statements the corpus keeps."""
+    eng = sa.create_engine(f"postgresql+psycopg://postgres@/postgres?host={cluster.tmp}"
+                           f"&port={cluster.port}")
+    insp = sa.inspect(eng)
+    insp.get_schema_names()
+    insp.get_table_names()
+    insp.get_view_names()
+    insp.get_materialized_view_names()
+    insp.has_table("users")
+    for schema, table in (("public", "users"), ("public", "orders"), ("sales", "customer")):
+        insp.get_columns(table, schema=schema)
+        insp.get_pk_constraint(table, schema=schema)
+        insp.get_foreign_keys(table, schema=schema)
+        insp.get_indexes(table, schema=schema)
+        insp.get_unique_constraints(table, schema=schema)
+        insp.get_check_constraints(table, schema=schema)
+        insp.get_table_comment(table, schema=schema)
+    insp.get_view_definition("active_users")
+    insp.get_multi_columns(schema="public")
+    eng.dispose()
 
 
 # pgcli's completion refresher (pgcli/completion_refresher.py) calls these PGExecute methods on
@@ -211,16 +209,11 @@ def capture_pgcli_psql(objects: dict) -> None:
         log_path = os.path.join(cluster.tmp, "log")
         pgcli_python = os.environ.get("PGCLI_PYTHON")
         if pgcli_python:
-            mark = os.path.getsize(log_path)
-            r = subprocess.run([pgcli_python, "-c", PGCLI_SCRIPT, str(cluster.port)],
-                               capture_output=True, text=True, timeout=120)
-            if r.returncode != 0:
-                raise RuntimeError(f"pgcli failed: {r.stderr}")
-            with open(log_path) as f:
-                f.seek(mark)
-                log = f.read()
-            _write(os.path.join(CLIENT_QUERIES, "pgcli_completion.jsonl"),
-                   logged_statements(log, "pgcli 4.7.1"))
+            with _capture(log_path, "pgcli_completion.jsonl", "pgcli 4.7.1"):
+                r = subprocess.run([pgcli_python, "-c", PGCLI_SCRIPT, str(cluster.port)],
+                                   capture_output=True, text=True, timeout=120)
+                if r.returncode != 0:
+                    raise RuntimeError(f"pgcli failed: {r.stderr}")
         mark = os.path.getsize(log_path)
         pid, fd = pty.fork()
         if pid == 0:
@@ -246,13 +239,24 @@ def capture_pgcli_psql(objects: dict) -> None:
         os.write(fd, b"\\q\n")
         drain(0.5)
         os.waitpid(pid, 0)
-        with open(log_path) as f:
-            f.seek(mark)
-            log = f.read()
-        _write(os.path.join(CLIENT_QUERIES, "psql15_tab_completion.jsonl"),
-               logged_statements(log, "psql 15 tab completion"))
+        _write_logged(log_path, mark, "psql15_tab_completion.jsonl", "psql 15 tab completion")
     finally:
         cluster.stop()
+
+
+@contextlib.contextmanager
+def _capture(log_path: str, out_name: str, client: str) -> Iterator[None]:
+    """Keeps the statements the server logs while the block runs as client queries."""
+    mark = os.path.getsize(log_path)
+    yield
+    _write_logged(log_path, mark, out_name, client)
+
+
+def _write_logged(log_path: str, mark: int, out_name: str, client: str) -> None:
+    with open(log_path) as f:
+        f.seek(mark)
+        log = f.read()
+    _write(os.path.join(CLIENT_QUERIES, out_name), logged_statements(log, client))
 
 
 def _write(path: str, rows: list[dict]) -> None:
