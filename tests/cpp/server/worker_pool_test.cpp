@@ -69,21 +69,30 @@ TEST(WorkerPool, SleepingThreadIsWokenWithoutPolling) {
   EXPECT_EQ(pool.thread_count(), 1u);
 }
 
-// Tasks that block each get their own thread: polling threads never leave a task waiting.
-TEST(WorkerPool, BlockedTasksGetTheirOwnThreads) {
-  WorkerPool pool(options(100us));
+// Posts n tasks that block until released; returns how many started within `wait`, then
+// releases them and shuts the pool down.
+int blocking_tasks_started(WorkerPool& pool, int n, std::chrono::milliseconds wait) {
   std::promise<void> release;
   std::shared_future<void> gate = release.get_future().share();
   std::atomic<int> started{0};
-  for (int i = 0; i < 4; ++i)
-    pool.post([&, gate] {
+  for (int i = 0; i < n; ++i)
+    pool.post([&started, gate] {
       ++started;
       gate.wait();
     });
-  for (int i = 0; i < 1000 && started.load() < 4; ++i) std::this_thread::sleep_for(1ms);
-  EXPECT_EQ(started.load(), 4);
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  while (started.load() < n && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(1ms);
+  const int seen = started.load();
   release.set_value();
   pool.shutdown();
+  return seen;
+}
+
+// Tasks that block each get their own thread: polling threads never leave a task waiting.
+TEST(WorkerPool, BlockedTasksGetTheirOwnThreads) {
+  WorkerPool pool(options(100us));
+  EXPECT_EQ(blocking_tasks_started(pool, 4, 1s), 4);
 }
 
 // A polling thread gives up after busy_poll and sleeps: a task posted later still runs.
@@ -138,18 +147,7 @@ TEST(WorkerPool, BlockedTasksDoNotHoldBackTheQueue) {
   WorkerPool::Options o = options(0us, 1);
   o.patience = 2ms;
   WorkerPool pool(o);
-  std::promise<void> release;
-  std::shared_future<void> gate = release.get_future().share();
-  std::atomic<int> started{0};
-  for (int i = 0; i < 3; ++i)
-    pool.post([&, gate] {
-      ++started;
-      gate.wait();
-    });
-  for (int i = 0; i < 5000 && started.load() < 3; ++i) std::this_thread::sleep_for(1ms);
-  EXPECT_EQ(started.load(), 3);
-  release.set_value();
-  pool.shutdown();
+  EXPECT_EQ(blocking_tasks_started(pool, 3, 5s), 3);
 }
 
 }  // namespace
