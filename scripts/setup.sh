@@ -29,10 +29,11 @@ fi
 
 PY="${PYTHON:-python3}"
 echo "== installing Python packages"
-# pyarrow >= 19: the arrow.uuid and arrow.json extension types the type tests cover.
+# pyarrow >= 19: the arrow.uuid and arrow.json extension types the type tests cover;
+# duckdb >= 1.5: to_arrow_reader, which the streaming tests use.
 pip_quiet "$PY" -m pip install -q --disable-pip-version-check \
   "scikit-build-core>=0.10" "nanobind>=2.4" "cmake>=3.22" ninja \
-  "pytest>=8" "pytest-timeout" "pyarrow>=19" "duckdb>=1.1,<2" "polars>=1.0" "pandas>=2" \
+  "pytest>=8" "pytest-timeout" "pyarrow>=19" "duckdb>=1.5,<2" "polars>=1.0" "pandas>=2" \
   "psycopg[binary]>=3.2" "psycopg2-binary>=2.9" "asyncpg>=0.29" "psutil>=5" matplotlib \
   "sqlalchemy>=2" greenlet "pg8000>=1.31" "adbc-driver-postgresql>=1.0" "connectorx>=0.4" \
   "mkdocs>=1.6" "mkdocstrings[python]>=0.26" "pyspark-client>=4.0" "pysail>=0.7"

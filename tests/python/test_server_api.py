@@ -3,6 +3,7 @@ fixes of SPEC §2.4 where it is wrong."""
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -76,6 +77,9 @@ def test_ipv6_address_works():
     try:
         socket.socket(socket.AF_INET6).bind(("::1", 0))
     except OSError:
+        # CI's machines have ::1: there a missing IPv6 loopback is a broken set-up, not a skip.
+        if os.environ.get("CI") == "true":
+            raise
         pytest.skip("no IPv6 loopback on this machine")
     port = free_port()
     st = ServerThread(answer_one, port=port, host="[::1]").start()
